@@ -1,0 +1,46 @@
+// Two projects: fast unit tests with no network, and integration tests that run
+// real servers on loopback (ActiveMQ, an S3-protocol server, HTTP sinks).
+const fs = require('node:fs');
+const path = require('node:path');
+
+// Map every workspace package to its TypeScript sources so tests never need a build.
+const moduleNameMapper = {};
+for (const group of ['shared', 'services', 'tools']) {
+  for (const name of fs.readdirSync(path.join(__dirname, group))) {
+    if (fs.existsSync(path.join(__dirname, group, name, 'package.json'))) {
+      moduleNameMapper[`^@ediflow/${name}$`] = `<rootDir>/${group}/${name}/src/index.ts`;
+    }
+  }
+}
+
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }],
+};
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{shared,services,tools}/*/test/unit/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{shared,services,tools}/*/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/tools/activemq/test/global-setup.ts',
+      globalTeardown: '<rootDir>/tools/activemq/test/global-teardown.ts',
+      slowTestThreshold: 30,
+    },
+  ],
+};
