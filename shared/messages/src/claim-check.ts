@@ -1,0 +1,46 @@
+import type { Bus } from '@ediflow/bus';
+import type { ObjectStore } from '@ediflow/store';
+import { InvalidInputError } from '@ediflow/errors';
+import { type Envelope } from './envelope';
+import { KEYS } from './catalogue';
+
+/** Default body size above which the body goes to the object store (DESIGN.md: 256 KB). */
+export const DEFAULT_INLINE_LIMIT_BYTES = 256 * 1024;
+
+export interface PublishEnvelopeDeps {
+  bus: Bus;
+  store: ObjectStore;
+  inlineLimitBytes?: number;
+}
+
+/**
+ * Publishes an envelope with `persistent` delivery and its id as idempotency key.
+ * A body over the limit is written to the object store first (claim-check) and the
+ * message carries `bodyRef`; the broker frame stays small. Resolves after the broker's receipt.
+ */
+export async function publishEnvelope(
+  deps: PublishEnvelopeDeps,
+  destination: string,
+  envelope: Envelope,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  const limit = deps.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES;
+  let frame = JSON.stringify(envelope);
+  if (envelope.body !== undefined && Buffer.byteLength(frame) > limit) {
+    const bodyRef = KEYS.messageBody(envelope.id);
+    await deps.store.put(bodyRef, JSON.stringify(envelope.body), { contentType: 'application/json' });
+    const { body: _inline, ...rest } = envelope;
+    frame = JSON.stringify({ ...rest, bodyRef });
+  }
+  await deps.bus.publish(destination, frame, { headers: { 'idempotency-key': envelope.id, ...headers } });
+}
+
+/** Returns the envelope's body, reading it from the object store when it was claim-checked. */
+export async function resolveBody<B>(store: ObjectStore, envelope: Envelope<B>): Promise<B> {
+  if (envelope.body !== undefined) return envelope.body;
+  if (envelope.bodyRef === undefined) throw new InvalidInputError('MESSAGE_NO_BODY', 'message has neither body nor bodyRef');
+  const { body } = await store.get(envelope.bodyRef);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as B;
+}
