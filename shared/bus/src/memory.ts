@@ -1,0 +1,197 @@
+/**
+ * In-process Bus for the single-process `npm start` and unit tests. Queue semantics:
+ * each message goes to one consumer; at most `prefetch` messages per subscription are
+ * in its handler at once; the retry/dead-letter path is the one StompBus uses.
+ * Nothing survives the process: it is not a durable store.
+ */
+import { InvalidInputError, UnavailableError } from '@ediflow/errors';
+import { silentLogger, type Logger } from '@ediflow/logger';
+import { bodyBuffer } from './body';
+import { HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type SubscribeOptions, type Subscription } from './port';
+import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
+
+export interface MemoryBusOptions {
+  logger?: Logger;
+  /** Random source in [0, 1) for retry jitter; Math.random by default. */
+  random?: () => number;
+  /** How long close() waits for in-flight handlers; default 20 s. */
+  closeTimeoutMs?: number;
+}
+
+interface StoredMessage {
+  body: Buffer;
+  headers: Headers;
+  binary: boolean;
+  redelivered: boolean;
+}
+
+interface Consumer {
+  destination: string;
+  handler: MessageHandler;
+  policy: RetryPolicy;
+  inFlight: Set<Promise<void>>;
+  open: boolean;
+}
+
+interface Queue {
+  messages: StoredMessage[];
+  consumers: Consumer[];
+  next: number;
+}
+
+export class MemoryBus implements Bus {
+  private readonly queues = new Map<string, Queue>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly logger: Logger;
+  private readonly random: () => number;
+  private readonly closeTimeoutMs: number;
+  private connected = false;
+  /** close() has begun: no new subscriptions, not ready; handlers may still publish retries. */
+  private closing = false;
+  private closed = false;
+
+  constructor(options: MemoryBusOptions = {}) {
+    this.logger = options.logger ?? silentLogger();
+    this.random = options.random ?? Math.random;
+    this.closeTimeoutMs = options.closeTimeoutMs ?? 20_000;
+  }
+
+  async connect(): Promise<void> {
+    if (this.closing) throw new UnavailableError('BUS_CLOSED', 'bus is closed');
+    this.connected = true;
+  }
+
+  isConnected(): boolean {
+    return this.connected && !this.closing;
+  }
+
+  async publish(destination: string, body: string | Buffer, options: PublishOptions = {}): Promise<void> {
+    const binary = options.binary ?? false;
+    const bytes = Buffer.from(bodyBuffer(body, binary));
+    if (!this.connected || this.closed) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    const message: StoredMessage = {
+      body: bytes,
+      headers: {
+        ...options.headers,
+        [HEADER.contentType]: options.contentType ?? 'application/json',
+      },
+      binary,
+      redelivered: false,
+    };
+    const delay = options.delayMs ?? 0;
+    if (delay > 0) {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.enqueue(destination, message);
+      }, delay);
+      this.timers.add(timer);
+    } else {
+      this.enqueue(destination, message);
+    }
+  }
+
+  async subscribe(destination: string, handler: MessageHandler, options?: SubscribeOptions): Promise<Subscription> {
+    if (!this.isConnected()) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    if (options?.selector !== undefined) throw new InvalidInputError('BUS_SELECTOR_UNSUPPORTED', 'message selectors need a STOMP broker; the memory bus cannot evaluate them');
+    const consumer: Consumer = { destination, handler, policy: resolvePolicy(destination, options), inFlight: new Set(), open: true };
+    const queue = this.queue(destination);
+    queue.consumers.push(consumer);
+    this.dispatch(destination);
+    return { close: () => this.closeConsumer(consumer) };
+  }
+
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const consumers = [...this.queues.values()].flatMap((q) => q.consumers);
+    await Promise.all(consumers.map((c) => this.closeConsumer(c)));
+    this.closed = true;
+    this.connected = false;
+    // Delayed retries die with the process, like everything else in this bus.
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Messages waiting (not in a handler) on a destination; for tests and the local dashboard. */
+  depth(destination: string): number {
+    return this.queues.get(destination)?.messages.length ?? 0;
+  }
+
+  private queue(destination: string): Queue {
+    let queue = this.queues.get(destination);
+    if (!queue) {
+      queue = { messages: [], consumers: [], next: 0 };
+      this.queues.set(destination, queue);
+    }
+    return queue;
+  }
+
+  private enqueue(destination: string, message: StoredMessage): void {
+    this.queue(destination).messages.push(message);
+    this.dispatch(destination);
+  }
+
+  /** Hands waiting messages to consumers with free prefetch slots, round-robin. */
+  private dispatch(destination: string): void {
+    const queue = this.queues.get(destination);
+    if (!queue) return;
+    while (queue.messages.length > 0) {
+      const n = queue.consumers.length;
+      let chosen: Consumer | undefined;
+      for (let i = 0; i < n; i += 1) {
+        const candidate = queue.consumers[(queue.next + i) % n];
+        if (candidate.open && candidate.inFlight.size < candidate.policy.prefetch) {
+          chosen = candidate;
+          queue.next = (queue.next + i + 1) % n;
+          break;
+        }
+      }
+      if (!chosen) return;
+      const stored = queue.messages.shift() as StoredMessage;
+      this.run(chosen, queue, stored);
+    }
+  }
+
+  private run(consumer: Consumer, queue: Queue, stored: StoredMessage): void {
+    const message = {
+      destination: consumer.destination,
+      body: Buffer.from(stored.body),
+      headers: { ...stored.headers },
+      attempt: attemptOf(stored.headers),
+      redelivered: stored.redelivered,
+      binary: stored.binary,
+    };
+    const task = deliver(message, consumer.handler, consumer.policy, {
+      publish: (dest, body, opts) => this.publish(dest, body, opts),
+      logger: this.logger,
+      random: this.random,
+    }).then(
+      () => undefined,
+      (err: unknown) => {
+        // The retry could not be published: release the original, as a broker would.
+        this.logger.warn({ destination: consumer.destination, err: String(err) }, 'retry publish failed; message released');
+        queue.messages.unshift({ ...stored, redelivered: true });
+      },
+    );
+    consumer.inFlight.add(task);
+    void task.finally(() => {
+      consumer.inFlight.delete(task);
+      this.dispatch(consumer.destination);
+    });
+  }
+
+  private async closeConsumer(consumer: Consumer): Promise<void> {
+    if (!consumer.open && consumer.inFlight.size === 0) return;
+    consumer.open = false;
+    const queue = this.queues.get(consumer.destination);
+    if (queue) queue.consumers = queue.consumers.filter((c) => c !== consumer);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...consumer.inFlight]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.closeTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Local ActiveMQ 5.17 instances (Debian's `activemq` package) for tests and development.
+ * Each broker gets its own directory (conf + data) and one STOMP connector on a loopback
+ * port; several run side by side. Brokers are child processes of the caller and are
+ * killed when the caller exits.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, promises as fs, openSync, closeSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ACTIVEMQ_HOME = '/usr/share/activemq';
+export const ACTIVEMQ_JAR = path.join(ACTIVEMQ_HOME, 'bin', 'activemq.jar');
+export const SAMPLE_CONF_DIR = '/etc/activemq/instances-available/main';
+
+export interface StartBrokerOptions {
+  /** STOMP port on 127.0.0.1; a free port when omitted. */
+  stompPort?: number;
+  /** Instance directory (conf/, data/, broker.out); a new temp dir when omitted. */
+  dir?: string;
+  /** Broker name (letters, digits, - and _); "localhost" when omitted. */
+  name?: string;
+  /** JVM max heap, e.g. "256m" (default). */
+  maxHeap?: string;
+  /** How long to wait for STOMP CONNECT to succeed; default 60 s. */
+  startTimeoutMs?: number;
+  /** How long stop() waits for a graceful exit before SIGKILL; default 15 s. */
+  stopTimeoutMs?: number;
+}
+
+export interface BrokerHandle {
+  /** stomp://127.0.0.1:PORT */
+  readonly url: string;
+  readonly stompPort: number;
+  readonly dir: string;
+  /** Pid of the running JVM (of the last start). */
+  readonly pid: number;
+  /** SIGTERM, then SIGKILL after the stop bound. Resolves when the process has exited. */
+  stop(): Promise<void>;
+  /** SIGKILL (a crash). Resolves when the process has exited. */
+  kill(): Promise<void>;
+  /** Starts the broker again on the same port and data dir: persistent messages survive. */
+  start(): Promise<void>;
+}
+
+/** Makes sure ActiveMQ is installed: installs Debian's package when root, otherwise says what to install. */
+export async function ensureActiveMQ(): Promise<void> {
+  if (existsSync(ACTIVEMQ_JAR)) return;
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot) {
+    throw new Error(
+      `ActiveMQ not found at ${ACTIVEMQ_JAR}. Install it with: sudo apt-get update && sudo apt-get install -y activemq ` +
+        '(Debian/Ubuntu package "activemq", ActiveMQ 5.17, needs a Java runtime).',
+    );
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', 'activemq']]) {
+    const result = await run('apt-get', args, env);
+    if (result.code !== 0) {
+      throw new Error(`apt-get ${args.join(' ')} failed with exit code ${result.code}: ${result.tail}`);
+    }
+  }
+  if (!existsSync(ACTIVEMQ_JAR)) throw new Error(`apt-get installed activemq but ${ACTIVEMQ_JAR} is still missing`);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; tail: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const collect = (chunk: Buffer): void => {
+      out = (out + chunk.toString('utf8')).slice(-4000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, tail: out }));
+  });
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Whether nothing listens on 127.0.0.1:port right now. */
+export function isPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** activemq.xml from the Debian sample: one STOMP connector, scheduler on, a named broker. */
+export function brokerXml(sample: string, stompPort: number, name: string): string {
+  // Tolerant inactivity monitoring: the broker allows 3x the client's heart-beat before closing.
+  const connector =
+    `<transportConnector name="stomp" uri="stomp://127.0.0.1:${stompPort}` +
+    `?transport.hbGracePeriodMultiplier=3.0"/>`;
+  let xml = sample.replace(
+    /<transportConnectors>[\s\S]*?<\/transportConnectors>/,
+    `<transportConnectors>\n            ${connector}\n        </transportConnectors>`,
+  );
+  if (xml === sample) throw new Error('sample activemq.xml has no <transportConnectors> element');
+  xml = xml.replace(/<broker(\s)/, `<broker schedulerSupport="true"$1`);
+  xml = xml.replace(/brokerName="[^"]*"/, `brokerName="${name}"`);
+  return xml;
+}
+
+/** Sends a STOMP CONNECT and resolves when CONNECTED comes back. */
+export function stompProbe(port: number, timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let received = '';
+    const timer = setTimeout(() => finish(new Error('STOMP CONNECT timed out')), timeoutMs);
+    const finish = (err?: Error): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve();
+    };
+    socket.on('connect', () => {
+      socket.write('CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n\n\0');
+    });
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      if (received.startsWith('CONNECTED')) {
+        socket.end('DISCONNECT\n\n\0');
+        finish();
+      } else if (received.includes('\0')) {
+        finish(new Error(`STOMP CONNECT answered with ${received.split('\n')[0]}`));
+      }
+    });
+    socket.on('error', (err) => finish(err));
+    socket.on('close', () => finish(new Error('connection closed before CONNECTED')));
+  });
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // Brokers must not outlive the process that started them.
+  process.on('exit', () => {
+    for (const child of live) {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function tail(file: string, bytes = 3000): Promise<string> {
+  try {
+    const text = await fs.readFile(file, 'utf8');
+    return text.slice(-bytes);
+  } catch {
+    return '(no log)';
+  }
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Starts one broker and resolves when a STOMP CONNECT on its port succeeds. */
+export async function startBroker(opts: StartBrokerOptions = {}): Promise<BrokerHandle> {
+  await ensureActiveMQ();
+  const name = opts.name ?? 'localhost';
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new Error('broker name must match [A-Za-z0-9_-]+');
+  const stompPort = opts.stompPort ?? (await freePort());
+  const dir = opts.dir ?? (await fs.mkdtemp(path.join(os.tmpdir(), `activemq-${name}-`)));
+  const confDir = path.join(dir, 'conf');
+  const dataDir = path.join(dir, 'data');
+  await fs.mkdir(confDir, { recursive: true });
+  await fs.mkdir(dataDir, { recursive: true });
+  const sample = await fs.readFile(path.join(SAMPLE_CONF_DIR, 'activemq.xml'), 'utf8');
+  await fs.writeFile(path.join(confDir, 'activemq.xml'), brokerXml(sample, stompPort, name));
+  // Debian's ActiveMQ logs through log4j 1.2: send INFO and up to broker.out.
+  const log4j = path.join(confDir, 'log4j.properties');
+  await fs.writeFile(
+    log4j,
+    [
+      'log4j.rootLogger=INFO, out',
+      'log4j.logger.org.springframework=WARN',
+      'log4j.logger.org.apache.xbean=WARN',
+      'log4j.appender.out=org.apache.log4j.ConsoleAppender',
+      'log4j.appender.out.layout=org.apache.log4j.PatternLayout',
+      'log4j.appender.out.layout.ConversionPattern=%d{ISO8601} %-5p %c{1} - %m%n',
+      '',
+    ].join('\n'),
+  );
+  const outFile = path.join(dir, 'broker.out');
+  const startTimeoutMs = opts.startTimeoutMs ?? 60_000;
+  const stopTimeoutMs = opts.stopTimeoutMs ?? 15_000;
+  installExitHook();
+
+  let child: ChildProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null) throw new Error('broker is already running');
+    // Otherwise the readiness probe could succeed against someone else's broker.
+    if (!(await isPortFree(stompPort))) throw new Error(`port ${stompPort} on 127.0.0.1 is already in use`);
+    const fd = openSync(outFile, 'a');
+    const proc = spawn(
+      'java',
+      [
+        `-Xmx${opts.maxHeap ?? '256m'}`,
+        '-Xms64m',
+        '-XX:+UseSerialGC',
+        `-Dactivemq.home=${ACTIVEMQ_HOME}`,
+        `-Dactivemq.base=${dir}`,
+        `-Dactivemq.conf=${confDir}`,
+        `-Dactivemq.data=${dataDir}`,
+        `-Dlog4j.configuration=file:${log4j}`,
+        '-jar',
+        ACTIVEMQ_JAR,
+        'start',
+        `xbean:file:${path.join(confDir, 'activemq.xml')}`,
+      ],
+      { cwd: dir, detached: false, stdio: ['ignore', fd, fd] },
+    );
+    closeSync(fd);
+    child = proc;
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
+    let exited = false;
+    proc.once('exit', () => {
+      exited = true;
+    });
+    const deadline = Date.now() + startTimeoutMs;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      if (exited) break;
+      try {
+        await stompProbe(stompPort);
+        return;
+      } catch (err) {
+        lastError = err;
+      }
+      await sleep(250);
+    }
+    if (!exited) {
+      proc.kill('SIGKILL');
+      await waitForExit(proc);
+    }
+    const why = exited ? `the broker exited (code ${String(proc.exitCode)})` : `no STOMP CONNECT within ${startTimeoutMs} ms`;
+    throw new Error(
+      `ActiveMQ "${name}" on port ${stompPort} did not start: ${why}; last probe: ${String(lastError)}\n` +
+        `--- tail of ${outFile} ---\n${await tail(outFile)}`,
+    );
+  };
+
+  const signalAndWait = async (signal: NodeJS.Signals, boundMs: number): Promise<void> => {
+    const proc = child;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exit = waitForExit(proc);
+    proc.kill(signal);
+    if (signal === 'SIGKILL') return exit;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      exit.then(() => false),
+      new Promise<boolean>((r) => {
+        timer = setTimeout(() => r(true), boundMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      proc.kill('SIGKILL');
+      await exit;
+    }
+  };
+
+  await launch();
+
+  return {
+    url: `stomp://127.0.0.1:${stompPort}`,
+    stompPort,
+    dir,
+    get pid(): number {
+      return child?.pid ?? -1;
+    },
+    stop: () => signalAndWait('SIGTERM', stopTimeoutMs),
+    kill: () => signalAndWait('SIGKILL', 0),
+    start: launch,
+  };
+}
+
+/** Removes a broker directory (after stop()). */
+export async function removeBrokerDir(dir: string): Promise<void> {
+  await fs.rm(dir, { recursive: true, force: true });
+}
