@@ -1,0 +1,158 @@
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { Counter, type Registry } from 'prom-client';
+import type { Bus } from '@ediflow/bus';
+import type { ListedObject, ObjectInfo, ObjectStore } from '@ediflow/store';
+import type { Logger } from '@ediflow/logger';
+import type { RegistrySource, Partner } from '@ediflow/partners';
+import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
+import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody } from '@ediflow/messages';
+import { QUARANTINE_CODES, parseInboundKey, readIsaSender, senderMatches } from './inbound';
+import type { AlertSink, Decryptor } from './ports';
+import { HeadCapture, limitBytes, peek } from './streams';
+
+export interface IngestDeps {
+  store: ObjectStore;
+  bus: Bus;
+  decryptor: Decryptor;
+  partners: RegistrySource;
+  alerts: AlertSink;
+  logger: Logger;
+  registry: Registry;
+  clock: () => Date;
+  /** The bucket name that goes into the file id (sha256(bucket/key/etag)). */
+  bucket: string;
+  /** Largest plaintext accepted (also caps decompression). */
+  maxFileBytes: number;
+  inlineLimitBytes?: number;
+}
+
+export type IngestOutcome = { fileId: string; outcome: 'received' | 'quarantined' } | { outcome: 'ignored' };
+
+/** What ingest knows about a file, kept in work/<fileId>/file.json (the only place the partner's file name is kept). */
+export interface FileRecord {
+  fileId: string;
+  partnerId: string;
+  originalName: string;
+  channel: string;
+  receivedAt: string;
+  cipherBytes: number;
+  plainBytes: number;
+  signed: boolean;
+}
+
+const HEAD_BYTES = 512;
+
+/**
+ * Ingests one uploaded object: decrypt and verify (streaming), store the plaintext at
+ * work/<fileId>/source.x12, publish FileReceived, archive the original, remove the upload.
+ * Every step is idempotent, so a crash at any point followed by a retry of the same
+ * object yields the same fileId and the same message id (consumers drop the repeat).
+ * A bad file is quarantined with a reason instead; a retryable failure (store or broker
+ * down) is thrown, and the upload stays where it is for the next attempt.
+ */
+export function createIngest(deps: IngestDeps) {
+  const { store, logger } = deps;
+  const files = new Counter({ name: 'ingest_files_total', help: 'Files ingested by outcome', labelNames: ['outcome', 'code'], registers: [deps.registry] });
+  const bytes = new Counter({ name: 'ingest_plaintext_bytes_total', help: 'Plaintext bytes stored', registers: [deps.registry] });
+
+  async function quarantine(info: ObjectInfo, fileId: string, partnerId: string, err: AppError): Promise<IngestOutcome> {
+    const prefix = KEYS.quarantine(fileId);
+    await store.copy(info.key, `${prefix}original`);
+    const reason = { fileId, partnerId, code: err.code, message: err.message, quarantinedAt: deps.clock().toISOString() };
+    await store.put(`${prefix}reason.json`, JSON.stringify(reason, null, 2), { contentType: 'application/json' });
+    await store.delete(KEYS.source(fileId));
+    await store.delete(info.key);
+    files.inc({ outcome: 'quarantined', code: err.code });
+    logger.warn({ fileId, partnerId, code: err.code }, 'file quarantined');
+    await deps.alerts.alert('ediflow: file quarantined', { fileId, partnerId, code: err.code });
+    return { fileId, outcome: 'quarantined' };
+  }
+
+  async function storePlaintext(cipher: Readable, partner: Partner, fileId: string) {
+    const { head, stream } = await peek(cipher, 64);
+    const tooLarge = () => new InvalidInputError(QUARANTINE_CODES.tooLarge, `file is over the ${deps.maxFileBytes}-byte limit`);
+    const capture = new HeadCapture(HEAD_BYTES);
+    let signed = false;
+    let plain: Readable;
+    let done: Promise<unknown> = Promise.resolve();
+    if (deps.decryptor.looksLikePgp(head)) {
+      const decrypted = await deps.decryptor.decrypt(stream, partner);
+      plain = decrypted.plaintext;
+      done = decrypted.done.then((r) => {
+        signed = r.signed;
+      });
+    } else if (partner.allowPlaintext) {
+      plain = stream;
+    } else {
+      stream.destroy();
+      throw new InvalidInputError(QUARANTINE_CODES.notPgp, 'file is not an OpenPGP message and the partner may not send plaintext');
+    }
+    const limited = limitBytes(deps.maxFileBytes, tooLarge);
+    const body = capture;
+    const writing = store.put(KEYS.source(fileId), body, { contentType: 'application/edi-x12' });
+    const piping = pipeline(plain, limited, capture);
+    // All three must succeed; if any fails the others fail with it (the pipeline destroys its streams).
+    const results = await Promise.allSettled([piping, done, writing]);
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      // Prefer the decryptor's or limiter's typed reason over the store's "stream destroyed".
+      const typed = results.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find((e) => e instanceof AppError && !e.retryable);
+      throw typed ?? failure.reason;
+    }
+    return { head: capture.head(), plainBytes: capture.total, signed };
+  }
+
+  async function processObject(listed: ListedObject, channel = 's3'): Promise<IngestOutcome> {
+    const inbound = parseInboundKey(listed.key);
+    if (!inbound) return { outcome: 'ignored' };
+    const fileId = fileIdFor(deps.bucket, listed.key, listed.etag);
+    let info: ObjectInfo = { ...listed, metadata: {} };
+    const started = Date.now();
+    try {
+      const partner = (await deps.partners.current()).find(inbound.partnerId);
+      if (!partner) throw new InvalidInputError(QUARANTINE_CODES.unknownPartner, 'no partner is registered for this inbound folder');
+      if (listed.size === 0) throw new InvalidInputError(QUARANTINE_CODES.emptyFile, 'file is empty');
+      const object = await store.get(listed.key);
+      info = object.info;
+      const cipher = object.body;
+      const { head, plainBytes, signed } = await storePlaintext(cipher, partner, fileId);
+      const sender = readIsaSender(head);
+      if (!sender) throw new InvalidInputError(QUARANTINE_CODES.notX12, 'decrypted file does not start with an ISA segment');
+      if (!partner.isaSenders.some((expected) => senderMatches(sender, expected))) {
+        throw new InvalidInputError(QUARANTINE_CODES.senderMismatch, 'ISA05/ISA06 do not match the partner registered for this folder');
+      }
+      const record: FileRecord = {
+        fileId,
+        partnerId: partner.id,
+        originalName: inbound.name,
+        channel: info.metadata['user-agent-id'] ? 'sftp' : channel,
+        receivedAt: deps.clock().toISOString(),
+        cipherBytes: info.size,
+        plainBytes,
+        signed,
+      };
+      await store.put(`work/${fileId}/file.json`, JSON.stringify(record), { contentType: 'application/json' });
+      const body: FileReceivedBody = { sourceKey: KEYS.source(fileId), size: plainBytes, channel: record.channel };
+      await publishEnvelope(
+        { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes },
+        DESTINATIONS.fileReceived,
+        { type: MESSAGE_TYPES.fileReceived, version: 1, id: fileId, fileId, partnerId: partner.id, occurredAt: record.receivedAt, body },
+      );
+      await store.copy(info.key, KEYS.archive(fileId));
+      await store.delete(info.key);
+      files.inc({ outcome: 'received', code: 'OK' });
+      bytes.inc(plainBytes);
+      logger.info({ fileId, partnerId: partner.id, bytes: plainBytes, ms: Date.now() - started }, 'file received');
+      return { fileId, outcome: 'received' };
+    } catch (err) {
+      if (err instanceof AppError && !isRetryable(err)) return quarantine(info, fileId, inbound.partnerId, err);
+      logger.error({ fileId, err: describeError(err) }, 'file ingest failed; will retry');
+      throw err;
+    }
+  }
+
+  return { processObject };
+}
+
+export type Ingest = ReturnType<typeof createIngest>;

@@ -1,0 +1,150 @@
+import type { Registry } from 'prom-client';
+import { Counter } from 'prom-client';
+import type { Bus } from '@ediflow/bus';
+import type { ObjectStore } from '@ediflow/store';
+import type { Logger } from '@ediflow/logger';
+import type { Partner, RegistrySource } from '@ediflow/partners';
+import type { AlertSink } from '@ediflow/alerts';
+import { AppError, InvalidInputError } from '@ediflow/errors';
+import {
+  DESTINATIONS,
+  KEYS,
+  MESSAGE_TYPES,
+  publishEnvelope,
+  resolveBody,
+  transactionIdFor,
+  type Envelope,
+  type FileReceivedBody,
+} from '@ediflow/messages';
+import { ReportBuilder, generateAcks, readX12, type ValidationReport } from '@ediflow/x12';
+import { fileControlNumbers } from './control-numbers';
+import { toDocument } from './document';
+
+/** Encrypts an outbound file for a partner (PGP in production); returns the bytes and the key suffix. */
+export type OutboundEncryptor = (partner: Partner, plain: Uint8Array) => Promise<{ bytes: Uint8Array; suffix: string }>;
+
+export interface TranslatorDeps {
+  store: ObjectStore;
+  bus: Bus;
+  logger: Logger;
+  registry: Registry;
+  partners: RegistrySource;
+  alerts: AlertSink;
+  encryptOutbound: OutboundEncryptor;
+  clock: () => Date;
+  inlineLimitBytes?: number;
+}
+
+/** The terminal state of a file, kept at work/<fileId>/outcome.json (DESIGN.md invariant 1). */
+export interface FileOutcome {
+  fileId: string;
+  partnerId: string;
+  state: 'translated' | 'rejected';
+  transactions: { accepted: number; rejected: number };
+  acknowledgments: string[];
+  errorCount: number;
+  /** Code of the reason a whole file was rejected (not X12), when it was. */
+  code?: string;
+  finishedAt: string;
+}
+
+/**
+ * Translates one received file: streams the X12 from the object store, publishes one
+ * TransactionTranslated per accepted transaction set (id = partner + ISA13 + GS06 + ST02),
+ * writes the TA1/999/997 for the partner to outbound/, and records the outcome. Publishing
+ * is idempotent, so a redelivered FileReceived republishes the same ids and consumers drop
+ * them. Only when all of this is durable does the handler return (and the message get acked).
+ */
+export function createTranslator(deps: TranslatorDeps) {
+  const { store, logger } = deps;
+  const txCounter = new Counter({ name: 'translator_transactions_total', help: 'Transaction sets by outcome', labelNames: ['set', 'outcome'], registers: [deps.registry] });
+  const fileCounter = new Counter({ name: 'translator_files_total', help: 'Files by terminal state', labelNames: ['state'], registers: [deps.registry] });
+
+  async function writeAcks(partner: Partner, fileId: string, report: ValidationReport): Promise<string[]> {
+    const acks = generateAcks(report, { controlNumbers: fileControlNumbers(fileId), clock: deps.clock });
+    const written: string[] = [];
+    for (const [kind, text] of [['TA1', acks.ta1], ['999', acks.ack999], ['997', acks.ack997]] as const) {
+      if (text === undefined) continue;
+      if (kind !== '997' && !partner.acknowledgments.includes(kind)) continue;
+      const { bytes, suffix } = await deps.encryptOutbound(partner, Buffer.from(text, 'latin1'));
+      const key = KEYS.outbound(partner.id, `${fileId}.${kind}.x12${suffix}`);
+      await store.put(key, Buffer.from(bytes), { contentType: 'application/octet-stream', metadata: { 'file-id': fileId, kind } });
+      written.push(key);
+    }
+    return written;
+  }
+
+  async function translate(message: Envelope<FileReceivedBody>): Promise<FileOutcome> {
+    const started = Date.now();
+    const { fileId, partnerId } = message;
+    const partner = (await deps.partners.current()).get(partnerId);
+    const body = await resolveBody(store, message);
+    const { body: source } = await store.get(body.sourceKey);
+    const builder = new ReportBuilder();
+    let accepted = 0;
+    let rejected = 0;
+    const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
+    let outcome: FileOutcome;
+    try {
+      for await (const event of readX12(source)) {
+        builder.add(event);
+        if (event.type !== 'transaction') continue;
+        const { interchange: ic, group, transaction: tx } = event;
+        const report = builder.checkTransaction(tx, group, ic);
+        if (report.ack === 'R') {
+          rejected += 1;
+          txCounter.inc({ set: tx.setId, outcome: 'rejected' });
+          continue;
+        }
+        const id = transactionIdFor({
+          partnerId,
+          interchangeControlNumber: ic.header.controlNumber,
+          groupControlNumber: group.controlNumber,
+          transactionControlNumber: tx.controlNumber,
+          transactionIndex: group.transactionCount,
+        });
+        await publishEnvelope(
+          publishDeps,
+          DESTINATIONS.transactionTranslated,
+          { type: MESSAGE_TYPES.transactionTranslated, version: 1, id, fileId, partnerId, occurredAt: deps.clock().toISOString(), body: toDocument(fileId, ic, group, tx) },
+          { JMSXGroupID: fileId, 'x-transaction-set': tx.setId },
+        );
+        accepted += 1;
+        txCounter.inc({ set: tx.setId, outcome: 'accepted' });
+      }
+      const report = builder.report();
+      const acknowledgments = await writeAcks(partner, fileId, report);
+      outcome = {
+        fileId,
+        partnerId,
+        state: accepted > 0 ? 'translated' : 'rejected',
+        transactions: { accepted, rejected },
+        acknowledgments,
+        errorCount: report.errorCount,
+        finishedAt: deps.clock().toISOString(),
+      };
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      // Not X12 at all (the reader gave up): nothing to acknowledge in X12; record and alert.
+      outcome = {
+        fileId,
+        partnerId,
+        state: 'rejected',
+        transactions: { accepted, rejected },
+        acknowledgments: [],
+        errorCount: 1,
+        code: (err as AppError).code,
+        finishedAt: deps.clock().toISOString(),
+      };
+      await deps.alerts.alert('ediflow: file rejected', { fileId, partnerId, code: outcome.code ?? 'X12_INVALID' });
+    }
+    await store.put(`work/${fileId}/outcome.json`, JSON.stringify(outcome), { contentType: 'application/json' });
+    fileCounter.inc({ state: outcome.state });
+    logger.info({ fileId, partnerId, state: outcome.state, accepted, rejected, errors: outcome.errorCount, ms: Date.now() - started }, 'file translated');
+    return outcome;
+  }
+
+  return { translate };
+}
+
+export type Translator = ReturnType<typeof createTranslator>;

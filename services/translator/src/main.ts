@@ -1,0 +1,40 @@
+/** Wiring only: the translator as its own process (ECS Fargate service). */
+import { readFile } from 'node:fs/promises';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { loadConfigOrExit } from '@ediflow/config';
+import { describeError } from '@ediflow/errors';
+import { createRuntime, runService } from '@ediflow/runtime';
+import { registryFromFile } from '@ediflow/partners';
+import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
+import { loadPrivateKey } from '@ediflow/pgp';
+import { translatorConfigSchema } from './config';
+import { createPgpOutboundEncryptor } from './adapters/pgp-outbound';
+import { createTranslatorService } from './service';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(translatorConfigSchema, process.env, 'translator');
+  const rt = createRuntime('translator', config);
+  const signingKey = await loadPrivateKey(await readFile(config.PGP_PRIVATE_KEY_FILE, 'utf8'), config.PGP_PASSPHRASE);
+  const alerts = config.ALERT_TOPIC_ARN
+    ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger })
+    : createLogAlerts(rt.logger);
+  const service = createTranslatorService({
+    store: rt.store,
+    bus: rt.bus,
+    logger: rt.logger,
+    registry: rt.registry,
+    partners: registryFromFile(config.PARTNERS_FILE),
+    alerts,
+    encryptOutbound: createPgpOutboundEncryptor(signingKey),
+    inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
+    prefetch: config.TRANSLATOR_PREFETCH,
+    maxAttempts: config.TRANSLATOR_MAX_ATTEMPTS,
+    retryBaseDelayMs: config.TRANSLATOR_RETRY_BASE_DELAY_MS,
+  });
+  await runService(rt, config, service);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`translator: failed to start: ${describeError(err).code}\n`);
+  process.exit(1);
+});

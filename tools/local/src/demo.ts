@@ -1,0 +1,71 @@
+/**
+ * `npm run demo -- <x12 file>`: sends a file as the demo partner would — signed with the
+ * partner's key, encrypted to the platform's key — into inbound/demo-partner/ of the
+ * store `npm start` uses. Registers the file's ISA sender for the demo partner first.
+ */
+import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { open, readFile, writeFile } from 'node:fs/promises';
+import { commonEnvShape, loadConfigOrExit, z } from '@ediflow/config';
+import { describeError } from '@ediflow/errors';
+import { createObjectStore } from '@ediflow/store';
+import { storeConfigFrom } from '@ediflow/runtime';
+import { encryptStream, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
+import { parseRegistry } from '@ediflow/partners';
+import { readIsaSender } from '@ediflow/ingest';
+import { DEMO_PARTNER_ID, localPaths } from './setup';
+
+const demoSchema = z.object({ ...commonEnvShape, EDIFLOW_HOME: z.string().default('var') });
+
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (!file || process.argv.length > 3) {
+    process.stderr.write('usage: npm run demo -- <x12 file>\n');
+    process.exit(2);
+  }
+  const config = loadConfigOrExit(demoSchema, process.env, 'demo');
+  const home = path.resolve(config.EDIFLOW_HOME);
+  if (config.STORE_KIND === 'embedded' && process.env.STORE_ROOT === undefined) config.STORE_ROOT = path.join(home, 'store');
+  const p = localPaths(home);
+  let partnerKey: string;
+  try {
+    partnerKey = await readFile(p.partnerPrivate, 'utf8');
+  } catch {
+    process.stderr.write(`demo: no demo partner keys in ${p.keys}: start the pipeline first with 'npm start'.\n`);
+    process.exit(1);
+  }
+
+  const head = Buffer.alloc(512);
+  const fh = await open(file, 'r');
+  const { bytesRead } = await fh.read(head, 0, head.length, 0);
+  await fh.close();
+  const sender = readIsaSender(head.subarray(0, bytesRead));
+  if (!sender) {
+    process.stderr.write(`demo: ${file} does not start with an ISA segment; it is not an X12 interchange.\n`);
+    process.exit(1);
+  }
+  const registry = parseRegistry(JSON.parse(await readFile(p.partners, 'utf8')));
+  const doc = registry.document;
+  const partner = doc.partners.find((x) => x.id === DEMO_PARTNER_ID);
+  if (partner && !partner.isaSenders.some((s) => s.qualifier === sender.qualifier && s.id === sender.id)) {
+    partner.isaSenders.push(sender);
+    await writeFile(p.partners, `${JSON.stringify(doc, null, 2)}\n`);
+    process.stdout.write(`registered ISA sender ${sender.qualifier}/${sender.id} for ${DEMO_PARTNER_ID} in ${path.relative(process.cwd(), p.partners)}\n`);
+  }
+
+  const [platformKey] = await loadPublicKeys([await readFile(p.platformPublic, 'utf8')]);
+  const signingKey = await loadPrivateKey(partnerKey);
+  const cipher = encryptStream(createReadStream(file), { encryptionKeys: platformKey, signingKeys: signingKey });
+  const store = createObjectStore(storeConfigFrom(config));
+  // The key keeps the partner's own name, as an SFTP upload would; ingest never logs it.
+  const key = `inbound/${DEMO_PARTNER_ID}/${Date.now()}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.pgp`;
+  await store.put(key, cipher, { metadata: { channel: 'demo' } });
+  process.stdout.write(`sent ${path.basename(file)} as ${DEMO_PARTNER_ID}: signed, encrypted, dropped in inbound/${DEMO_PARTNER_ID}/\n`);
+  process.stdout.write(`watch the npm start terminal; callbacks land in ${path.relative(process.cwd(), p.callbacks)}/\n`);
+}
+
+main().catch((err: unknown) => {
+  const { code, message } = describeError(err);
+  process.stderr.write(`demo: failed: ${code}: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
+import path from 'node:path';
+import { generateKeyPair } from '@ediflow/pgp';
+import type { PartnerRegistryDocument } from '@ediflow/partners';
+import type { SubscriptionsDocumentInput } from '@ediflow/notifier';
+
+export const DEMO_PARTNER_ID = 'demo-partner';
+export const DEMO_SECRET_ENV = 'EDIFLOW_DEMO_CALLBACK_SECRET';
+
+export interface LocalPaths {
+  home: string;
+  keys: string;
+  platformPublic: string;
+  platformPrivate: string;
+  partnerPublic: string;
+  partnerPrivate: string;
+  callbackSecret: string;
+  partners: string;
+  subscriptions: string;
+  callbacks: string;
+  store: string;
+}
+
+export function localPaths(home: string): LocalPaths {
+  const keys = path.join(home, 'keys');
+  return {
+    home,
+    keys,
+    platformPublic: path.join(keys, 'platform.pub.asc'),
+    platformPrivate: path.join(keys, 'platform.key.asc'),
+    partnerPublic: path.join(keys, `${DEMO_PARTNER_ID}.pub.asc`),
+    partnerPrivate: path.join(keys, `${DEMO_PARTNER_ID}.key.asc`),
+    callbackSecret: path.join(keys, 'demo-callback.secret'),
+    partners: path.join(home, 'partners.json'),
+    subscriptions: path.join(home, 'subscriptions.json'),
+    callbacks: path.join(home, 'callbacks'),
+    store: path.join(home, 'store'),
+  };
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/**
+ * First-run setup of the local demo under `home` (default ./var): the platform's PGP key
+ * pair, a demo trading partner with its own key pair, the partner registry, and the
+ * notifier's subscription for the demo callback receiver. Existing files are kept.
+ * Returns what was created, for the start-up message.
+ */
+export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{ paths: LocalPaths; created: string[] }> {
+  const p = localPaths(home);
+  const created: string[] = [];
+  await mkdir(p.keys, { recursive: true, mode: 0o700 });
+  await mkdir(p.callbacks, { recursive: true });
+  if (!(await exists(p.platformPrivate))) {
+    const pair = await generateKeyPair({ userId: { name: 'ediflow platform (local demo)', email: 'platform@ediflow.invalid' } });
+    await writeFile(p.platformPublic, pair.publicKeyArmored);
+    await writeFile(p.platformPrivate, pair.privateKeyArmored, { mode: 0o600 });
+    created.push(p.platformPrivate);
+  }
+  if (!(await exists(p.partnerPrivate))) {
+    const pair = await generateKeyPair({ userId: { name: 'Demo Partner', email: 'demo-partner@ediflow.invalid' } });
+    await writeFile(p.partnerPublic, pair.publicKeyArmored);
+    await writeFile(p.partnerPrivate, pair.privateKeyArmored, { mode: 0o600 });
+    created.push(p.partnerPrivate);
+  }
+  if (!(await exists(p.callbackSecret))) {
+    await writeFile(p.callbackSecret, `whsec_${randomBytes(24).toString('base64')}\n`, { mode: 0o600 });
+    created.push(p.callbackSecret);
+  }
+  if (!(await exists(p.partners))) {
+    const doc: PartnerRegistryDocument = {
+      version: 1,
+      partners: [
+        {
+          id: DEMO_PARTNER_ID,
+          name: 'Demo Partner',
+          // `npm run demo` adds the ISA sender of each file it sends.
+          isaSenders: [{ qualifier: 'ZZ', id: 'DEMOPARTNER' }],
+          pgpPublicKeys: [await readFile(p.partnerPublic, 'utf8')],
+          requireSignature: true,
+          allowPlaintext: false,
+          split: 'transaction',
+          acknowledgments: ['TA1', '999'],
+        },
+      ],
+    };
+    await writeFile(p.partners, `${JSON.stringify(doc, null, 2)}\n`);
+    created.push(p.partners);
+  }
+  const subscriptions: SubscriptionsDocumentInput = {
+    version: 1,
+    subscriptions: [
+      {
+        id: 'demo-callbacks',
+        partnerId: DEMO_PARTNER_ID,
+        url: sinkUrl,
+        headers: {},
+        ordering: 'none',
+        auth: [{ type: 'hmac', secrets: [{ env: DEMO_SECRET_ENV }] }],
+      },
+    ],
+  };
+  // Rewritten on every start: the sink's port may have changed.
+  await writeFile(p.subscriptions, `${JSON.stringify(subscriptions, null, 2)}\n`);
+  return { paths: p, created };
+}
+
+export async function readCallbackSecret(p: LocalPaths): Promise<string> {
+  return (await readFile(p.callbackSecret, 'utf8')).trim();
+}

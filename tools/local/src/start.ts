@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the whole pipeline in one process on embedded defaults — object store
+ * under ./var/store, in-memory bus, a demo partner, and a demo callback receiver that
+ * writes every callback to var/callbacks/. With BROKER_URL / STORE_KIND set, the same
+ * services run against a real broker and S3.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { commonEnvShape, envPort, loadConfigOrExit, z } from '@ediflow/config';
+import { describeError } from '@ediflow/errors';
+import { createRuntime } from '@ediflow/runtime';
+import { registryFromFile } from '@ediflow/partners';
+import { loadPrivateKey } from '@ediflow/pgp';
+import { loadSubscriptionsFile, verifyWebhook } from '@ediflow/notifier';
+import { createPipeline } from './pipeline';
+import { startCallbackSink } from './callback-sink';
+import { DEMO_SECRET_ENV, ensureLocalSetup, readCallbackSecret } from './setup';
+
+const localSchema = z.object({
+  ...commonEnvShape,
+  LOG_LEVEL: commonEnvShape.LOG_LEVEL.default('warn'),
+  EDIFLOW_HOME: z.string().default('var'),
+  DEMO_SINK_PORT: envPort(8099),
+  INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(250),
+});
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(localSchema, process.env, 'ediflow');
+  const home = path.resolve(config.EDIFLOW_HOME);
+  if (config.STORE_KIND === 'embedded' && process.env.STORE_ROOT === undefined) config.STORE_ROOT = path.join(home, 'store');
+  const rt = createRuntime('ediflow', config);
+  const { logger, bus, store, registry, lifecycle, http } = rt;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+
+  let callbacks = 0;
+  const sinkState: { secret?: string } = {};
+  const sink = await startCallbackSink({
+    dir: path.join(home, 'callbacks'),
+    port: config.DEMO_SINK_PORT,
+    verify: (headers, body) => sinkState.secret !== undefined && verifyWebhook({ headers, body, secrets: [sinkState.secret] }).ok,
+    onCallback: ({ file, type }) => {
+      callbacks += 1;
+      say(`callback #${callbacks}  ${type}  -> ${path.relative(process.cwd(), file)}`);
+    },
+  });
+  const { paths, created } = await ensureLocalSetup(home, sink.url);
+  sinkState.secret = await readCallbackSecret(paths);
+  process.env[DEMO_SECRET_ENV] = sinkState.secret;
+
+  const pipeline = createPipeline({
+    bus,
+    store,
+    logger,
+    registry,
+    partners: registryFromFile(paths.partners),
+    platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
+    subscriptions: loadSubscriptionsFile(paths.subscriptions, process.env),
+    bucket: config.S3_BUCKET,
+    pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
+    inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
+  });
+
+  lifecycle.install();
+  lifecycle.onShutdown('stop pipeline', () => pipeline.stop());
+  lifecycle.onShutdown('close bus', () => bus.close());
+  lifecycle.onShutdown('close http', () => http.close());
+  lifecycle.onShutdown('close callback receiver', () => sink.close());
+
+  if (pipeline.notifier.router) http.app.use('/admin', pipeline.notifier.router);
+  http.finish();
+  await http.listen(config.HTTP_PORT, config.HTTP_HOST);
+  await bus.connect();
+  await pipeline.start();
+
+  const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+  say('');
+  say('ediflow is running: ingest -> translator -> notifier, all in this process.');
+  say(`  bus            ${config.BROKER_URL === 'memory' ? 'in-memory (set BROKER_URL=stomp://127.0.0.1:61613 for ActiveMQ)' : 'STOMP broker from BROKER_URL'}`);
+  say(`  object store   ${config.STORE_KIND === 'embedded' ? rel(config.STORE_ROOT) : `s3://${config.S3_BUCKET}`}`);
+  say(`  demo partner   demo-partner (keys in ${rel(paths.keys)}, registry ${rel(paths.partners)})`);
+  say(`  callbacks      ${sink.url} -> ${rel(paths.callbacks)}/`);
+  say(`  health         http://${config.HTTP_HOST}:${config.HTTP_PORT}/healthz  /readyz  /metrics`);
+  if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);
+  say('');
+  say('Next, in another terminal, send a file as the demo partner:');
+  say('  npm run demo -- ../shared/corpus/837P/<file>');
+  say('Each transaction set arrives as one JSON callback in var/callbacks/. Ctrl-C stops.');
+  say('');
+}
+
+main().catch((err: unknown) => {
+  const { code, message } = describeError(err);
+  process.stderr.write(`ediflow: failed to start: ${code}: ${message}\n`);
+  process.exit(1);
+});

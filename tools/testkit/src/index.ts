@@ -1,0 +1,2 @@
+export { startS3Server, type S3Server } from './s3rver';
+export { corpusFile, CORPUS_DIR } from './corpus';
