@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createLogger, memoryDestination } from '@ediflow/logger';
 import { createSnsAlerts } from '@ediflow/alerts';
@@ -13,7 +14,6 @@ describe('createSnsAlerts', () => {
         handle: async (req: { body: string }) => {
           requests.push({ body: String(req.body) });
           const xml = '<PublishResponse><PublishResult><MessageId>m1</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>';
-          const { Readable } = await import('node:stream');
           return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Readable.from([Buffer.from(xml)]) } };
         },
       },

@@ -1,4 +1,7 @@
-import { parseRegistry } from '@ediflow/partners';
+import { mkdtemp, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseRegistry, registryFromFile } from '@ediflow/partners';
 
 const partner = { id: 'acme-clinic', name: 'Acme Clinic', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }] };
 
@@ -16,5 +19,20 @@ describe('parseRegistry', () => {
     );
     expect(() => parseRegistry({ version: 1, partners: [partner, partner] })).toThrow(/duplicate partner id acme-clinic/);
     expect(() => parseRegistry({ version: 2, partners: [] })).toThrow(/version/);
+  });
+});
+
+describe('registryFromFile', () => {
+  it('when the file changes, then the next read sees the new version; a bad new version is refused', async () => {
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'reg-')), 'partners.json');
+    await writeFile(file, JSON.stringify({ version: 1, partners: [partner] }));
+    const source = registryFromFile(file);
+    expect((await source.current()).list().map((p) => p.isaSenders.length)).toEqual([1]);
+    await writeFile(file, JSON.stringify({ version: 1, partners: [{ ...partner, isaSenders: [...partner.isaSenders, { qualifier: '30', id: 'X' }] }] }));
+    await utimes(file, new Date(), new Date(Date.now() + 5000));
+    expect((await source.current()).list().map((p) => p.isaSenders.length)).toEqual([2]);
+    await writeFile(file, JSON.stringify({ version: 1, partners: [{ ...partner, id: 'BAD ID' }] }));
+    await utimes(file, new Date(), new Date(Date.now() + 10000));
+    await expect(source.current()).rejects.toMatchObject({ code: 'PARTNERS_INVALID' });
   });
 });

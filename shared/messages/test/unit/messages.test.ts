@@ -1,0 +1,54 @@
+import { MemoryBus } from '@ediflow/bus';
+import { EmbeddedObjectStore } from '@ediflow/store';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { decodeEnvelope, fileIdFor, publishEnvelope, resolveBody, transactionIdFor, type Envelope } from '@ediflow/messages';
+
+const key = { partnerId: 'acme', interchangeControlNumber: '000000905', groupControlNumber: '1', transactionControlNumber: '0001', transactionIndex: 1 };
+
+describe('message ids', () => {
+  it('when the same data comes again, then the id is the same; any part changing changes it', () => {
+    expect(fileIdFor('b', 'inbound/acme/x', '"abc"')).toBe(fileIdFor('b', 'inbound/acme/x', 'abc'));
+    expect(fileIdFor('b', 'inbound/acme/x', 'abc')).not.toBe(fileIdFor('b', 'inbound/acme/y', 'abc'));
+    expect(transactionIdFor(key)).toBe(transactionIdFor({ ...key }));
+    expect(transactionIdFor(key)).toMatch(/^[0-9a-f]{64}$/);
+    expect(transactionIdFor({ ...key, transactionIndex: 2 })).not.toBe(transactionIdFor(key));
+    expect(transactionIdFor({ ...key, claimId: 'C1' })).not.toBe(transactionIdFor(key));
+    // Parts are separated, so shifting characters between parts gives another id.
+    expect(transactionIdFor({ ...key, partnerId: 'acme0', interchangeControlNumber: '00000905' })).not.toBe(transactionIdFor(key));
+  });
+});
+
+describe('envelopes', () => {
+  const base: Envelope = { type: 'T', version: 1, id: 'i', fileId: 'f', partnerId: 'acme', occurredAt: '2024-01-01T00:00:00.000Z', body: { a: 1 } };
+
+  it('when a frame is not a valid envelope, then the error names the fields, not the values', () => {
+    expect(() => decodeEnvelope('{not json')).toThrow(expect.objectContaining({ code: 'MESSAGE_NOT_JSON' }));
+    expect(() => decodeEnvelope(JSON.stringify({ ...base, partnerId: '', occurredAt: 'SMITH' }))).toThrow(/partnerId, occurredAt/);
+    expect(() => decodeEnvelope(JSON.stringify({ ...base, bodyRef: 'x' }))).toThrow(expect.objectContaining({ code: 'MESSAGE_INVALID' }));
+  });
+
+  it('when a body is over the inline limit, then it goes to the store and the frame carries bodyRef; resolveBody reads it back', async () => {
+    const bus = new MemoryBus();
+    await bus.connect();
+    const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'msg-')) });
+    const frames: Buffer[] = [];
+    const headers: Record<string, string>[] = [];
+    await bus.subscribe('/queue/t', async (m) => {
+      frames.push(m.body);
+      headers.push(m.headers);
+    });
+    const big = { ...base, id: 'big', body: { text: 'x'.repeat(5000) } };
+    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', big);
+    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', base);
+    await bus.drain(1000);
+    const [first, second] = frames.map((f) => decodeEnvelope(f));
+    expect(first.body).toBeUndefined();
+    expect(first.bodyRef).toBe('messages/big.json');
+    expect(await resolveBody(store, first)).toEqual(big.body);
+    expect(second.body).toEqual(base.body);
+    expect(headers.map((h) => h['idempotency-key'])).toEqual(['big', 'i']);
+    await bus.close();
+  });
+});
