@@ -80,17 +80,16 @@ export function createTranslator(deps: TranslatorDeps) {
     const partner = (await deps.partners.current()).get(partnerId);
     const body = await resolveBody(store, message);
     const { body: source } = await store.get(body.sourceKey);
-    const builder = new ReportBuilder();
+    const builder = new ReportBuilder({ warnOnly: partner.acceptWithErrors });
     let accepted = 0;
     let rejected = 0;
     const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
     let outcome: FileOutcome;
     try {
       for await (const event of readX12(source)) {
-        builder.add(event);
-        if (event.type !== 'transaction') continue;
+        const report = builder.add(event);
+        if (event.type !== 'transaction' || report === undefined) continue;
         const { interchange: ic, group, transaction: tx } = event;
-        const report = builder.checkTransaction(tx, group, ic);
         if (report.ack === 'R') {
           rejected += 1;
           txCounter.inc({ set: tx.setId, outcome: 'rejected' });
