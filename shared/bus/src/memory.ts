@@ -112,6 +112,22 @@ export class MemoryBus implements Bus {
     this.timers.clear();
   }
 
+  /**
+   * Waits until no message is queued, in a handler or scheduled for a delayed retry, or
+   * until the bound. Nothing in this bus outlives the process, so a graceful stop of the
+   * single-process pipeline drains it before closing the consumers. Resolves true when empty.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    const empty = () =>
+      this.timers.size === 0 && [...this.queues.values()].every((q) => q.messages.length === 0 && q.consumers.every((c) => c.inFlight.size === 0));
+    while (!empty()) {
+      if (Date.now() >= until) return false;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return true;
+  }
+
   /** Messages waiting (not in a handler) on a destination; for tests and the local dashboard. */
   depth(destination: string): number {
     return this.queues.get(destination)?.messages.length ?? 0;

@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { createBus, type Bus, type StompBusOptions } from '@ediflow/bus';
+import type { EndpointConfig } from '../domain/routes';
+
+/** An endpoint of the routes file with its credentials read from the environment. */
+export interface BridgeEndpoint {
+  name: string;
+  config: EndpointConfig;
+  login?: string;
+  passcode?: string;
+}
+
+/** Connection tuning shared by every endpoint (see config.ts). */
+export type BridgeBusOptions = Pick<
+  StompBusOptions,
+  'heartbeatMs' | 'connectAttemptTimeoutMs' | 'connectTimeoutMs' | 'publishTimeoutMs' | 'reconnectInitialDelayMs' | 'reconnectMaxDelayMs' | 'closeTimeoutMs' | 'logger'
+>;
+
+/** The default connector: a StompBus over the endpoint's URLs (rotating on failure), or a MemoryBus for `memory`. */
+export function connectEndpoint(endpoint: BridgeEndpoint, options: BridgeBusOptions = {}): Bus {
+  const tls = endpoint.config.tls;
+  return createBus(endpoint.config.urls.join(','), {
+    ...options,
+    login: endpoint.login,
+    passcode: endpoint.passcode,
+    tls: tls && {
+      ca: tls.caFile === undefined ? undefined : readFileSync(tls.caFile),
+      cert: tls.certFile === undefined ? undefined : readFileSync(tls.certFile),
+      key: tls.keyFile === undefined ? undefined : readFileSync(tls.keyFile),
+      servername: tls.servername,
+      rejectUnauthorized: tls.rejectUnauthorized,
+    },
+  });
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '@ediflow/errors';
+import { parseRoutes, resolveDeadLetter, type RoutesDocumentInput } from '@ediflow/bridge';
+
+const base = (): RoutesDocumentInput => ({
+  endpoints: {
+    onprem: { urls: ['stomp+ssl://mq1:61614', 'stomp+ssl://mq2:61614'], loginEnv: 'ONPREM_LOGIN', passcodeEnv: 'ONPREM_PASSCODE' },
+    cloud: { urls: ['stomp+ssl://b-1:61614', 'stomp+ssl://b-2:61614'] },
+  },
+  routes: [{ name: 'r1', from: { endpoint: 'onprem', destination: 'IN' }, to: { endpoint: 'cloud', destination: 'OUT' } }],
+});
+
+function issues(input: unknown): string {
+  try {
+    parseRoutes(input);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message;
+  }
+  throw new Error('expected the document to be refused');
+}
+
+describe('routes document', () => {
+  it('when a minimal route is given, then the defaults are filled in', () => {
+    const doc = parseRoutes(base());
+    const route = doc.routes[0];
+    expect(route.prefetch).toBe(100);
+    expect(route.maxAttempts).toBe(5);
+    expect(route.order).toBe('all');
+    expect(route.groupHeader).toBe('JMSXGroupID');
+    expect(route.headers.copy).toBe('all');
+    expect(resolveDeadLetter(route)).toEqual({ endpoint: 'onprem', destination: 'DLQ.bridge.r1' });
+  });
+
+  it('when the committed example is parsed, then it is valid', () => {
+    const file = path.resolve(__dirname, '../../routes.example.json');
+    const doc = parseRoutes(JSON.parse(readFileSync(file, 'utf8')));
+    expect(doc.routes.map((r) => r.name)).toEqual(['claims-to-cloud', 'eligibility-to-cloud', 'acks-to-onprem']);
+  });
+
+  it('when a URL carries credentials, then it is refused without echoing them', () => {
+    const doc = base();
+    doc.endpoints.onprem.urls = ['stomp://user:s3cr3t@mq1:61613'];
+    const message = issues(doc);
+    expect(message).toContain('endpoints.onprem.urls.0');
+    expect(message).not.toContain('s3cr3t');
+  });
+
+  it('when an Amazon MQ URL is not TLS, then it is refused', () => {
+    const doc = base();
+    doc.endpoints.cloud.urls = ['stomp://b-1234-1.mq.us-east-1.amazonaws.com:61613'];
+    expect(issues(doc)).toContain('Amazon MQ accepts STOMP only over TLS');
+  });
+
+  it('when a route names an unknown endpoint or repeats a name, then each problem is listed by path', () => {
+    const doc = base();
+    doc.routes.push({ name: 'r1', from: { endpoint: 'nowhere', destination: 'A' }, to: { endpoint: 'cloud', destination: 'B' } });
+    const message = issues(doc);
+    expect(message).toContain('routes.1.name: route names must be unique');
+    expect(message).toContain('routes.1.from.endpoint: unknown endpoint "nowhere"');
+  });
+
+  it('when the dead-letter destination is the source, or a route loops to itself, then it is refused', () => {
+    const doc = base();
+    doc.routes[0].deadLetter = { destination: '/queue/IN' };
+    doc.routes.push({ name: 'loop', from: { endpoint: 'cloud', destination: 'X' }, to: { endpoint: 'cloud', destination: '/queue/X' } });
+    const message = issues(doc);
+    expect(message).toContain('routes.0.deadLetter');
+    expect(message).toContain('routes.1.to');
+  });
+
+  it('when a credential is given inline or an env name is malformed, then it is refused', () => {
+    const doc = base() as unknown as { endpoints: Record<string, Record<string, unknown>> };
+    doc.endpoints.onprem.passcode = 'inline';
+    doc.endpoints.cloud.loginEnv = 'lower-case';
+    const message = issues(doc);
+    expect(message).toContain('endpoints.onprem');
+    expect(message).toContain('endpoints.cloud.loginEnv');
+    expect(message).not.toContain('inline');
+  });
+});

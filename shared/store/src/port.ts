@@ -1,0 +1,64 @@
+import type { Readable } from 'node:stream';
+
+/**
+ * The object store port. Two implementations: S3 (@aws-sdk/client-s3, production
+ * and S3-protocol servers) and an embedded filesystem store (`npm start`).
+ * One contract suite runs against both.
+ *
+ * Keys never contain PHI: callers build them from fileId and partnerId. Both
+ * implementations apply the same key rules (see validateKey) and reject other
+ * keys with StoreInvalidKeyError (code STORE_INVALID_KEY).
+ *
+ * Errors: StoreNotFoundError (STORE_NOT_FOUND), StoreConflictError
+ * (STORE_CONFLICT), StoreUnavailableError (STORE_UNAVAILABLE, retryable),
+ * StoreFailedError (STORE_FAILED, not retryable). A put whose body stream fails
+ * rejects with the stream's own error.
+ */
+/** What a listing tells about each object (S3 lists carry no user metadata). */
+export interface ListedObject {
+  key: string;
+  size: number;
+  /**
+   * Opaque, without quotes. md5 hex of the bytes for the embedded store and for S3 single-part
+   * writes without SSE-KMS; `<hex>-<parts>` for S3 multipart uploads; not an md5 under SSE-KMS.
+   */
+  etag: string;
+  lastModified: Date;
+}
+
+export interface ObjectInfo extends ListedObject {
+  /** User metadata (x-amz-meta-*), lower-case keys. */
+  metadata: Record<string, string>;
+}
+
+export interface PutOptions {
+  metadata?: Record<string, string>;
+  contentType?: string;
+  /**
+   * Create only: fail with StoreConflictError when the key exists
+   * (S3 `If-None-Match: *`). The embedded store honours it atomically.
+   */
+  ifNoneMatch?: boolean;
+}
+
+export type Body = Buffer | string | Uint8Array | Readable;
+
+export interface ObjectStore {
+  /** Writes the whole object; resolves when it is durable. Streams upload in parts when large. */
+  put(key: string, body: Body, options?: PutOptions): Promise<{ etag: string }>;
+  /**
+   * Streams an object; rejects with StoreNotFoundError (code STORE_NOT_FOUND) when absent.
+   * The caller must read the body to its end or destroy it (it holds a socket or a file).
+   */
+  get(key: string): Promise<{ body: Readable; info: ObjectInfo }>;
+  /** Metadata only, or undefined when absent. */
+  head(key: string): Promise<ObjectInfo | undefined>;
+  /** Objects under a prefix, in key order (UTF-8 byte order, as S3). No metadata: head() the ones you need. */
+  list(prefix: string): AsyncIterable<ListedObject>;
+  /** Deletes; absent keys are fine. */
+  delete(key: string): Promise<void>;
+  /** Server-side copy keeping metadata. */
+  copy(fromKey: string, toKey: string): Promise<void>;
+  /** True once the store answered a request. Feeds /readyz. */
+  isReady(): Promise<boolean>;
+}
