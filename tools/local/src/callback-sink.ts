@@ -8,7 +8,7 @@ export interface CallbackSinkOptions {
   port: number;
   host?: string;
   /** Called once per stored callback (the demo prints a line). */
-  onCallback?: (info: { id: string; file: string; type: string; bytes: number }) => void;
+  onCallback?: (info: { id: string; file: string; type: string; summary: string; bytes: number }) => void;
   /** Checks the request's signature; a false answer gets 401. */
   verify?: (headers: Record<string, string>, body: string) => boolean;
 }
@@ -36,9 +36,12 @@ export async function startCallbackSink(options: CallbackSinkOptions): Promise<{
           return;
         }
         let type = 'unknown';
+        let summary = '';
         try {
-          const parsed = JSON.parse(body) as { type?: string };
+          const parsed = JSON.parse(body) as { type?: string; body?: { transactionSet?: string; controlNumber?: string } };
           type = parsed.type ?? type;
+          // Transaction set id and control number only: no element values from the claim.
+          if (parsed.body?.transactionSet) summary = `${parsed.body.transactionSet} ST02=${parsed.body.controlNumber ?? '?'}`;
         } catch {
           res.writeHead(400).end();
           return;
@@ -47,7 +50,7 @@ export async function startCallbackSink(options: CallbackSinkOptions): Promise<{
         // Write then rename, so a reader never sees half a callback.
         await writeFile(`${file}.part`, body);
         await rename(`${file}.part`, file);
-        options.onCallback?.({ id, file, type, bytes: Buffer.byteLength(body) });
+        options.onCallback?.({ id, file, type, summary, bytes: Buffer.byteLength(body) });
         res.writeHead(204).end();
       })().catch(() => res.writeHead(500).end());
     });

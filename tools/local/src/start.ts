@@ -12,9 +12,18 @@ import { createRuntime } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
 import { loadPrivateKey } from '@ediflow/pgp';
 import { loadSubscriptionsFile, verifyWebhook } from '@ediflow/notifier';
+import { MemoryBus } from '@ediflow/bus';
+import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
 import { DEMO_SECRET_ENV, ensureLocalSetup, readCallbackSecret } from './setup';
+
+const DEMO_ROUTES = {
+  endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
+  routes: [
+    { name: 'demo-onprem-to-cloud', from: { endpoint: 'onprem', destination: '/queue/CLAIMS.OUTBOUND' }, to: { endpoint: 'cloud', destination: '/queue/edi.bridge.inbound' } },
+  ],
+};
 
 const localSchema = z.object({
   ...commonEnvShape,
@@ -22,6 +31,7 @@ const localSchema = z.object({
   EDIFLOW_HOME: z.string().default('var'),
   DEMO_SINK_PORT: envPort(8099),
   INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(250),
+  BRIDGE_ROUTES_FILE: z.string().optional(),
 });
 
 async function main(): Promise<void> {
@@ -38,9 +48,9 @@ async function main(): Promise<void> {
     dir: path.join(home, 'callbacks'),
     port: config.DEMO_SINK_PORT,
     verify: (headers, body) => sinkState.secret !== undefined && verifyWebhook({ headers, body, secrets: [sinkState.secret] }).ok,
-    onCallback: ({ file, type }) => {
+    onCallback: ({ file, type, summary }) => {
       callbacks += 1;
-      say(`callback #${callbacks}  ${type}  -> ${path.relative(process.cwd(), file)}`);
+      say(`callback #${callbacks}  ${type} ${summary}  -> ${path.relative(process.cwd(), file)}`);
     },
   });
   const { paths, created } = await ensureLocalSetup(home, sink.url);
@@ -60,8 +70,17 @@ async function main(): Promise<void> {
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
   });
 
+  // The bridge: BRIDGE_ROUTES_FILE names real brokers; otherwise one demo route from an
+  // in-memory "on-prem" queue into this pipeline's bus (standing in for Amazon MQ).
+  const onprem = new MemoryBus({ logger });
+  const bridge = config.BRIDGE_ROUTES_FILE
+    ? createBridgeService({ routes: loadRoutesFile(config.BRIDGE_ROUTES_FILE), logger, registry })
+    : createBridgeService({ routes: parseRoutes(DEMO_ROUTES, 'demo routes'), logger, registry, connect: (ep) => (ep.name === 'onprem' ? onprem : bus) });
+
   lifecycle.install();
+  lifecycle.onShutdown('stop bridge', () => bridge.stop());
   lifecycle.onShutdown('stop pipeline', () => pipeline.stop());
+  lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
   lifecycle.onShutdown('close bus', () => bus.close());
   lifecycle.onShutdown('close http', () => http.close());
   lifecycle.onShutdown('close callback receiver', () => sink.close());
@@ -70,7 +89,9 @@ async function main(): Promise<void> {
   http.finish();
   await http.listen(config.HTTP_PORT, config.HTTP_HOST);
   await bus.connect();
+  await onprem.connect();
   await pipeline.start();
+  await bridge.start();
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   say('');
@@ -79,6 +100,11 @@ async function main(): Promise<void> {
   say(`  object store   ${config.STORE_KIND === 'embedded' ? rel(config.STORE_ROOT) : `s3://${config.S3_BUCKET}`}`);
   say(`  demo partner   demo-partner (keys in ${rel(paths.keys)}, registry ${rel(paths.partners)})`);
   say(`  callbacks      ${sink.url} -> ${rel(paths.callbacks)}/`);
+  say(
+    config.BRIDGE_ROUTES_FILE
+      ? `  bridge         routes from ${config.BRIDGE_ROUTES_FILE}`
+      : '  bridge         demo route: in-memory on-prem /queue/CLAIMS.OUTBOUND -> /queue/edi.bridge.inbound (set BRIDGE_ROUTES_FILE for real brokers)',
+  );
   say(`  health         http://${config.HTTP_HOST}:${config.HTTP_PORT}/healthz  /readyz  /metrics`);
   if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);
   say('');
