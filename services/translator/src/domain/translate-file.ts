@@ -106,7 +106,7 @@ export function createTranslator(deps: TranslatorDeps) {
           publishDeps,
           DESTINATIONS.transactionTranslated,
           { type: MESSAGE_TYPES.transactionTranslated, version: 1, id, fileId, partnerId, occurredAt: deps.clock().toISOString(), body: toDocument(fileId, ic, group, tx) },
-          { JMSXGroupID: fileId, 'x-transaction-set': tx.setId },
+          { JMSXGroupID: fileId, 'x-group': fileId, 'x-transaction-set': tx.setId },
         );
         accepted += 1;
         txCounter.inc({ set: tx.setId, outcome: 'accepted' });

@@ -1,0 +1,49 @@
+import { commonEnvShape, envInt, loadConfig, z, type Env } from '@ediflow/config';
+import { DESTINATIONS } from '@ediflow/messages';
+import type { NotifierSettings } from './notifier';
+
+/** Environment of the notifier service. Names and defaults are listed in README.md. */
+export const notifierConfigSchema = z.object({
+  ...commonEnvShape,
+  NOTIFIER_SUBSCRIPTIONS_FILE: z.string().min(1),
+  NOTIFIER_MAX_ATTEMPTS: envInt(8, 1),
+  NOTIFIER_MAX_AGE_MS: envInt(24 * 60 * 60_000, 1),
+  NOTIFIER_RETRY_BASE_MS: envInt(1000, 0),
+  NOTIFIER_RETRY_MAX_MS: envInt(5 * 60_000, 0),
+  NOTIFIER_TIMEOUT_MS: envInt(10_000, 1),
+  NOTIFIER_CONCURRENCY: envInt(4, 1),
+  NOTIFIER_CIRCUIT_FAILURES: envInt(5, 1),
+  NOTIFIER_CIRCUIT_OPEN_MS: envInt(30_000, 1),
+  NOTIFIER_FANOUT_PREFETCH: envInt(20, 1),
+  NOTIFIER_INPUT_QUEUE: z.string().min(1).default(DESTINATIONS.transactionTranslated),
+  /** SNS topic for alerts (same variable as the other services); alerts go to the log when unset. */
+  ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN').optional(),
+  NOTIFIER_ALERT_INTERVAL_MS: envInt(5 * 60_000, 0),
+  /** Bearer token for the dead-letter endpoint; the endpoint is off when unset. */
+  NOTIFIER_REPLAY_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+});
+
+export type NotifierConfig = z.infer<typeof notifierConfigSchema>;
+
+/** Pure: validates the environment (throws ConfigError naming variables, never values). */
+export function loadNotifierConfig(env: Env): NotifierConfig {
+  return loadConfig(notifierConfigSchema, env);
+}
+
+/** The delivery settings from a loaded config. */
+export function settingsFromConfig(c: NotifierConfig): NotifierSettings {
+  return {
+    maxAttempts: c.NOTIFIER_MAX_ATTEMPTS,
+    maxAgeMs: c.NOTIFIER_MAX_AGE_MS,
+    retryBaseDelayMs: c.NOTIFIER_RETRY_BASE_MS,
+    retryMaxDelayMs: c.NOTIFIER_RETRY_MAX_MS,
+    timeoutMs: c.NOTIFIER_TIMEOUT_MS,
+    concurrency: c.NOTIFIER_CONCURRENCY,
+    circuitFailureThreshold: c.NOTIFIER_CIRCUIT_FAILURES,
+    circuitOpenMs: c.NOTIFIER_CIRCUIT_OPEN_MS,
+    alertIntervalMs: c.NOTIFIER_ALERT_INTERVAL_MS,
+    fanoutPrefetch: c.NOTIFIER_FANOUT_PREFETCH,
+    replayToken: c.NOTIFIER_REPLAY_TOKEN,
+    inputDestination: c.NOTIFIER_INPUT_QUEUE,
+  };
+}
