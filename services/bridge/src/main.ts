@@ -1,7 +1,6 @@
 /** Wiring only: the bridge as its own process (ECS Fargate service). */
 import { Registry } from 'prom-client';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
+import { createAlerts } from '@ediflow/alerts';
 import { loadConfigOrExit } from '@ediflow/config';
 import { ConfigError, describeError } from '@ediflow/errors';
 import { createHttpApp } from '@ediflow/http';
@@ -15,9 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(bridgeConfigSchema, process.env, 'bridge');
   const logger = createLogger({ service: 'bridge', level: config.LOG_LEVEL });
   const registry = new Registry();
-  const alerts = config.ALERT_TOPIC_ARN
-    ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger })
-    : createLogAlerts(logger);
+  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger });
   const service = createBridgeService({
     routes: loadRoutesFile(config.BRIDGE_ROUTES_FILE),
     logger,

@@ -1,9 +1,8 @@
 /** Wiring only: the notifier as its own process (ECS Fargate service). */
-import { SNSClient } from '@aws-sdk/client-sns';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
-import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
+import { createAlerts } from '@ediflow/alerts';
 import { notifierConfigSchema, settingsFromConfig } from './config';
 import { createNotifier } from './notifier';
 import { loadSubscriptionsFile } from './adapters/subscriptions-file';
@@ -13,9 +12,7 @@ async function main(): Promise<void> {
   const subscriptions = loadSubscriptionsFile(config.NOTIFIER_SUBSCRIPTIONS_FILE, process.env);
   let ready = false;
   const rt = createRuntime('notifier', config, { notifier: () => ready });
-  const alerts = config.ALERT_TOPIC_ARN
-    ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger, minIntervalMs: config.NOTIFIER_ALERT_INTERVAL_MS })
-    : createLogAlerts(rt.logger);
+  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger, minIntervalMs: config.NOTIFIER_ALERT_INTERVAL_MS });
   const notifier = createNotifier({
     bus: rt.bus,
     store: rt.store,

@@ -1,11 +1,10 @@
 /** Wiring only: the translator as its own process (ECS Fargate service). */
 import { readFile } from 'node:fs/promises';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
-import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
+import { createAlerts } from '@ediflow/alerts';
 import { loadPrivateKey } from '@ediflow/pgp';
 import { translatorConfigSchema } from './config';
 import { createPgpOutboundEncryptor } from './adapters/pgp-outbound';
@@ -15,9 +14,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(translatorConfigSchema, process.env, 'translator');
   const rt = createRuntime('translator', config);
   const signingKey = await loadPrivateKey(await readFile(config.PGP_PRIVATE_KEY_FILE, 'utf8'), config.PGP_PASSPHRASE);
-  const alerts = config.ALERT_TOPIC_ARN
-    ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger })
-    : createLogAlerts(rt.logger);
+  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const service = createTranslatorService({
     store: rt.store,
     bus: rt.bus,

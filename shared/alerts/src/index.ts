@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Logger } from '@ediflow/logger';
 import { describeError } from '@ediflow/errors';
 
@@ -55,4 +55,13 @@ export function createSnsAlerts(options: SnsAlertsOptions): AlertSink {
       }
     },
   };
+}
+
+/**
+ * The alert sink a service's main.ts wants: SNS when a topic is configured (ALERT_TOPIC_ARN),
+ * the log otherwise. The SNS client uses the SDK's default region and credentials chain.
+ */
+export function createAlerts(options: { topicArn?: string; logger: Logger; minIntervalMs?: number }): AlertSink {
+  if (!options.topicArn) return createLogAlerts(options.logger);
+  return createSnsAlerts({ client: new SNSClient({}), topicArn: options.topicArn, logger: options.logger, minIntervalMs: options.minIntervalMs });
 }
