@@ -1,16 +1,33 @@
-import { commonEnvShape, envInt, loadConfig, z, type Env } from '@ediflow/config';
+import { commonEnvShape, envBoolean, envInt, loadConfig, z, type Env } from '@ediflow/config';
 
 export const ingestConfigSchema = z.object({
   ...commonEnvShape,
   /** The partner registry JSON document (see shared/partners). */
   PARTNERS_FILE: z.string().default('var/partners.json'),
-  /** Our PGP private key (armored); partners encrypt to its public half. */
+  /** When set, the registry is read from this object-store key instead of PARTNERS_FILE (re-read when its ETag changes). */
+  PARTNERS_OBJECT_KEY: z.string().optional(),
+  /** Our PGP private key (armored); partners encrypt to its public half. Local mode. */
   PGP_PRIVATE_KEY_FILE: z.string().default('var/keys/platform.key.asc'),
+  /** KMS mode: the envelope-encrypted key document (shared/platform-key); unwrapped in memory at start-up. */
+  PGP_PRIVATE_KEY_WRAPPED_FILE: z.string().optional(),
+  /** KMS encryption context the wrapped key was made with, `k=v,k=v`. Required with PGP_PRIVATE_KEY_WRAPPED_FILE. */
+  PGP_KEY_KMS_CONTEXT: z.string().optional(),
   PGP_PASSPHRASE: z.string().optional(),
   INGEST_POLL_INTERVAL_MS: envInt(1000, 50),
   INGEST_CONCURRENCY: envInt(4, 1),
   /** Largest decrypted file accepted, and the cap on decompression. */
   INGEST_MAX_FILE_BYTES: envInt(2 * 1024 ** 3, 1),
+  /** Claim lease per file; a replica that dies holding a file is taken over after this long. */
+  INGEST_CLAIM_LEASE_MS: envInt(60_000, 1000),
+  /** Mount POST /v1/files (partner bearer tokens) on the service's HTTP port. */
+  INGEST_HTTP_SUBMISSION: envBoolean(false),
+  /** Embedded SFTP server (on-premises; AWS uses Transfer Family): listens only when SFTP_PORT is set. */
+  SFTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SFTP_HOST: z.string().default('127.0.0.1'),
+  /** Host key (OpenSSH private key); an ed25519 key is created there on first start. */
+  SFTP_HOST_KEY_FILE: z.string().default('var/keys/sftp_host_ed25519'),
+  /** Written into uploads' user-agent-id metadata as `<user>@<SFTP_SERVER_ID>`, like Transfer Family's server id. */
+  SFTP_SERVER_ID: z.string().default('s-embedded'),
   /** SNS topic for quarantine alerts; alerts go to the log when unset. */
   ALERT_TOPIC_ARN: z.string().optional(),
 });

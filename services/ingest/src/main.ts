@@ -1,29 +1,34 @@
-/** Wiring only: the ingest service as its own process (ECS Fargate service). */
-import { readFile } from 'node:fs/promises';
+/** Wiring only: the ingest service as its own process (ECS Fargate service, or on-premises with the embedded SFTP server). */
+import { KMSClient } from '@aws-sdk/client-kms';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
-import { registryFromFile } from '@ediflow/partners';
+import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
 import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
-import { loadPrivateKey } from '@ediflow/pgp';
+import { loadPlatformKey, platformKeySourceFrom } from '@ediflow/platform-key';
 import { ingestConfigSchema } from './config';
 import { createPgpDecryptor } from './adapters/pgp-decryptor';
 import { createIngestService } from './service';
+import { cipherLimitFor } from './domain/ingest-file';
+import { createSubmissionRouter } from './entry-points/http-submission';
+import { ensureSftpHostKey, startSftpServer, type SftpServer } from './entry-points/sftp-server';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ingestConfigSchema, process.env, 'ingest');
   const rt = createRuntime('ingest', config);
-  const privateKey = await loadPrivateKey(await readFile(config.PGP_PRIVATE_KEY_FILE, 'utf8'), config.PGP_PASSPHRASE);
+  const keySource = platformKeySourceFrom(config);
+  const privateKey = await loadPlatformKey(keySource, keySource.kind === 'kms' ? { kms: new KMSClient({ region: config.S3_REGION }) } : {});
   const alerts = config.ALERT_TOPIC_ARN
     ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger })
     : createLogAlerts(rt.logger);
-  const service = createIngestService({
+  const partners = config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE);
+  const ingest = createIngestService({
     store: rt.store,
     bus: rt.bus,
     logger: rt.logger,
     registry: rt.registry,
-    partners: registryFromFile(config.PARTNERS_FILE),
+    partners,
     decryptor: createPgpDecryptor({ privateKey, maxDecompressedBytes: config.INGEST_MAX_FILE_BYTES }),
     alerts,
     bucket: config.S3_BUCKET,
@@ -31,8 +36,36 @@ async function main(): Promise<void> {
     pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
     concurrency: config.INGEST_CONCURRENCY,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
+    claimLeaseMs: config.INGEST_CLAIM_LEASE_MS,
   });
-  await runService(rt, config, service);
+  if (config.INGEST_HTTP_SUBMISSION) {
+    rt.http.app.use(
+      createSubmissionRouter({ store: rt.store, partners, logger: rt.logger, bucket: config.S3_BUCKET, maxFileBytes: config.INGEST_MAX_FILE_BYTES, onUpload: () => ingest.trigger() }),
+    );
+  }
+  let sftp: SftpServer | undefined;
+  await runService(rt, config, {
+    async start() {
+      await ingest.start();
+      if (config.SFTP_PORT !== undefined) {
+        sftp = await startSftpServer({
+          store: rt.store,
+          partners,
+          logger: rt.logger,
+          hostKeys: [await ensureSftpHostKey(config.SFTP_HOST_KEY_FILE)],
+          host: config.SFTP_HOST,
+          port: config.SFTP_PORT,
+          serverId: config.SFTP_SERVER_ID,
+          maxUploadBytes: cipherLimitFor(config.INGEST_MAX_FILE_BYTES),
+          onUpload: () => ingest.trigger(),
+        });
+      }
+    },
+    async stop() {
+      await sftp?.close();
+      await ingest.stop();
+    },
+  });
 }
 
 main().catch((err: unknown) => {

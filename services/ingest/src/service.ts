@@ -1,10 +1,16 @@
-import type { Registry } from 'prom-client';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Counter, type Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
-import type { ObjectStore } from '@ediflow/store';
+import type { ListedObject, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource } from '@ediflow/partners';
 import type { AlertSink } from '@ediflow/alerts';
-import { createIngest } from './domain/ingest-file';
+import { describeError } from '@ediflow/errors';
+import { fileIdFor } from '@ediflow/messages';
+import { createIngest, type IngestOutcome } from './domain/ingest-file';
+import { createClaims, type Lease } from './domain/claims';
+import { parseInboundKey } from './domain/inbound';
 import type { Decryptor } from './domain/ports';
 import { createInboundPoller } from './entry-points/inbound-poller';
 
@@ -22,24 +28,100 @@ export interface IngestServiceDeps {
   pollIntervalMs: number;
   concurrency: number;
   inlineLimitBytes?: number;
+  /** Claim lease (see domain/claims.ts). Default 60 s; renewed every third of it. */
+  claimLeaseMs?: number;
+  /** This replica's name in claims; default host-pid-random. */
+  owner?: string;
+  /**
+   * How long stop() waits for files in progress before it releases their claims (so another
+   * replica takes them over at once) and returns. Default 20 s (inside ECS's 30 s stop window).
+   */
+  stopTimeoutMs?: number;
 }
 
-/** The ingest service: the inbound/ poller feeding the file pipeline. start/stop for the process lifecycle. */
+export type ClaimedOutcome = IngestOutcome | { outcome: 'busy' | 'done'; fileId: string };
+
+/**
+ * The ingest service: the inbound/ poller feeding the file pipeline, each file under a
+ * claim so that several replicas process it once. start/stop for the process lifecycle;
+ * `trigger()` lists inbound/ at once (after an SFTP or HTTP upload).
+ */
 export function createIngestService(deps: IngestServiceDeps) {
-  const ingest = createIngest({ ...deps, clock: deps.clock ?? (() => new Date()) });
+  const clock = deps.clock ?? (() => new Date());
+  const leaseMs = deps.claimLeaseMs ?? 60_000;
+  const ingest = createIngest({ ...deps, clock });
+  const claims = createClaims({ store: deps.store, owner: deps.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs, clock });
+  const held = new Set<Lease>();
+  const skipped = new Counter({ name: 'ingest_claims_skipped_total', help: 'Inbound objects left to another replica or already done', labelNames: ['reason'], registers: [deps.registry] });
+
+  /** Claims one listed upload and ingests it; 'busy' when another replica holds it, 'done' when it was finished before. */
+  async function processClaimed(listed: ListedObject): Promise<ClaimedOutcome> {
+    if (!parseInboundKey(listed.key)) return { outcome: 'ignored' };
+    const fileId = fileIdFor(deps.bucket, listed.key, listed.etag);
+    const claim = await claims.claim(fileId);
+    if (claim.status !== 'won') {
+      skipped.inc({ reason: claim.status });
+      if (claim.status === 'done') {
+        // Finished before: a stale listing, or the same bytes uploaded again under the same name
+        // (same etag, so same file id: its original is archived already). Remove the leftover.
+        if ((await deps.store.head(listed.key))?.etag === listed.etag) {
+          await deps.store.delete(listed.key);
+          deps.logger.info({ fileId }, 'repeat upload of a file already ingested removed');
+        }
+      }
+      return { outcome: claim.status, fileId };
+    }
+    const { lease } = claim;
+    held.add(lease);
+    const renewal = setInterval(() => {
+      lease.renew().catch((err: unknown) => deps.logger.warn({ fileId, err: describeError(err) }, 'claim renewal failed'));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    try {
+      const outcome = await ingest.processObject(listed, { beforePublish: () => lease.assertHeld() });
+      clearInterval(renewal);
+      await lease.complete();
+      return outcome;
+    } catch (err) {
+      clearInterval(renewal);
+      await lease.release().catch(() => undefined);
+      throw err;
+    } finally {
+      held.delete(lease);
+    }
+  }
+
   const poller = createInboundPoller({
     store: deps.store,
     logger: deps.logger,
-    process: (info) => ingest.processObject(info),
+    process: processClaimed,
     intervalMs: deps.pollIntervalMs,
     concurrency: deps.concurrency,
   });
   return {
+    /** Ingests one object without a claim (single-process callers and tests). */
     processObject: ingest.processObject,
+    processClaimed,
+    trigger: () => poller.trigger(),
     async start() {
       poller.start();
     },
-    stop: () => poller.stop(),
+    /**
+     * Stops listing and waits for files in progress; past stopTimeoutMs it releases their
+     * claims so another replica takes them over at once (a duplicate publish then carries
+     * the same id), and returns so the process can exit in time.
+     */
+    async stop() {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deps.stopTimeoutMs ?? 20_000);
+      });
+      const late = await Promise.race([poller.stop().then(() => false), timedOut]);
+      clearTimeout(timer);
+      if (late) {
+        deps.logger.warn({ files: held.size }, 'stop timed out; releasing claims of files in progress');
+        await Promise.allSettled([...held].map((l) => l.release()));
+      }
+    },
   };
 }
 

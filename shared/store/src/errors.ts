@@ -7,11 +7,21 @@ export const STORE_UNAVAILABLE = 'STORE_UNAVAILABLE';
 export const STORE_INVALID_KEY = 'STORE_INVALID_KEY';
 export const STORE_FAILED = 'STORE_FAILED';
 
-/** The object does not exist. Not retryable. Keys hold no PHI, so the key is in the message. */
+/**
+ * A key as it may appear in messages and logs. Internal keys are built from ids and hold
+ * no PHI, but an upload's key under inbound/<partnerId>/ ends in the partner's own file
+ * name, which can: that part is left out.
+ */
+export function loggableKey(key: string): string {
+  const m = /^(inbound\/[^/]+\/)./.exec(key);
+  return m ? `${m[1]}[name]` : key;
+}
+
+/** The object does not exist. Not retryable. The message carries the key, less any partner file name. */
 export class StoreNotFoundError extends NotFoundError {
   readonly key: string;
   constructor(key: string, options: { cause?: unknown } = {}) {
-    super(STORE_NOT_FOUND, `object not found: ${key}`, { ...options, details: { key } });
+    super(STORE_NOT_FOUND, `object not found: ${loggableKey(key)}`, { ...options, details: { key: loggableKey(key) } });
     this.key = key;
   }
 }
@@ -20,7 +30,7 @@ export class StoreNotFoundError extends NotFoundError {
 export class StoreConflictError extends AppError {
   readonly key: string;
   constructor(key: string, options: { cause?: unknown } = {}) {
-    super(STORE_CONFLICT, `object already exists: ${key}`, { ...options, retryable: false, details: { key } });
+    super(STORE_CONFLICT, `object already exists: ${loggableKey(key)}`, { ...options, retryable: false, details: { key: loggableKey(key) } });
     this.key = key;
   }
 }
@@ -28,9 +38,10 @@ export class StoreConflictError extends AppError {
 /** The store could not be reached or answered with a transient failure (network, 5xx, throttling). */
 export class StoreUnavailableError extends UnavailableError {
   constructor(operation: string, key: string | undefined, options: { cause?: unknown } = {}) {
-    super(STORE_UNAVAILABLE, `object store unavailable during ${operation}${key === undefined ? '' : `: ${key}`}`, {
+    const shown = key === undefined ? undefined : loggableKey(key);
+    super(STORE_UNAVAILABLE, `object store unavailable during ${operation}${shown === undefined ? '' : `: ${shown}`}`, {
       ...options,
-      details: { operation, key },
+      details: { operation, key: shown },
     });
   }
 }
@@ -45,10 +56,11 @@ export class StoreInvalidKeyError extends InvalidInputError {
 /** A non-transient failure the store reported (access denied, bad request, ...). Not retryable. */
 export class StoreFailedError extends AppError {
   constructor(operation: string, key: string | undefined, options: { cause?: unknown; status?: number; awsCode?: string } = {}) {
-    super(STORE_FAILED, `object store request failed during ${operation}${key === undefined ? '' : `: ${key}`}`, {
+    const shown = key === undefined ? undefined : loggableKey(key);
+    super(STORE_FAILED, `object store request failed during ${operation}${shown === undefined ? '' : `: ${shown}`}`, {
       cause: options.cause,
       retryable: false,
-      details: { operation, key, status: options.status, awsCode: options.awsCode },
+      details: { operation, key: shown, status: options.status, awsCode: options.awsCode },
     });
   }
 }

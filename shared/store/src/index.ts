@@ -10,6 +10,7 @@ export {
   StoreInvalidKeyError,
   StoreNotFoundError,
   StoreUnavailableError,
+  loggableKey,
 } from './errors';
 export { MAX_KEY_BYTES, compareKeys, validateKey, validatePrefix } from './keys';
 export { EmbeddedObjectStore, type EmbeddedObjectStoreSettings } from './embedded';

@@ -10,8 +10,24 @@ export const QUARANTINE_CODES = {
   tooLarge: 'FILE_TOO_LARGE',
   notPgp: 'NOT_PGP',
   senderMismatch: 'SENDER_MISMATCH',
+  receiverMismatch: 'RECEIVER_MISMATCH',
+  sftpUserMismatch: 'SFTP_USER_MISMATCH',
   notX12: 'NOT_X12',
 } as const;
+
+/** Metadata key Transfer Family (and the embedded SFTP server) writes on uploads: `<user>@<server-id>`. */
+export const USER_AGENT_ID_METADATA = 'user-agent-id';
+
+/**
+ * The SFTP user name in a Transfer Family `x-amz-meta-user-agent-id` value
+ * (`<user>@<server-id>`). User names may contain `@`, server ids do not, so the split
+ * is at the last `@`. Undefined when the value has no `@`.
+ */
+export function sftpUserOf(userAgentId: string | undefined): string | undefined {
+  if (userAgentId === undefined) return undefined;
+  const at = userAgentId.lastIndexOf('@');
+  return at > 0 ? userAgentId.slice(0, at) : undefined;
+}
 
 export interface InboundKey {
   partnerId: string;
@@ -37,6 +53,11 @@ export interface IsaSender {
  * bytes do not start with an ISA segment.
  */
 export function readIsaSender(head: Uint8Array): IsaSender | undefined {
+  return readIsaParties(head)?.sender;
+}
+
+/** ISA05/ISA06 (sender) and ISA07/ISA08 (receiver), or undefined when the bytes do not start with an ISA segment. */
+export function readIsaParties(head: Uint8Array): { sender: IsaSender; receiver: IsaSender } | undefined {
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x0a || head[i] === 0x0d || head[i] === 0x09)) i++;
@@ -45,14 +66,14 @@ export function readIsaSender(head: Uint8Array): IsaSender | undefined {
   if (sep === undefined) return undefined;
   const fields: string[] = [];
   let start = i + 4;
-  for (let j = start; j < head.length && fields.length < 6; j++) {
+  for (let j = start; j < head.length && fields.length < 8; j++) {
     if (head[j] === sep) {
       fields.push(Buffer.from(head.subarray(start, j)).toString('latin1'));
       start = j + 1;
     }
   }
-  if (fields.length < 6) return undefined;
-  return { qualifier: fields[4].trim(), id: fields[5].trim() };
+  if (fields.length < 8) return undefined;
+  return { sender: { qualifier: fields[4].trim(), id: fields[5].trim() }, receiver: { qualifier: fields[6].trim(), id: fields[7].trim() } };
 }
 
 /** True when the file's ISA sender is the partner's registered one. */

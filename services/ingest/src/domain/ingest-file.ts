@@ -1,13 +1,13 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
 import type { ListedObject, ObjectInfo, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource, Partner } from '@ediflow/partners';
 import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
 import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody } from '@ediflow/messages';
-import { QUARANTINE_CODES, parseInboundKey, readIsaSender, senderMatches } from './inbound';
+import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaParties, senderMatches, sftpUserOf } from './inbound';
 import type { AlertSink, Decryptor } from './ports';
 import { HeadCapture, limitBytes, peek } from './streams';
 
@@ -27,7 +27,21 @@ export interface IngestDeps {
   inlineLimitBytes?: number;
 }
 
-export type IngestOutcome = { fileId: string; outcome: 'received' | 'quarantined' } | { outcome: 'ignored' };
+/**
+ * received: FileReceived published, original archived. quarantined: recorded under quarantine/<fileId>/.
+ * gone: the upload no longer exists (another replica finished it). ignored: not a partner upload key.
+ */
+export type IngestOutcome = { fileId: string; outcome: 'received' | 'quarantined' | 'gone' } | { outcome: 'ignored' };
+
+export interface ProcessOptions {
+  /** How the file arrived when the metadata does not say (s3, http). */
+  channel?: string;
+  /**
+   * Called just before the commit point (publishing FileReceived); throws to stop
+   * (the claim was taken over). Nothing is published when it throws.
+   */
+  beforePublish?: () => Promise<void>;
+}
 
 /** What ingest knows about a file, kept in work/<fileId>/file.json (the only place the partner's file name is kept). */
 export interface FileRecord {
@@ -41,7 +55,19 @@ export interface FileRecord {
   signed: boolean;
 }
 
+/** quarantine/<fileId>/reason.json: codes and fixed messages only, never file content or the partner's file name. */
+export interface QuarantineReason {
+  fileId: string;
+  partnerId: string;
+  code: string;
+  message: string;
+  quarantinedAt: string;
+}
+
 const HEAD_BYTES = 512;
+
+/** Ciphertext size cap for a plaintext cap: PGP framing adds a little; compression only makes it smaller. */
+export const cipherLimitFor = (maxFileBytes: number): number => maxFileBytes + Math.ceil(maxFileBytes / 64) + 1024 * 1024;
 
 /**
  * Ingests one uploaded object: decrypt and verify (streaming), store the plaintext at
@@ -55,11 +81,23 @@ export function createIngest(deps: IngestDeps) {
   const { store, logger } = deps;
   const files = new Counter({ name: 'ingest_files_total', help: 'Files ingested by outcome', labelNames: ['outcome', 'code'], registers: [deps.registry] });
   const bytes = new Counter({ name: 'ingest_plaintext_bytes_total', help: 'Plaintext bytes stored', registers: [deps.registry] });
+  const latency = new Histogram({
+    name: 'ingest_file_latency_seconds',
+    help: 'From the upload landing (object lastModified) to FileReceived published',
+    buckets: [0.5, 1, 2, 5, 10, 30, 60, 300],
+    registers: [deps.registry],
+  });
 
   async function quarantine(info: ObjectInfo, fileId: string, partnerId: string, err: AppError): Promise<IngestOutcome> {
     const prefix = KEYS.quarantine(fileId);
-    await store.copy(info.key, `${prefix}original`);
-    const reason = { fileId, partnerId, code: err.code, message: err.message, quarantinedAt: deps.clock().toISOString() };
+    try {
+      await store.copy(info.key, `${prefix}original`);
+    } catch (copyErr) {
+      // Another replica finished it (quarantined or received) and removed the upload.
+      if (copyErr instanceof AppError && copyErr.code === 'STORE_NOT_FOUND') return { fileId, outcome: 'gone' };
+      throw copyErr;
+    }
+    const reason: QuarantineReason = { fileId, partnerId, code: err.code, message: err.message, quarantinedAt: deps.clock().toISOString() };
     await store.put(`${prefix}reason.json`, JSON.stringify(reason, null, 2), { contentType: 'application/json' });
     await store.delete(KEYS.source(fileId));
     await store.delete(info.key);
@@ -86,6 +124,7 @@ export function createIngest(deps: IngestDeps) {
       plain = stream;
     } else {
       stream.destroy();
+      cipher.destroy();
       throw new InvalidInputError(QUARANTINE_CODES.notPgp, 'file is not an OpenPGP message and the partner may not send plaintext');
     }
     const limited = limitBytes(deps.maxFileBytes, tooLarge);
@@ -96,6 +135,7 @@ export function createIngest(deps: IngestDeps) {
     const results = await Promise.allSettled([piping, done, writing]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
+      cipher.destroy();
       // Prefer the decryptor's or limiter's typed reason over the store's "stream destroyed".
       const typed = results.map((r) => (r.status === 'rejected' ? r.reason : undefined)).find((e) => e instanceof AppError && !e.retryable);
       throw typed ?? failure.reason;
@@ -103,7 +143,7 @@ export function createIngest(deps: IngestDeps) {
     return { head: capture.head(), plainBytes: capture.total, signed };
   }
 
-  async function processObject(listed: ListedObject, channel = 's3'): Promise<IngestOutcome> {
+  async function processObject(listed: ListedObject, options: ProcessOptions = {}): Promise<IngestOutcome> {
     const inbound = parseInboundKey(listed.key);
     if (!inbound) return { outcome: 'ignored' };
     const fileId = fileIdFor(deps.bucket, listed.key, listed.etag);
@@ -113,26 +153,49 @@ export function createIngest(deps: IngestDeps) {
       const partner = (await deps.partners.current()).find(inbound.partnerId);
       if (!partner) throw new InvalidInputError(QUARANTINE_CODES.unknownPartner, 'no partner is registered for this inbound folder');
       if (listed.size === 0) throw new InvalidInputError(QUARANTINE_CODES.emptyFile, 'file is empty');
-      const object = await store.get(listed.key);
+      if (listed.size > cipherLimitFor(deps.maxFileBytes)) {
+        throw new InvalidInputError(QUARANTINE_CODES.tooLarge, `file is over the ${deps.maxFileBytes}-byte limit`);
+      }
+      let object: Awaited<ReturnType<ObjectStore['get']>>;
+      try {
+        object = await store.get(listed.key);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return { fileId, outcome: 'gone' };
+        throw err;
+      }
       info = object.info;
+      if (info.etag !== listed.etag) {
+        // Replaced since it was listed: the new version has its own file id and is picked up on the next pass.
+        object.body.destroy();
+        return { fileId, outcome: 'gone' };
+      }
+      const sftpUser = sftpUserOf(info.metadata[USER_AGENT_ID_METADATA]);
+      if (info.metadata[USER_AGENT_ID_METADATA] !== undefined && !partner.sftpUsers.some((u) => u.userName.toLowerCase() === sftpUser?.toLowerCase())) {
+        object.body.destroy();
+        throw new InvalidInputError(QUARANTINE_CODES.sftpUserMismatch, 'the uploading SFTP user is not registered for this partner');
+      }
       const cipher = object.body;
       const { head, plainBytes, signed } = await storePlaintext(cipher, partner, fileId);
-      const sender = readIsaSender(head);
-      if (!sender) throw new InvalidInputError(QUARANTINE_CODES.notX12, 'decrypted file does not start with an ISA segment');
-      if (!partner.isaSenders.some((expected) => senderMatches(sender, expected))) {
+      const parties = readIsaParties(head);
+      if (!parties) throw new InvalidInputError(QUARANTINE_CODES.notX12, 'decrypted file does not start with an ISA segment');
+      if (!partner.isaSenders.some((expected) => senderMatches(parties.sender, expected))) {
         throw new InvalidInputError(QUARANTINE_CODES.senderMismatch, 'ISA05/ISA06 do not match the partner registered for this folder');
+      }
+      if (partner.isaReceivers.length > 0 && !partner.isaReceivers.some((expected) => senderMatches(parties.receiver, expected))) {
+        throw new InvalidInputError(QUARANTINE_CODES.receiverMismatch, 'ISA07/ISA08 are not a receiver registered for this partner');
       }
       const record: FileRecord = {
         fileId,
         partnerId: partner.id,
         originalName: inbound.name,
-        channel: info.metadata['user-agent-id'] ? 'sftp' : channel,
+        channel: sftpUser !== undefined ? 'sftp' : (info.metadata.channel ?? options.channel ?? 's3'),
         receivedAt: deps.clock().toISOString(),
         cipherBytes: info.size,
         plainBytes,
         signed,
       };
       await store.put(`work/${fileId}/file.json`, JSON.stringify(record), { contentType: 'application/json' });
+      if (options.beforePublish) await options.beforePublish();
       const body: FileReceivedBody = { sourceKey: KEYS.source(fileId), size: plainBytes, channel: record.channel };
       await publishEnvelope(
         { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes },
@@ -142,11 +205,13 @@ export function createIngest(deps: IngestDeps) {
       await store.copy(info.key, KEYS.archive(fileId));
       await store.delete(info.key);
       files.inc({ outcome: 'received', code: 'OK' });
+      latency.observe(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
       bytes.inc(plainBytes);
       logger.info({ fileId, partnerId: partner.id, bytes: plainBytes, ms: Date.now() - started }, 'file received');
       return { fileId, outcome: 'received' };
     } catch (err) {
-      if (err instanceof AppError && !isRetryable(err)) return quarantine(info, fileId, inbound.partnerId, err);
+      // Only bad input is quarantined; a non-retryable infrastructure error (e.g. access denied) is not the file's fault.
+      if (err instanceof InvalidInputError && !isRetryable(err)) return quarantine(info, fileId, inbound.partnerId, err);
       logger.error({ fileId, err: describeError(err) }, 'file ingest failed; will retry');
       throw err;
     }

@@ -1,12 +1,11 @@
 import type { ListedObject, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import { describeError } from '@ediflow/errors';
-import type { IngestOutcome } from '../domain/ingest-file';
 
 export interface PollerOptions {
   store: ObjectStore;
   logger: Logger;
-  process: (info: ListedObject) => Promise<IngestOutcome>;
+  process: (info: ListedObject) => Promise<unknown>;
   /** How often inbound/ is listed; files are picked up within this interval plus processing time. */
   intervalMs: number;
   /** Files processed at once. */
@@ -15,8 +14,9 @@ export interface PollerOptions {
 }
 
 /**
- * Lists inbound/ on an interval and ingests what it finds, a bounded number at a time.
- * A file that fails with a retryable error stays in inbound/ and is tried again on a later pass.
+ * Lists inbound/ on an interval (and at once when `trigger()` is called, e.g. by the SFTP
+ * server after an upload) and ingests what it finds, a bounded number at a time. A file
+ * that fails with a retryable error stays in inbound/ and is tried again on a later pass.
  */
 export function createInboundPoller(options: PollerOptions) {
   const prefix = options.prefix ?? 'inbound/';
@@ -24,6 +24,7 @@ export function createInboundPoller(options: PollerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;
   let passing: Promise<void> | undefined;
+  let again = false;
 
   async function pass(): Promise<void> {
     for await (const info of options.store.list(prefix)) {
@@ -42,23 +43,37 @@ export function createInboundPoller(options: PollerOptions) {
     }
   }
 
+  function runPass(): void {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    passing = pass()
+      .catch((err: unknown) => options.logger.warn({ err: describeError(err) }, 'listing inbound failed'))
+      .finally(() => {
+        passing = undefined;
+        if (stopped) return;
+        if (again) {
+          again = false;
+          runPass();
+        } else schedule();
+      });
+  }
+
   function schedule(): void {
     if (stopped) return;
-    timer = setTimeout(() => {
-      passing = pass()
-        .catch((err: unknown) => options.logger.warn({ err: describeError(err) }, 'listing inbound failed'))
-        .finally(() => {
-          passing = undefined;
-          schedule();
-        });
-    }, options.intervalMs);
+    timer = setTimeout(runPass, options.intervalMs);
   }
 
   return {
     start(): void {
       if (!stopped) return;
       stopped = false;
-      schedule();
+      runPass();
+    },
+    /** Lists again now (or right after the pass under way), instead of waiting for the interval. */
+    trigger(): void {
+      if (stopped) return;
+      if (passing) again = true;
+      else runPass();
     },
     /** Stops listing and waits for the files being processed to finish. */
     async stop(): Promise<void> {

@@ -1,3 +1,4 @@
+import { StoreNotFoundError, StoreUnavailableError, loggableKey } from '@ediflow/store';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -114,5 +115,14 @@ describe('EmbeddedObjectStore on disk', () => {
   it('when a key segment is too long for a file name, then put rejects with STORE_INVALID_KEY', async () => {
     const store = new EmbeddedObjectStore({ root });
     await expect(store.put(`a/${'x'.repeat(300)}`, 'x')).rejects.toMatchObject({ code: 'STORE_INVALID_KEY' });
+  });
+});
+
+describe('store errors', () => {
+  it('when an upload key holds a partner file name, then error messages leave the name out', () => {
+    expect(loggableKey('inbound/acme/JOHN_SMITH_claims.x12')).toBe('inbound/acme/[name]');
+    expect(loggableKey('work/abc123/source.x12')).toBe('work/abc123/source.x12');
+    expect(new StoreNotFoundError('inbound/acme/JOHN_SMITH.x12').message).not.toContain('JOHN_SMITH');
+    expect(JSON.stringify(new StoreUnavailableError('get', 'inbound/acme/JOHN_SMITH.x12'))).not.toContain('JOHN_SMITH');
   });
 });

@@ -1,0 +1,170 @@
+/**
+ * Every kind of bad input ends in quarantine/<fileId>/ with the original and reason.json,
+ * one alert and one metric increment, and nothing is published. MemoryBus + embedded
+ * object store; bad PGP messages are built here with @ediflow/pgp and openpgp.
+ */
+import { fileIdFor } from '@ediflow/messages';
+import { harness, makeParties, openpgp, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
+
+jest.setTimeout(30_000);
+
+let p: Parties;
+beforeAll(async () => {
+  p = await makeParties();
+});
+
+const NAME = 'CLAIMS_JOHN_DOE_2024.x12.pgp';
+
+interface Case {
+  name: string;
+  code: string;
+  input: (p: Parties) => Promise<Buffer>;
+  key?: string;
+  overrides?: Record<string, unknown>;
+  maxFileBytes?: number;
+  metadata?: Record<string, string>;
+}
+
+const cases: Case[] = [
+  { name: 'a file that is not PGP (partner may not send plaintext)', code: 'NOT_PGP', input: async () => x12() },
+  { name: 'a message encrypted to another key', code: 'PGP_WRONG_KEY', input: async (q) => seal(x12(), q.stranger, q.partner) },
+  {
+    name: 'a tampered ciphertext (one byte flipped in the encrypted data)',
+    code: 'PGP_TAMPERED',
+    input: async (q) => {
+      const c = await seal(x12('ACME', 'EDIFLOW', 4000), q.platform, q.partner);
+      c[c.length - 1200] ^= 0x20;
+      return c;
+    },
+  },
+  {
+    name: 'a truncated ciphertext',
+    code: 'PGP_TRUNCATED',
+    input: async (q) => {
+      const c = await seal(x12('ACME', 'EDIFLOW', 4000), q.platform, q.partner);
+      return c.subarray(0, c.length - 700);
+    },
+  },
+  { name: 'an unsigned message from a partner that must sign', code: 'PGP_UNSIGNED', input: async (q) => seal(x12(), q.platform, null) },
+  { name: 'a message signed by a key that is not the partner\'s', code: 'PGP_BAD_SIGNATURE', input: async (q) => seal(x12(), q.platform, q.stranger) },
+  {
+    name: 'a decompression bomb (a few KB that inflate past the limit)',
+    code: 'PGP_TOO_LARGE',
+    maxFileBytes: 1024 * 1024,
+    input: async (q) => {
+      const message = await openpgp.createMessage({ binary: new Uint8Array(16 * 1024 * 1024), format: 'binary' });
+      const bomb = await openpgp.encrypt({
+        message,
+        encryptionKeys: q.platform.publicKey,
+        signingKeys: q.partner.privateKey,
+        format: 'binary',
+        config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
+      });
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      return Buffer.from(bomb);
+    },
+  },
+  { name: 'a file in the folder of a partner nobody registered', code: 'UNKNOWN_PARTNER', key: `inbound/nobody/${NAME}`, input: async (q) => seal(x12(), q.platform, q.partner) },
+  { name: 'a file whose ISA sender is not the partner\'s', code: 'SENDER_MISMATCH', input: async (q) => seal(x12('MALLORY'), q.platform, q.partner) },
+  {
+    name: 'a file whose ISA receiver is not one the partner may address',
+    code: 'RECEIVER_MISMATCH',
+    overrides: { isaReceivers: [{ qualifier: 'ZZ', id: 'EDIFLOW' }] },
+    input: async (q) => seal(x12('ACME', 'SOMEONEELSE'), q.platform, q.partner),
+  },
+  { name: 'a decrypted file that is not X12', code: 'NOT_X12', input: async (q) => seal(Buffer.from('Dear John Doe, here are your claims'), q.platform, q.partner) },
+  { name: 'an empty file', code: 'EMPTY_FILE', input: async () => Buffer.alloc(0) },
+  {
+    name: 'a plaintext file over the size limit',
+    code: 'FILE_TOO_LARGE',
+    overrides: { allowPlaintext: true },
+    maxFileBytes: 2048,
+    input: async () => x12('ACME', 'EDIFLOW', 4096),
+  },
+  {
+    name: 'a ciphertext far over the size limit (refused before reading)',
+    code: 'FILE_TOO_LARGE',
+    maxFileBytes: 2048,
+    input: async (q) => seal(x12('ACME', 'EDIFLOW', 1100 * 1024), q.platform, q.partner),
+  },
+  {
+    name: 'an SFTP upload by a user that is not the partner\'s',
+    code: 'SFTP_USER_MISMATCH',
+    metadata: { 'user-agent-id': 'other_user@s-0123456789abcdef0' },
+    input: async (q) => seal(x12(), q.platform, q.partner),
+  },
+];
+
+describe('quarantine', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  it.each(cases)('when ingest gets $name, then it is quarantined as $code with the original, an alert, a metric, and nothing published', async (c) => {
+    h = await harness(p, registryInput(p, c.overrides), { maxFileBytes: c.maxFileBytes });
+    const input = await c.input(p);
+    const key = c.key ?? `inbound/acme/${NAME}`;
+    const { etag } = await h.store.put(key, input, { metadata: c.metadata });
+    const listed = { key, size: input.length, etag, lastModified: new Date() };
+    const fileId = fileIdFor(h.bucket, key, etag);
+
+    const outcome = await h.service().processClaimed(listed);
+    await h.settle();
+
+    expect(outcome).toEqual({ fileId, outcome: 'quarantined' });
+    expect((await h.bytes(`quarantine/${fileId}/original`))?.equals(input)).toBe(true);
+    const reason = JSON.parse((await h.text(`quarantine/${fileId}/reason.json`)) ?? 'null') as Record<string, string>;
+    expect(reason).toEqual({ fileId, partnerId: key.split('/')[1], code: c.code, message: expect.any(String), quarantinedAt: expect.any(String) });
+    // No PHI: neither the partner's file name nor content from the file.
+    expect(JSON.stringify(reason)).not.toMatch(/JOHN|DOE|W123456789/);
+    expect(h.alerts()).toEqual([expect.objectContaining({ alert: 'ediflow: file quarantined', fileId, code: c.code })]);
+    expect(await h.count('quarantined', c.code)).toBe(1);
+    expect(h.received).toEqual([]);
+    expect(await h.store.head(`work/${fileId}/source.x12`)).toBeUndefined();
+    expect(await h.store.head(`work/${fileId}/file.json`)).toBeUndefined();
+    expect(await h.store.head(key)).toBeUndefined();
+    expect(h.logs.text()).not.toMatch(/JOHN|DOE|W123456789/);
+  });
+
+  it('when a good file arrives, then FileReceived carries the file id, the plaintext is stored, the original archived and the name kept only in file.json', async () => {
+    h = await harness(p, registryInput(p));
+    const plain = x12();
+    const input = await seal(plain, p.platform, p.partner);
+    const key = `inbound/acme/${NAME}`;
+    const { etag } = await h.store.put(key, input, { metadata: { 'user-agent-id': 'acme_sftp@s-0123456789abcdef0' } });
+    const fileId = fileIdFor(h.bucket, key, etag);
+
+    const outcome = await h.service().processClaimed({ key, size: input.length, etag, lastModified: new Date() });
+    await h.settle();
+
+    expect(outcome).toEqual({ fileId, outcome: 'received' });
+    expect(h.received).toEqual([expect.objectContaining({ type: 'FileReceived', id: fileId, fileId, partnerId: 'acme', body: { sourceKey: `work/${fileId}/source.x12`, size: plain.length, channel: 'sftp' } })]);
+    expect((await h.bytes(`work/${fileId}/source.x12`))?.equals(plain)).toBe(true);
+    expect((await h.bytes(`archive/${fileId}/original`))?.equals(input)).toBe(true);
+    expect(JSON.parse((await h.text(`work/${fileId}/file.json`)) ?? '{}')).toMatchObject({ originalName: NAME, signed: true, plainBytes: plain.length });
+    expect(await h.store.head(key)).toBeUndefined();
+    expect(await h.count('received', 'OK')).toBe(1);
+    expect(h.alerts()).toEqual([]);
+    expect(h.logs.text()).not.toContain(NAME);
+  });
+
+  it('when the same bytes are uploaded again under the same name after ingest, then the repeat is removed and nothing is published twice', async () => {
+    h = await harness(p, registryInput(p));
+    const input = await seal(x12(), p.platform, p.partner);
+    const key = `inbound/acme/${NAME}`;
+    const service = h.service();
+    const first = await h.store.put(key, input);
+    await service.processClaimed({ key, size: input.length, etag: first.etag, lastModified: new Date() });
+    const again = await h.store.put(key, input);
+    expect(again.etag).toBe(first.etag);
+
+    const outcome = await service.processClaimed({ key, size: input.length, etag: again.etag, lastModified: new Date() });
+    await h.settle();
+
+    expect(outcome).toEqual({ outcome: 'done', fileId: fileIdFor(h.bucket, key, first.etag) });
+    expect(await h.store.head(key)).toBeUndefined();
+    expect(h.received).toHaveLength(1);
+  });
+});
