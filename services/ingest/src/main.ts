@@ -1,11 +1,10 @@
 /** Wiring only: the ingest service as its own process (ECS Fargate service, or on-premises with the embedded SFTP server). */
 import { KMSClient } from '@aws-sdk/client-kms';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
 import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
-import { createLogAlerts, createSnsAlerts } from '@ediflow/alerts';
+import { createAlerts } from '@ediflow/alerts';
 import { loadPlatformKey, platformKeySourceFrom } from '@ediflow/platform-key';
 import { ingestConfigSchema } from './config';
 import { createPgpDecryptor } from './adapters/pgp-decryptor';
@@ -19,9 +18,7 @@ async function main(): Promise<void> {
   const rt = createRuntime('ingest', config);
   const keySource = platformKeySourceFrom(config);
   const privateKey = await loadPlatformKey(keySource, keySource.kind === 'kms' ? { kms: new KMSClient({ region: config.S3_REGION }) } : {});
-  const alerts = config.ALERT_TOPIC_ARN
-    ? createSnsAlerts({ client: new SNSClient({}), topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger })
-    : createLogAlerts(rt.logger);
+  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const partners = config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE);
   const ingest = createIngestService({
     store: rt.store,

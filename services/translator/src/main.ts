@@ -1,11 +1,11 @@
 /** Wiring only: the translator as its own process (ECS Fargate service). */
-import { readFile } from 'node:fs/promises';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
 import { createAlerts } from '@ediflow/alerts';
-import { loadPrivateKey } from '@ediflow/pgp';
+import { loadPlatformKey, platformKeySourceFrom } from '@ediflow/platform-key';
 import { translatorConfigSchema } from './config';
 import { createPgpOutboundEncryptor } from './adapters/pgp-outbound';
 import { createTranslatorService } from './service';
@@ -13,7 +13,8 @@ import { createTranslatorService } from './service';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(translatorConfigSchema, process.env, 'translator');
   const rt = createRuntime('translator', config);
-  const signingKey = await loadPrivateKey(await readFile(config.PGP_PRIVATE_KEY_FILE, 'utf8'), config.PGP_PASSPHRASE);
+  const keySource = platformKeySourceFrom(config);
+  const signingKey = await loadPlatformKey(keySource, keySource.kind === 'kms' ? { kms: new KMSClient({ region: config.S3_REGION }) } : {});
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const service = createTranslatorService({
     store: rt.store,

@@ -54,17 +54,24 @@ interface Ctx {
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
 
+/** An echoed value without control characters or the acknowledgment's own delimiters (which would break its syntax). */
+function safe(ctx: Ctx, v: string): string {
+  let out = '';
+  for (const ch of v) if (ch !== ctx.e && ch !== ctx.c && ch !== ctx.r && ch !== ctx.t && ch >= ' ' && ch !== '\x7f') out += ch;
+  return out;
+}
+
 /** Echoed values must fit the acknowledgment's element syntax even when the original was invalid. */
-function fit(v: string, min: number, max: number): string {
-  const t = v.trim().slice(0, max);
+function fit(ctx: Ctx, v: string, min: number, max: number): string {
+  const t = safe(ctx, v).trim().slice(0, max);
   return t.length >= min ? t : t.padEnd(min, 'X');
 }
 function fitNumber(v: string, max: number): string {
   const digits = v.replace(/\D/g, '').slice(-max);
   return digits === '' ? '0' : digits;
 }
-function fitControl(v: string): string {
-  const t = v.trim().slice(0, 9);
+function fitControl(ctx: Ctx, v: string): string {
+  const t = safe(ctx, v).trim().slice(0, 9);
   return t.length >= 4 ? t : t.padStart(4, '0');
 }
 
@@ -90,7 +97,7 @@ function isaSegment(ctx: Ctx, ic: InterchangeReport, version: string, control: n
   const d = ctx.now;
   const h = ic.header;
   const f = [
-    '00', '', '00', '', fit(h.receiverQualifier, 2, 2), h.receiverId, fit(h.senderQualifier, 2, 2), h.senderId,
+    '00', '', '00', '', fit(ctx, h.receiverQualifier, 2, 2), safe(ctx, h.receiverId), fit(ctx, h.senderQualifier, 2, 2), safe(ctx, h.senderId),
     `${pad2(d.getUTCFullYear() % 100)}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`, `${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}`,
     version >= '00501' ? ctx.r : 'U', version, String(control).padStart(9, '0'), '0', h.usage === 'T' ? 'T' : 'P', ctx.c,
   ];
@@ -98,9 +105,7 @@ function isaSegment(ctx: Ctx, ic: InterchangeReport, version: string, control: n
 }
 
 function clean(ctx: Ctx, v: string): string {
-  let out = '';
-  for (const ch of v) if (ch !== ctx.e && ch !== ctx.c && ch !== ctx.r && ch !== ctx.t && ch >= ' ') out += ch;
-  return out.slice(0, 99);
+  return safe(ctx, v).slice(0, 99);
 }
 
 /** Segment-level findings of a transaction report, grouped by segment position in order. */
@@ -126,10 +131,10 @@ function ackGroup(ctx: Ctx, g: GroupReport, kind: '999' | '997', w: ReturnType<t
   w.reset();
   if (kind === '999') {
     w.seg('ST', '999', st02, '005010X231A1');
-    w.seg('AK1', fit(g.functionalId, 2, 2), fitNumber(g.controlNumber, 9), fit(g.version, 1, 12));
+    w.seg('AK1', fit(ctx, g.functionalId, 2, 2), fitNumber(g.controlNumber, 9), fit(ctx, g.version, 1, 12));
   } else {
     w.seg('ST', '997', st02);
-    w.seg('AK1', fit(g.functionalId, 2, 2), fitNumber(g.controlNumber, 9));
+    w.seg('AK1', fit(ctx, g.functionalId, 2, 2), fitNumber(g.controlNumber, 9));
   }
   for (const t of g.transactions) ackTransaction(ctx, t, kind, w);
   w.seg('AK9', g.ack, String(g.includedCount), String(g.transactions.length), String(g.acceptedCount), ...g.errorCodes);
@@ -138,9 +143,9 @@ function ackGroup(ctx: Ctx, g: GroupReport, kind: '999' | '997', w: ReturnType<t
 
 function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: ReturnType<typeof writer>): void {
   const is999 = kind === '999';
-  const setId = fit(t.setId, 3, 3);
-  if (is999 && t.implementationRef.trim() !== '') w.seg('AK2', setId, fitControl(t.controlNumber), fit(t.implementationRef, 1, 35));
-  else w.seg('AK2', setId, fitControl(t.controlNumber));
+  const setId = fit(ctx, t.setId, 3, 3);
+  if (is999 && t.implementationRef.trim() !== '') w.seg('AK2', setId, fitControl(ctx, t.controlNumber), fit(ctx, t.implementationRef, 1, 35));
+  else w.seg('AK2', setId, fitControl(ctx, t.controlNumber));
   for (const n of segmentNotes(t.issues)) {
     if (!is999 && !SEGMENT_CODES_997.has(n.code)) continue;
     const loop = n.loopId !== undefined && n.loopId.length <= 4 ? n.loopId : '';
@@ -169,7 +174,7 @@ function envelope(ctx: Ctx, ic: InterchangeReport, version: string, groupsVersio
   const d = ctx.now;
   const first = groups[0];
   w.seg(...isaSegment(ctx, ic, version, isa13));
-  w.seg('GS', 'FA', fit(first.receiverCode, 2, 15), fit(first.senderCode, 2, 15), `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`,
+  w.seg('GS', 'FA', fit(ctx, first.receiverCode, 2, 15), fit(ctx, first.senderCode, 2, 15), `${d.getUTCFullYear()}${pad2(d.getUTCMonth() + 1)}${pad2(d.getUTCDate())}`,
     `${pad2(d.getUTCHours())}${pad2(d.getUTCMinutes())}`, gs06, 'X', groupsVersion);
   const head = w.text();
   let body = '';

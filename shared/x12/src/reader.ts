@@ -159,7 +159,8 @@ export class X12Reader {
       if (p >= buf.length) break;
       // the last segment without terminator (or a new ISA with other delimiters)
       const s = buf.toString('latin1', this.pos);
-      const ascii = this.encoding === 'latin1' || this.forceLatin1 || isAscii(buf.subarray(this.pos));
+      // `ascii` means the bytes are ASCII; latin1 decoding (option or non-ASCII delimiters) still flags non-ASCII segments as latin1
+      const ascii = isAscii(buf.subarray(this.pos));
       this.pos += this.block(s, this.pos, ascii);
       if (!this.seeking) break;
     }
@@ -205,7 +206,7 @@ export class X12Reader {
       const lastT = buf.lastIndexOf(this.termByte, end - 1);
       if (lastT < pos) break;
       const s = buf.toString('latin1', pos, lastT + 1);
-      const ascii = this.encoding === 'latin1' || this.forceLatin1 || isAscii(buf.subarray(pos, lastT + 1));
+      const ascii = isAscii(buf.subarray(pos, lastT + 1)); // see end(): latin1 mode still needs the flag
       const used = this.block(s, pos, ascii);
       pos += used;
       if (used === 0 && !this.seeking) break;
@@ -374,7 +375,8 @@ export class X12Reader {
     this.groupIds = new Set();
     const lead = this.bomPending ? buf.toString('latin1', start + 3, pos) : buf.toString('latin1', start, pos);
     const raw = buf.toString('latin1', pos, seps[15] + 2);
-    const isa = new Segment('ISA', raw, lead, delims.segment, this.base + pos, ++this.segIndex, 0, delims);
+    // the ISA is always decoded as latin1: flag non-ASCII bytes so that serialize writes them back as they were
+    const isa = new Segment('ISA', raw, lead, delims.segment, this.base + pos, ++this.segIndex, 0, delims, !isAscii(buf.subarray(start, seps[15] + 2)));
     const els = isa.elements;
     const header: InterchangeHeader = {
       authorizationQualifier: els[1], authorization: els[2], securityQualifier: els[3], security: els[4],

@@ -81,6 +81,10 @@ function addSegment(sink: ByteSink, s: Segment): void {
     sink.add(s.lead, 'latin1');
     sink.add(s.raw, 'latin1');
     sink.add(s.term, 'latin1');
+  } else if (s.term.length > 0 && s.term.charCodeAt(0) > 0x7f) {
+    // a non-ASCII terminator is one byte of the ISA (latin1), whatever the encoding of the segment text
+    sink.add(s.lead + s.raw, 'utf8');
+    sink.add(s.term, 'latin1');
   } else sink.add(s.lead + s.raw + s.term, 'utf8');
 }
 

@@ -4,7 +4,8 @@
  * store `npm start` uses. Registers the file's ISA sender for the demo partner first.
  */
 import path from 'node:path';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import { commonEnvShape, loadConfigOrExit, z } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
@@ -18,9 +19,17 @@ import { DEMO_PARTNER_ID, localPaths } from './setup';
 const demoSchema = z.object({ ...commonEnvShape, EDIFLOW_HOME: z.string().default('var') });
 
 async function main(): Promise<void> {
-  const file = process.argv[2];
-  if (!file || process.argv.length > 3) {
-    process.stderr.write('usage: npm run demo -- <x12 file>\n');
+  const args = process.argv.slice(2);
+  let out: string | undefined;
+  if (args[0] === '--out') {
+    out = args[1];
+    args.splice(0, 2);
+  }
+  const file = args[0];
+  if (!file || args.length > 1 || (out !== undefined && out === '')) {
+    process.stderr.write('usage: npm run demo -- [--out encrypted.pgp] <x12 file>\n');
+    process.stderr.write('  without --out: drops the signed, encrypted file in inbound/demo-partner/ of the local store\n');
+    process.stderr.write('  with --out: writes it to a file instead, for an upload with the sftp command npm start prints\n');
     process.exit(2);
   }
   const config = loadConfigOrExit(demoSchema, process.env, 'demo');
@@ -56,6 +65,11 @@ async function main(): Promise<void> {
   const [platformKey] = await loadPublicKeys([await readFile(p.platformPublic, 'utf8')]);
   const signingKey = await loadPrivateKey(partnerKey);
   const cipher = encryptStream(createReadStream(file), { encryptionKeys: platformKey, signingKeys: signingKey });
+  if (out !== undefined) {
+    await pipeline(cipher, createWriteStream(out));
+    process.stdout.write(`wrote ${out}: signed by ${DEMO_PARTNER_ID}, encrypted to the platform key; upload it to /inbound/ over SFTP\n`);
+    return;
+  }
   const store = createObjectStore(storeConfigFrom(config));
   // The key keeps the partner's own name, as an SFTP upload would; ingest never logs it.
   const key = `inbound/${DEMO_PARTNER_ID}/${Date.now()}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.pgp`;

@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { generateKeyPair } from '@ediflow/pgp';
 import { parseRegistry } from '@ediflow/partners';
+import { generateSshKeyPair } from '@ediflow/ingest';
 import type { SubscriptionsDocumentInput } from '@ediflow/notifier';
 
 export const DEMO_PARTNER_ID = 'demo-partner';
@@ -16,6 +17,9 @@ export interface LocalPaths {
   partnerPublic: string;
   partnerPrivate: string;
   callbackSecret: string;
+  /** The demo partner's SSH login key for the embedded SFTP server (and .pub). */
+  partnerSsh: string;
+  sftpHostKey: string;
   partners: string;
   subscriptions: string;
   callbacks: string;
@@ -32,6 +36,8 @@ export function localPaths(home: string): LocalPaths {
     partnerPublic: path.join(keys, `${DEMO_PARTNER_ID}.pub.asc`),
     partnerPrivate: path.join(keys, `${DEMO_PARTNER_ID}.key.asc`),
     callbackSecret: path.join(keys, 'demo-callback.secret'),
+    partnerSsh: path.join(keys, `${DEMO_PARTNER_ID}.ssh`),
+    sftpHostKey: path.join(keys, 'sftp_host_ed25519'),
     partners: path.join(home, 'partners.json'),
     subscriptions: path.join(home, 'subscriptions.json'),
     callbacks: path.join(home, 'callbacks'),
@@ -72,6 +78,12 @@ export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{
     await writeFile(p.callbackSecret, `whsec_${randomBytes(24).toString('base64')}\n`, { mode: 0o600 });
     created.push(p.callbackSecret);
   }
+  if (!(await exists(p.partnerSsh))) {
+    const ssh = generateSshKeyPair(DEMO_PARTNER_ID);
+    await writeFile(p.partnerSsh, ssh.privateKey, { mode: 0o600 });
+    await writeFile(`${p.partnerSsh}.pub`, `${ssh.publicKey}\n`);
+    created.push(p.partnerSsh);
+  }
   if (!(await exists(p.partners))) {
     const doc = {
       version: 1,
@@ -82,6 +94,7 @@ export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{
           // `npm run demo` adds the ISA sender of each file it sends.
           isaSenders: [{ qualifier: 'ZZ', id: 'DEMOPARTNER' }],
           pgpPublicKeys: [await readFile(p.partnerPublic, 'utf8')],
+          sftpUsers: [{ userName: DEMO_PARTNER_ID, sshPublicKeys: [(await readFile(`${p.partnerSsh}.pub`, 'utf8')).trim()] }],
           requireSignature: true,
           allowPlaintext: false,
           split: 'transaction',

@@ -16,7 +16,8 @@ import { MemoryBus } from '@ediflow/bus';
 import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
-import { DEMO_SECRET_ENV, ensureLocalSetup, readCallbackSecret } from './setup';
+import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, ensureLocalSetup, readCallbackSecret } from './setup';
+import { ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 
 const DEMO_ROUTES = {
   endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
@@ -32,6 +33,7 @@ const localSchema = z.object({
   DEMO_SINK_PORT: envPort(8099),
   INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(250),
   BRIDGE_ROUTES_FILE: z.string().optional(),
+  SFTP_PORT: envPort(2222),
 });
 
 async function main(): Promise<void> {
@@ -57,12 +59,13 @@ async function main(): Promise<void> {
   sinkState.secret = await readCallbackSecret(paths);
   process.env[DEMO_SECRET_ENV] = sinkState.secret;
 
+  const partners = registryFromFile(paths.partners);
   const pipeline = createPipeline({
     bus,
     store,
     logger,
     registry,
-    partners: registryFromFile(paths.partners),
+    partners,
     platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
     subscriptions: loadSubscriptionsFile(paths.subscriptions, process.env),
     bucket: config.S3_BUCKET,
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
     : createBridgeService({ routes: parseRoutes(DEMO_ROUTES, 'demo routes'), logger, registry, connect: (ep) => (ep.name === 'onprem' ? onprem : bus) });
 
   lifecycle.install();
+  let sftp: SftpServer | undefined;
+  lifecycle.onShutdown('close sftp', async () => sftp?.close());
   lifecycle.onShutdown('stop bridge', () => bridge.stop());
   lifecycle.onShutdown('stop pipeline', () => pipeline.stop());
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
@@ -92,6 +97,16 @@ async function main(): Promise<void> {
   await onprem.connect();
   await pipeline.start();
   await bridge.start();
+  sftp = await startSftpServer({
+    store,
+    partners,
+    logger,
+    hostKeys: [await ensureSftpHostKey(paths.sftpHostKey)],
+    host: '127.0.0.1',
+    port: config.SFTP_PORT,
+    serverId: 's-local',
+    onUpload: () => pipeline.ingest.trigger(),
+  });
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   say('');
@@ -105,11 +120,15 @@ async function main(): Promise<void> {
       ? `  bridge         routes from ${config.BRIDGE_ROUTES_FILE}`
       : '  bridge         demo route: in-memory on-prem /queue/CLAIMS.OUTBOUND -> /queue/edi.bridge.inbound (set BRIDGE_ROUTES_FILE for real brokers)',
   );
+  say(
+    `  sftp           sftp -i ${rel(paths.partnerSsh)} -P ${sftp.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ${DEMO_PARTNER_ID}@127.0.0.1  (put <file>.pgp /inbound/)`,
+  );
   say(`  health         http://${config.HTTP_HOST}:${config.HTTP_PORT}/healthz  /readyz  /metrics`);
   if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);
   say('');
   say('Next, in another terminal, send a file as the demo partner:');
   say('  npm run demo -- ../shared/corpus/837P/<file>');
+  say('or encrypt it for an SFTP upload: npm run demo -- --out claims.pgp <file>, then use the sftp command above.');
   say('Each transaction set arrives as one JSON callback in var/callbacks/. Ctrl-C stops.');
   say('');
 }

@@ -1,0 +1,18 @@
+/**
+ * @ediflow/bench - `npm run bench` (main.ts). Sections (sections/, registry SECTIONS) return table
+ * rows; measurements run in child processes (runJob, jobs registry in jobs/index.ts) so each has
+ * its own peak RSS.
+ */
+export type { BenchOptions, Row, Section, SectionResult, Target } from './section';
+export { MB, fmt } from './section';
+export { formatSection } from './format';
+export { runJob } from './child';
+export type { JobResult } from './child';
+export { JOBS } from './jobs';
+export type { Job } from './jobs';
+export { SECTIONS } from './sections';
+export { x12Section, DEFAULT_X12_CONFIG } from './sections/x12';
+export type { X12SectionConfig } from './sections/x12';
+export { pgpSection } from './sections/pgp';
+export { generate837P, write837P } from './generate-837p';
+export type { Generate837Options } from './generate-837p';

@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatSection } from './format';
+import type { SectionResult } from './section';
+import { SECTIONS } from './sections';
+
+const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--json]]
+  --1gb          also measure a 1 GB 837P (peak RSS flat from 200 MB to 1 GB)
+  --only LIST    run only these sections (${SECTIONS.map((s) => s.name).join(', ')})
+  --json         print the results as JSON after the tables`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : undefined;
+  const unknown = only?.filter((n) => !SECTIONS.some((s) => s.name === n)) ?? [];
+  if (unknown.length > 0) {
+    console.error(`unknown section(s): ${unknown.join(', ')}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const tmpDir = mkdtempSync(join(tmpdir(), 'ediflow-bench-'));
+  const cleanup = (): void => rmSync(tmpDir, { recursive: true, force: true });
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  const options = { tmpDir, oneGb: args.includes('--1gb'), log: (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`) };
+  const results: { section: string; result: SectionResult }[] = [];
+  const started = Date.now();
+  const loadBefore = loadavg()[0];
+  try {
+    for (const section of SECTIONS) {
+      if (only !== undefined && !only.includes(section.name)) continue;
+      const result = await section.run(options);
+      results.push({ section: section.name, result });
+      console.log(`${formatSection(section, result)}\n`);
+    }
+  } finally {
+    cleanup();
+  }
+  console.log(
+    `node ${process.version}, ${cpus().length} CPUs, total ${Math.round((Date.now() - started) / 1000)} s, ` +
+      `1-min load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end (above the CPU count, other processes took CPU and the MB/s are low)`,
+  );
+  if (args.includes('--json')) console.log(JSON.stringify(results, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

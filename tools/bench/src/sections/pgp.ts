@@ -1,0 +1,69 @@
+import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { encryptStream, generateKeyPair, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
+import { runJob, type JobResult } from '../child';
+import { write837P } from '../generate-837p';
+import { MB, fmt, type BenchOptions, type Section, type SectionResult } from '../section';
+
+/**
+ * Ingest decryption: shared/pgp decryptStream (decrypt + signature verification + size cap, Node
+ * streams) against openpgp's own streamed decrypt of the same signed, encrypted file.
+ */
+export function pgpSection(sizeMb = 200): Section {
+  return {
+    name: 'pgp',
+    title: `Ingest decrypt: ${sizeMb} MB 837P, signed + encrypted (curve25519, SEIPD)`,
+    async run(options: BenchOptions): Promise<SectionResult> {
+      const plainFile = join(options.tmpDir, `pgp-plain-${sizeMb}mb.x12`);
+      const cipherFile = join(options.tmpDir, `pgp-cipher-${sizeMb}mb.pgp`);
+      const ours = await generateKeyPair({ userId: { name: 'bench-us', email: 'bench-us@example.test' } });
+      const partner = await generateKeyPair({ userId: { name: 'bench-partner', email: 'bench-partner@example.test' } });
+      const privateKeyFile = join(options.tmpDir, 'us.key.asc');
+      const publicKeyFile = join(options.tmpDir, 'partner.pub.asc');
+      writeFileSync(privateKeyFile, ours.privateKeyArmored);
+      writeFileSync(publicKeyFile, partner.publicKeyArmored);
+      options.log(`pgp: generating and encrypting ${sizeMb} MB ...`);
+      const plainBytes = await write837P(plainFile, { targetBytes: sizeMb * MB });
+      const [ourPublic] = await loadPublicKeys([ours.publicKeyArmored]);
+      const partnerPrivate = await loadPrivateKey(partner.privateKeyArmored);
+      await pipeline(encryptStream(createReadStream(plainFile), { encryptionKeys: ourPublic, signingKeys: partnerPrivate }), createWriteStream(cipherFile));
+      await rm(plainFile, { force: true });
+      const cipherBytes = (await stat(cipherFile)).size;
+      const params = { file: cipherFile, privateKeyFile, publicKeyFile, plainBytes };
+      const run = async (job: string, label: string): Promise<JobResult | string> => {
+        options.log(`pgp: ${label} ...`);
+        try {
+          return await runJob(job, params, { timeoutMs: 300_000 });
+        } catch (err) {
+          return (err as Error).message;
+        }
+      };
+      const raw = await run('pgp-raw-decrypt', 'openpgp raw decrypt');
+      const ours1 = await run('pgp-decrypt-stream', 'decryptStream');
+      await rm(cipherFile, { force: true });
+      const mbps = (r: JobResult): number => r.bytes / MB / r.seconds;
+      const ratio = typeof raw !== 'string' && typeof ours1 !== 'string' ? mbps(ours1) / mbps(raw) : undefined;
+      const cells = (r: JobResult | string): Record<string, string | undefined> =>
+        typeof r === 'string' ? { seconds: r } : { 'MB/s': fmt(mbps(r)), 'peak RSS MB': fmt(r.maxRssMb), seconds: fmt(r.seconds) };
+      return {
+        columns: ['plaintext', 'MB/s', 'peak RSS MB', 'vs raw', 'seconds'],
+        rows: [
+          { label: 'openpgp raw decrypt', cells: { plaintext: `${sizeMb} MB`, ...cells(raw) } },
+          {
+            label: 'ediflow decryptStream',
+            cells: { plaintext: `${sizeMb} MB`, ...cells(ours1), 'vs raw': ratio === undefined ? undefined : `${fmt(ratio * 100)} %` },
+            targets: [{ text: 'decryptStream >= 80 % of openpgp raw decrypt', pass: ratio === undefined ? undefined : ratio >= 0.8 }],
+          },
+        ],
+        notes: [
+          `The same file: ${fmt(plainBytes / MB)} MiB of X12, signed by the partner and encrypted to us (${fmt(cipherBytes / MB)} MiB cipher), read from disk.`,
+          'openpgp raw decrypt: openpgp.decrypt over a pull web stream of 1 MiB file chunks (allowUnauthenticatedStream), plaintext drained, signature awaited.',
+          'ediflow decryptStream: shared/pgp decryptStream from a file Readable, signature required + verified, size cap, piped to a null Writable.',
+          'MB/s = plaintext MiB / seconds; each in its own child process (peak RSS = that process).',
+        ],
+      };
+    },
+  };
+}

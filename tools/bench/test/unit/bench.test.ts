@@ -1,0 +1,56 @@
+import { Readable } from 'node:stream';
+import { ReportBuilder, readX12 } from '@ediflow/x12';
+import { SECTIONS, formatSection, generate837P, type Section, type SectionResult } from '@ediflow/bench';
+
+const section: Section = { name: 'demo', title: 'Demo section', run: () => Promise.reject(new Error('not run')) };
+
+describe('bench output', () => {
+  it('when a section has rows and targets, then the table aligns columns, prints "-" for missing cells and PASS/FAIL/n/a', () => {
+    const result: SectionResult = {
+      columns: ['MB/s', 'peak RSS MB'],
+      rows: [
+        { label: 'engine A', cells: { 'MB/s': '120', 'peak RSS MB': '90.5' }, targets: [{ text: '>= 100 MB/s', pass: true }, { text: 'RSS flat', pass: undefined }] },
+        { label: 'B', cells: { 'MB/s': '9.5' }, targets: [{ text: '>= 20x', pass: false }] },
+      ],
+      notes: ['A: what A measures'],
+    };
+    const text = formatSection(section, result);
+    expect(text.split('\n')).toEqual([
+      '== Demo section',
+      '          MB/s  peak RSS MB',
+      '--------  ----  -----------',
+      'engine A   120         90.5',
+      'B          9.5            -',
+      'targets:',
+      '  [PASS] >= 100 MB/s',
+      '  [n/a ] RSS flat',
+      '  [FAIL] >= 20x',
+      'rows measure:',
+      '  A: what A measures',
+    ]);
+  });
+
+  it('when the registry is read, then it lists the x12 and pgp sections with unique names', () => {
+    const names = SECTIONS.map((s) => s.name);
+    expect(names).toEqual(expect.arrayContaining(['x12', 'pgp']));
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
+
+describe('the 837P generator', () => {
+  it('when 1 MB is generated, then the engine reads it as valid with several transaction sets', async () => {
+    const text: string[] = [];
+    for await (const chunk of generate837P({ targetBytes: 1024 * 1024, claimsPerTransaction: 100 })) text.push(chunk);
+    const bytes = Buffer.from(text.join(''), 'latin1');
+    expect(bytes.length).toBeGreaterThanOrEqual(1024 * 1024);
+    const builder = new ReportBuilder();
+    let sets = 0;
+    for await (const e of readX12(Readable.from([bytes]))) {
+      builder.add(e);
+      if (e.type === 'transaction') sets++;
+    }
+    const report = builder.report();
+    expect(report).toMatchObject({ valid: true, errorCount: 0, warningCount: 0 });
+    expect(sets).toBeGreaterThan(5);
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * @ediflow/cli - the `edi` command-line tool. The binary is bin/edi.js -> dist/main.js; commands are
+ * modules in commands/, listed in the registry (commands/index.ts).
+ */
+export { runCli } from './cli';
+export type { Command } from './command';
+export { parseCommandArgs, singleInput } from './command';
+export { COMMANDS, findCommand } from './commands';
+export { UsageError, openInput, write, wantsProgress, ProgressBar, DEFAULT_PROGRESS_THRESHOLD } from './io';
+export type { CliIo, Input, OutStream } from './io';
+export { toCliReport, buildReport } from './commands/report';
+export type { CliIssue, CliReport } from './commands/report';
