@@ -81,8 +81,8 @@ async function main(): Promise<void> {
     : createBridgeService({ routes: parseRoutes(DEMO_ROUTES, 'demo routes'), logger, registry, connect: (ep) => (ep.name === 'onprem' ? onprem : bus) });
 
   lifecycle.install();
-  let sftp: SftpServer | undefined;
-  lifecycle.onShutdown('close sftp', async () => sftp?.close());
+  const started: { sftp?: SftpServer } = {};
+  lifecycle.onShutdown('close sftp', async () => started.sftp?.close());
   lifecycle.onShutdown('stop bridge', () => bridge.stop());
   lifecycle.onShutdown('stop pipeline', () => pipeline.stop());
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
   await onprem.connect();
   await pipeline.start();
   await bridge.start();
-  sftp = await startSftpServer({
+  const sftp = await startSftpServer({
     store,
     partners,
     logger,
@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     serverId: 's-local',
     onUpload: () => pipeline.ingest.trigger(),
   });
+  started.sftp = sftp;
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   say('');
