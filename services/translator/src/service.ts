@@ -1,22 +1,8 @@
-import type { Registry } from 'prom-client';
-import type { Bus } from '@ediflow/bus';
-import type { ObjectStore } from '@ediflow/store';
-import type { Logger } from '@ediflow/logger';
-import type { RegistrySource } from '@ediflow/partners';
-import type { AlertSink } from '@ediflow/alerts';
-import { createTranslator, type OutboundEncryptor } from './domain/translate-file';
+import { createTranslator, type TranslatorDeps } from './domain/translate-file';
 import { createFileReceivedConsumer } from './entry-points/file-received-consumer';
 
-export interface TranslatorServiceDeps {
-  store: ObjectStore;
-  bus: Bus;
-  logger: Logger;
-  registry: Registry;
-  partners: RegistrySource;
-  alerts: AlertSink;
-  encryptOutbound: OutboundEncryptor;
+export interface TranslatorServiceDeps extends Omit<TranslatorDeps, 'clock'> {
   clock?: () => Date;
-  inlineLimitBytes?: number;
   prefetch: number;
   maxAttempts: number;
   retryBaseDelayMs: number;

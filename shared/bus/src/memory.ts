@@ -9,6 +9,7 @@ import { silentLogger, type Logger } from '@ediflow/logger';
 import { bodyBuffer } from './body';
 import { HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
+import { settleWithin } from './settle';
 
 export interface MemoryBusOptions {
   logger?: Logger;
@@ -201,13 +202,6 @@ export class MemoryBus implements Bus {
     consumer.open = false;
     const queue = this.queues.get(consumer.destination);
     if (queue) queue.consumers = queue.consumers.filter((c) => c !== consumer);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([...consumer.inFlight]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.closeTimeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(consumer.inFlight, this.closeTimeoutMs);
   }
 }

@@ -19,6 +19,7 @@ import { bodyBuffer } from './body';
 import { BUS_BROKER_ERROR, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
 import { parseBrokerUrl, type BrokerEndpoint } from './url';
+import { settleWithin } from './settle';
 
 export interface StompTlsOptions {
   ca?: string | Buffer | Array<string | Buffer>;
@@ -409,14 +410,7 @@ export class StompBus implements Bus {
   private async closeConsumer(consumer: ConsumerState): Promise<void> {
     if (!this.consumers.has(consumer)) return;
     consumer.open = false;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([...consumer.inFlight]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, this.closeTimeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    await settleWithin(consumer.inFlight, this.closeTimeoutMs);
     this.consumers.delete(consumer);
     const current = consumer.current;
     consumer.current = null;
