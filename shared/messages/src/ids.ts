@@ -21,16 +21,16 @@ export interface TransactionKey {
   /** ST02 transaction set control number. */
   transactionControlNumber: string;
   /**
-   * 1-based position of the transaction set in its group. ST02 must be unique in a group,
-   * but partners reuse it (the corpus has such files); the position keeps two sets with
-   * the same ST02 apart, and is as deterministic as the rest of the key.
+   * 1-based position of the transaction set in its interchange. ST02 must be unique in a
+   * group and GS06 in an interchange, but partners reuse both (public sample files do); the
+   * position keeps such sets apart, and is as deterministic as the rest of the key.
    */
   transactionIndex: number;
   /** CLM01 (or CLP01) when a document is split per claim. Hashed: it can identify a patient. */
   claimId?: string;
 }
 
-/** Transaction id: partner + ISA13 + GS06 + ST02 + position in group (+ claim id when split per claim), hashed. */
+/** Transaction id: partner + ISA13 + GS06 + ST02 + position in the interchange (+ claim id when split per claim), hashed. */
 export function transactionIdFor(k: TransactionKey): string {
   const parts = [k.partnerId, k.interchangeControlNumber, k.groupControlNumber, k.transactionControlNumber, String(k.transactionIndex)];
   if (k.claimId !== undefined) parts.push(k.claimId);

@@ -19,6 +19,7 @@ export interface CallbackSinkOptions {
  */
 export async function startCallbackSink(options: CallbackSinkOptions): Promise<{ url: string; close(): Promise<void> }> {
   await mkdir(options.dir, { recursive: true });
+  let partCounter = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -48,8 +49,9 @@ export async function startCallbackSink(options: CallbackSinkOptions): Promise<{
         }
         const file = path.join(options.dir, `${id.replace(/:/g, '_')}.json`);
         // Write then rename, so a reader never sees half a callback.
-        await writeFile(`${file}.part`, body);
-        await rename(`${file}.part`, file);
+        const part = `${file}.${process.pid}.${(partCounter += 1)}.part`;
+        await writeFile(part, body);
+        await rename(part, file);
         options.onCallback?.({ id, file, type, summary, bytes: Buffer.byteLength(body) });
         res.writeHead(204).end();
       })().catch(() => res.writeHead(500).end());

@@ -86,11 +86,16 @@ export function createTranslator(deps: TranslatorDeps) {
     const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
     let outcome: FileOutcome;
     try {
+      let positionInInterchange = 0;
       for await (const event of readX12(source)) {
         const report = builder.add(event);
+        if (event.type === 'interchangeStart') positionInInterchange = 0;
+        if (event.type === 'transaction') positionInInterchange += 1;
         if (event.type !== 'transaction' || report === undefined) continue;
         const { interchange: ic, group, transaction: tx } = event;
-        if (report.ack === 'R') {
+        // A group already known to be rejected (e.g. a GS06 used twice in the interchange) takes its sets with it.
+        const groupRejected = group.issues.some((i) => i.severity === 'error' && !partner.acceptWithErrors.includes(i.code));
+        if (report.ack === 'R' || groupRejected) {
           rejected += 1;
           txCounter.inc({ set: tx.setId, outcome: 'rejected' });
           continue;
@@ -100,7 +105,7 @@ export function createTranslator(deps: TranslatorDeps) {
           interchangeControlNumber: ic.header.controlNumber,
           groupControlNumber: group.controlNumber,
           transactionControlNumber: tx.controlNumber,
-          transactionIndex: group.transactionCount,
+          transactionIndex: positionInInterchange,
         });
         await publishEnvelope(
           publishDeps,

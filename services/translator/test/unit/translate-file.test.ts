@@ -1,0 +1,111 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { MemoryBus } from '@ediflow/bus';
+import { EmbeddedObjectStore, readAll } from '@ediflow/store';
+import { createLogger, memoryDestination } from '@ediflow/logger';
+import { createLogAlerts } from '@ediflow/alerts';
+import { parseRegistry, staticRegistry } from '@ediflow/partners';
+import { DESTINATIONS, decodeEnvelope, type Envelope, type FileReceivedBody } from '@ediflow/messages';
+import { parseX12 } from '@ediflow/x12';
+import { createTranslator } from '../../src/domain/translate-file';
+
+/** Synthetic 837 envelope: two groups with one set each, both ST02 0001 (partners reuse it); GS06 of the second given. */
+function twoGroups(seCount = 4, secondGs06 = '1'): string {
+  const group = (n: number) =>
+    [
+      `GS*HC*SENDER*RECEIVER*20240101*1200*${n === 1 ? '1' : secondGs06}*X*005010X222A1`,
+      'ST*837*0001*005010X222A1',
+      `BHT*0019*00*BATCH${n}*20240101*1200*CH`,
+      'NM1*41*2*TEST SUBMITTER*****46*S1',
+      `SE*${seCount}*0001`,
+      `GE*1*${n === 1 ? '1' : secondGs06}`,
+    ].join('~\n');
+  return [
+    'ISA*00*          *00*          *ZZ*ACME           *ZZ*PAYER          *240101*1200*^*00501*000000042*0*T*:',
+    group(1),
+    group(2),
+    'IEA*2*000000042~\n',
+  ].join('~\n');
+}
+
+async function setup(acceptWithErrors: string[] = []) {
+  const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'translator-')) });
+  const bus = new MemoryBus();
+  await bus.connect();
+  const published: Envelope[] = [];
+  await bus.subscribe(DESTINATIONS.transactionTranslated, async (m) => {
+    published.push(decodeEnvelope(m.body));
+  });
+  const logs = memoryDestination();
+  const translator = createTranslator({
+    store,
+    bus,
+    logger: createLogger({ service: 't', destination: logs }),
+    registry: new Registry(),
+    partners: staticRegistry(
+      parseRegistry({ version: 1, partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['TA1', '999'], acceptWithErrors }] }),
+    ),
+    alerts: createLogAlerts(createLogger({ service: 't', destination: logs })),
+    encryptOutbound: async (_partner, plain) => ({ bytes: plain, suffix: '' }),
+    clock: () => new Date('2024-01-02T03:04:05Z'),
+  });
+  const translate = async (x12: string) => {
+    await store.put('work/f1/source.x12', x12);
+    const message: Envelope<FileReceivedBody> = {
+      type: 'FileReceived', version: 1, id: 'f1', fileId: 'f1', partnerId: 'acme', occurredAt: '2024-01-02T03:04:05.000Z',
+      body: { sourceKey: 'work/f1/source.x12', size: x12.length, channel: 'test' },
+    };
+    const outcome = await translator.translate(message);
+    await bus.drain(2000);
+    return outcome;
+  };
+  const text = async (key: string) => (await readAll((await store.get(key)).body)).toString('latin1');
+  return { translate, published, text, logs };
+}
+
+describe('translator', () => {
+  it('when a second group reuses GS06, then the first group set is published and the second group is rejected (AK905 19), not published', async () => {
+    const { translate, published, text } = await setup();
+    const outcome = await translate(twoGroups());
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 1 }, acknowledgments: ['outbound/acme/f1.999.x12'] });
+    expect(published).toHaveLength(1);
+    expect((published[0].body as { segments: { id: string }[] }).segments.map((s) => s.id)).toEqual(['ST', 'BHT', 'NM1', 'SE']);
+    const ack = parseX12(await text('outbound/acme/f1.999.x12'));
+    // One 999 per functional group received.
+    const segs = ack[0].groups.flatMap((g) => g.transactions.flatMap((t) => t.segments.map((s) => s.raw)));
+    expect(segs.filter((s) => s.startsWith('AK9'))).toEqual(['AK9*A*1*1*1', 'AK9*R*1*1*1*19']);
+    expect(ack[0].header.receiverId).toBe('ACME');
+  });
+
+  it('when the same interchange carries two valid groups with the same ST02, then each set gets its own id', async () => {
+    const { translate, published } = await setup();
+    await translate(twoGroups(4, '2'));
+    expect(published).toHaveLength(2);
+    expect(new Set(published.map((p) => p.id)).size).toBe(2);
+  });
+
+  it('when SE01 is wrong, then the set is rejected in the 999 and not published; a partner allowed such files gets it with the error noted', async () => {
+    const strict = await setup();
+    const rejected = await strict.translate(twoGroups(9, '2'));
+    expect(rejected).toMatchObject({ state: 'rejected', transactions: { accepted: 0, rejected: 2 } });
+    expect(strict.published).toHaveLength(0);
+    expect((await strict.text('outbound/acme/f1.999.x12')).match(/IK5\*R\*4/g)).toHaveLength(2);
+
+    const lenient = await setup(['SE_COUNT_MISMATCH']);
+    const accepted = await lenient.translate(twoGroups(9, '2'));
+    expect(accepted).toMatchObject({ state: 'translated', transactions: { accepted: 2, rejected: 0 } });
+    expect(lenient.published).toHaveLength(2);
+    expect((await lenient.text('outbound/acme/f1.999.x12')).match(/IK5\*E\*4/g)).toHaveLength(2);
+  });
+
+  it('when the source is not X12, then the file is recorded as rejected with its code and nothing is published', async () => {
+    const { translate, published, text, logs } = await setup();
+    const outcome = await translate('hello, this is not an interchange');
+    expect(outcome).toMatchObject({ state: 'rejected', code: 'X12_NOT_X12' });
+    expect(published).toHaveLength(0);
+    expect(JSON.parse(await text('work/f1/outcome.json'))).toMatchObject({ state: 'rejected', code: 'X12_NOT_X12' });
+    expect(logs.text()).toContain('file rejected');
+  });
+});
