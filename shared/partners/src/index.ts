@@ -68,7 +68,13 @@ export const partnerSchema = z.strictObject({
    * "accepted with errors" (e.g. SE_COUNT_MISMATCH for a sender whose trailer counts are off).
    * Empty by default: every error rejects its transaction set or group.
    */
-  acceptWithErrors: z.array(z.string().regex(/^[A-Z0-9_]+$/)).default([]),
+  /**
+   * Lenient mode for 837s: implementation-guide errors reject the claims they are in, not the
+   * whole transaction set; good claims go on (one document each), bad ones are held back and
+   * rejected in the 277CA, and the 999 notes the errors (accepted with errors).
+   */
+  lenient: z.boolean().default(false),
+  acceptWithErrors: z.array(z.string().regex(/^[A-Z0-9_]+\*?$/, 'an X12 issue code, or a prefix ending in *')).default([]),
   /** SFTP logins (Transfer Family users in AWS, the embedded SFTP server locally). */
   sftpUsers: z.array(sftpUserSchema).default([]),
   /**

@@ -75,7 +75,7 @@ export interface ValidateOptions {
   /** Run dictionary checks on 997/999 acknowledgment segments (default true). */
   dictionary?: boolean;
   /**
-   * Issue codes reported as warnings instead of errors (a partner's policy, e.g. SE_COUNT_MISMATCH
+   * Issue codes reported as warnings instead of errors (`PREFIX_*` lists a family; a partner's policy, e.g. SE_COUNT_MISMATCH
    * for a sender whose counts are known to be off): the transaction set or group is accepted with
    * errors noted (IK501/AK901 E) and the codes still appear in the acknowledgment.
    */
@@ -120,10 +120,14 @@ type Soften = (issues: X12Issue[]) => X12Issue[];
 const keep: Soften = (issues) => issues;
 
 /** Issues whose code is listed count as warnings (partner policy): the set or group is accepted with errors noted. */
+/** Whether an issue code is listed; an entry ending in `*` lists every code with that prefix (e.g. `GUIDE_*`). */
+export function codeListed(codes: readonly string[], code: string): boolean {
+  return codes.some((c) => (c.endsWith('*') ? code.startsWith(c.slice(0, -1)) : c === code));
+}
+
 function softener(codes: readonly string[] | undefined): Soften {
   if (codes === undefined || codes.length === 0) return keep;
-  const set = new Set(codes);
-  return (issues) => issues.map((i) => (set.has(i.code) && i.severity === 'error' ? { ...i, severity: 'warning' } : i));
+  return (issues) => issues.map((i) => (i.severity === 'error' && codeListed(codes, i.code) ? { ...i, severity: 'warning' } : i));
 }
 
 function transactionReport(tx: TransactionSet, extra: X12Issue[], soften: Soften = keep): TransactionReport {

@@ -16,7 +16,8 @@ import {
   type Envelope,
   type FileReceivedBody,
 } from '@ediflow/messages';
-import { ReportBuilder, generateAcks, readX12, type ValidationReport } from '@ediflow/x12';
+import { ReportBuilder, codeListed, generateAcks, readX12, type ValidationReport } from '@ediflow/x12';
+import { GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, translateTransaction, type ClaimDecision, type SemanticDocument } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
 
@@ -41,6 +42,8 @@ export interface FileOutcome {
   partnerId: string;
   state: 'translated' | 'rejected';
   transactions: { accepted: number; rejected: number };
+  /** Claims of accepted 837 sets held back in lenient mode (rejected in the 277CA). */
+  claimsHeldBack: number;
   acknowledgments: string[];
   errorCount: number;
   /** Code of the reason a whole file was rejected (not X12), when it was. */
@@ -60,16 +63,20 @@ export function createTranslator(deps: TranslatorDeps) {
   const txCounter = new Counter({ name: 'translator_transactions_total', help: 'Transaction sets by outcome', labelNames: ['set', 'outcome'], registers: [deps.registry] });
   const fileCounter = new Counter({ name: 'translator_files_total', help: 'Files by terminal state', labelNames: ['state'], registers: [deps.registry] });
 
+  async function writeOutbound(partner: Partner, fileId: string, kind: string, text: string): Promise<string> {
+    const { bytes, suffix } = await deps.encryptOutbound(partner, Buffer.from(text, 'latin1'));
+    const key = KEYS.outbound(partner.id, `${fileId}.${kind}.x12${suffix}`);
+    await store.put(key, Buffer.from(bytes), { contentType: 'application/octet-stream', metadata: { 'file-id': fileId, kind } });
+    return key;
+  }
+
   async function writeAcks(partner: Partner, fileId: string, report: ValidationReport): Promise<string[]> {
     const acks = generateAcks(report, { controlNumbers: fileControlNumbers(fileId), clock: deps.clock });
     const written: string[] = [];
     for (const [kind, text] of [['TA1', acks.ta1], ['999', acks.ack999], ['997', acks.ack997]] as const) {
       if (text === undefined) continue;
       if (kind !== '997' && !partner.acknowledgments.includes(kind)) continue;
-      const { bytes, suffix } = await deps.encryptOutbound(partner, Buffer.from(text, 'latin1'));
-      const key = KEYS.outbound(partner.id, `${fileId}.${kind}.x12${suffix}`);
-      await store.put(key, Buffer.from(bytes), { contentType: 'application/octet-stream', metadata: { 'file-id': fileId, kind } });
-      written.push(key);
+      written.push(await writeOutbound(partner, fileId, kind, text));
     }
     return written;
   }
@@ -80,7 +87,11 @@ export function createTranslator(deps: TranslatorDeps) {
     const partner = (await deps.partners.current()).get(partnerId);
     const body = await resolveBody(store, message);
     const { body: source } = await store.get(body.sourceKey);
-    const builder = new ReportBuilder({ warnOnly: partner.acceptWithErrors });
+    // Envelope and syntax checks, then the implementation guide's (loops, usage, codes, balancing).
+    const warnOnly = partner.lenient ? [...partner.acceptWithErrors, ...GUIDE_ISSUE_CODES] : partner.acceptWithErrors;
+    const builder = new ReportBuilder({ warnOnly, validators: [guideValidator()] });
+    const acknowledgments: string[] = [];
+    let claimsHeldBack = 0;
     let accepted = 0;
     let rejected = 0;
     const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
@@ -94,35 +105,67 @@ export function createTranslator(deps: TranslatorDeps) {
         if (event.type !== 'transaction' || report === undefined) continue;
         const { interchange: ic, group, transaction: tx } = event;
         // A group already known to be rejected (e.g. a GS06 used twice in the interchange) takes its sets with it.
-        const groupRejected = group.issues.some((i) => i.severity === 'error' && !partner.acceptWithErrors.includes(i.code));
+        const groupRejected = group.issues.some((i) => i.severity === 'error' && !codeListed(partner.acceptWithErrors, i.code));
         if (report.ack === 'R' || groupRejected) {
           rejected += 1;
           txCounter.inc({ set: tx.setId, outcome: 'rejected' });
           continue;
         }
-        const id = transactionIdFor({
-          partnerId,
-          interchangeControlNumber: ic.header.controlNumber,
-          groupControlNumber: group.controlNumber,
-          transactionControlNumber: tx.controlNumber,
-          transactionIndex: positionInInterchange,
-        });
-        await publishEnvelope(
-          publishDeps,
-          DESTINATIONS.transactionTranslated,
-          { type: MESSAGE_TYPES.transactionTranslated, version: 1, id, fileId, partnerId, occurredAt: deps.clock().toISOString(), body: toDocument(fileId, ic, group, tx) },
-          { JMSXGroupID: fileId, 'x-group': fileId, 'x-transaction-set': tx.setId },
-        );
+        // Loop-aware JSON for the guides we know (one document, or one per claim when the
+        // partner splits or is lenient); the envelope and raw segments for any other set.
+        const ctx = { interchange: ic, group, fileId, transactionIndex: positionInInterchange };
+        const semantic = translateTransaction(tx, ctx, { split: partner.split });
+        let documents: { body: unknown; claimId?: string }[];
+        let decisions: ClaimDecision[] | undefined;
+        if (semantic.guide === undefined) {
+          documents = [{ body: toDocument(fileId, ic, group, tx) }];
+        } else if (partner.lenient && tx.setId === '837') {
+          // The report noted guide errors as warnings (the set stays accepted); per claim they still reject.
+          const claimIssues = report.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
+          const lenient = lenientClaims(tx, ctx, claimIssues);
+          decisions = lenient.decisions;
+          claimsHeldBack += decisions.filter((d) => !d.accepted).length;
+          documents = lenient.accepted.map((d) => ({ body: d, claimId: d.key.claimId }));
+        } else {
+          documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
+        }
+        if (semantic.guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA')) {
+          const whole: SemanticDocument | undefined = partner.split === 'transaction' ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
+          if (whole !== undefined) {
+            const text = generate277CA([{ document: whole, decisions, issues: report.issues }], {
+              controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),
+              clock: deps.clock,
+            });
+            acknowledgments.push(await writeOutbound(partner, fileId, `${positionInInterchange}.277CA`, text));
+          }
+        }
+        for (const doc of documents) {
+          const id = transactionIdFor({
+            partnerId,
+            interchangeControlNumber: ic.header.controlNumber,
+            groupControlNumber: group.controlNumber,
+            transactionControlNumber: tx.controlNumber,
+            transactionIndex: positionInInterchange,
+            ...(doc.claimId === undefined ? {} : { claimId: doc.claimId }),
+          });
+          await publishEnvelope(
+            publishDeps,
+            DESTINATIONS.transactionTranslated,
+            { type: MESSAGE_TYPES.transactionTranslated, version: 1, id, fileId, partnerId, occurredAt: deps.clock().toISOString(), body: doc.body },
+            { JMSXGroupID: fileId, 'x-group': fileId, 'x-transaction-set': tx.setId },
+          );
+        }
         accepted += 1;
         txCounter.inc({ set: tx.setId, outcome: 'accepted' });
       }
       const report = builder.report();
-      const acknowledgments = await writeAcks(partner, fileId, report);
+      acknowledgments.unshift(...(await writeAcks(partner, fileId, report)));
       outcome = {
         fileId,
         partnerId,
         state: accepted > 0 ? 'translated' : 'rejected',
         transactions: { accepted, rejected },
+        claimsHeldBack,
         acknowledgments,
         errorCount: report.errorCount,
         finishedAt: deps.clock().toISOString(),
@@ -135,7 +178,8 @@ export function createTranslator(deps: TranslatorDeps) {
         partnerId,
         state: 'rejected',
         transactions: { accepted, rejected },
-        acknowledgments: [],
+        claimsHeldBack,
+        acknowledgments,
         errorCount: 1,
         code: (err as AppError).code,
         finishedAt: deps.clock().toISOString(),

@@ -9,16 +9,19 @@ import { createLogAlerts } from '@ediflow/alerts';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { DESTINATIONS, decodeEnvelope, type Envelope, type FileReceivedBody } from '@ediflow/messages';
 import { parseX12 } from '@ediflow/x12';
+import { readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/domain/translate-file';
 
-/** Synthetic 837 envelope: two groups with one set each, both ST02 0001 (partners reuse it); GS06 of the second given. */
+const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name), 'latin1');
+
+/** Synthetic envelope (an 850, which no guide definition covers): two groups with one set each, both ST02 0001 (partners reuse it); GS06 of the second given. */
 function twoGroups(seCount = 4, secondGs06 = '1'): string {
   const group = (n: number) =>
     [
-      `GS*HC*SENDER*RECEIVER*20240101*1200*${n === 1 ? '1' : secondGs06}*X*005010X222A1`,
-      'ST*837*0001*005010X222A1',
-      `BHT*0019*00*BATCH${n}*20240101*1200*CH`,
-      'NM1*41*2*TEST SUBMITTER*****46*S1',
+      `GS*PO*SENDER*RECEIVER*20240101*1200*${n === 1 ? '1' : secondGs06}*X*005010`,
+      'ST*850*0001',
+      `BEG*00*SA*PO${n}**20240101`,
+      'REF*IA*VENDOR1',
       `SE*${seCount}*0001`,
       `GE*1*${n === 1 ? '1' : secondGs06}`,
     ].join('~\n');
@@ -30,7 +33,14 @@ function twoGroups(seCount = 4, secondGs06 = '1'): string {
   ].join('~\n');
 }
 
-async function setup(acceptWithErrors: string[] = []) {
+interface PartnerPolicy {
+  acceptWithErrors?: string[];
+  lenient?: boolean;
+  acknowledgments?: ('TA1' | '999' | '277CA')[];
+  split?: 'transaction' | 'claim';
+}
+
+async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}) {
   const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'translator-')) });
   const bus = new MemoryBus();
   await bus.connect();
@@ -45,7 +55,7 @@ async function setup(acceptWithErrors: string[] = []) {
     logger: createLogger({ service: 't', destination: logs }),
     registry: new Registry(),
     partners: staticRegistry(
-      parseRegistry({ version: 1, partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['TA1', '999'], acceptWithErrors }] }),
+      parseRegistry({ version: 1, partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['TA1', '999'], acceptWithErrors, ...policy }] }),
     ),
     alerts: createLogAlerts(createLogger({ service: 't', destination: logs })),
     encryptOutbound: async (_partner, plain) => ({ bytes: plain, suffix: '' }),
@@ -71,7 +81,7 @@ describe('translator', () => {
     const outcome = await translate(twoGroups());
     expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 1 }, acknowledgments: ['outbound/acme/f1.999.x12'] });
     expect(published).toHaveLength(1);
-    expect((published[0].body as { segments: { id: string }[] }).segments.map((s) => s.id)).toEqual(['ST', 'BHT', 'NM1', 'SE']);
+    expect((published[0].body as { segments: { id: string }[] }).segments.map((s) => s.id)).toEqual(['ST', 'BEG', 'REF', 'SE']);
     const ack = parseX12(await text('outbound/acme/f1.999.x12'));
     // One 999 per functional group received.
     const segs = ack[0].groups.flatMap((g) => g.transactions.flatMap((t) => t.segments.map((s) => s.raw)));
@@ -107,5 +117,35 @@ describe('translator', () => {
     expect(published).toHaveLength(0);
     expect(JSON.parse(await text('work/f1/outcome.json'))).toMatchObject({ state: 'rejected', code: 'X12_NOT_X12' });
     expect(logs.text()).toContain('file rejected');
+  });
+
+  it('when an 837P of a known guide arrives, then the published document is loop-aware JSON and the 277CA accepts its claim', async () => {
+    const { translate, published, text } = await setup([], { acknowledgments: ['999', '277CA'] });
+    const outcome = await translate(fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *'));
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, claimsHeldBack: 0 });
+    expect(outcome.acknowledgments).toEqual(['outbound/acme/f1.999.x12', 'outbound/acme/f1.1.277CA.x12']);
+    const doc = published[0].body as { guide: string; transactionSet: string; transaction: Record<string, unknown> };
+    expect(doc.guide).toBe('005010X222A1');
+    expect(doc.transactionSet).toBe('837');
+    expect(JSON.stringify(doc.transaction)).toContain('"totalClaimChargeAmount"');
+    const ack = parseX12(await text('outbound/acme/f1.1.277CA.x12'));
+    const tx = ack[0].groups[0].transactions[0];
+    expect(tx.setId).toBe('277');
+    expect(tx.segments.some((seg) => seg.id === 'STC' && seg.element(1).startsWith('A1'))).toBe(true);
+  });
+
+  it('when a lenient partner sends an 837I whose claims break the guide, then the set is accepted with errors, the bad claims are held back and the 277CA rejects them', async () => {
+    const { translate, published, text } = await setup([], { lenient: true, acknowledgments: ['999', '277CA'] });
+    const outcome = await translate(fixture('lfh__two-claims-single-provider.837i').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *'));
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, claimsHeldBack: 2 });
+    expect(published).toHaveLength(0);
+    expect(await text('outbound/acme/f1.999.x12')).toMatch(/IK5\*E/);
+    const ack277 = await text('outbound/acme/f1.1.277CA.x12');
+    expect(ack277.match(/STC\*A7/g)?.length).toBe(2);
+
+    const strict = await setup([], { acknowledgments: ['999'] });
+    const rejected = await strict.translate(fixture('lfh__two-claims-single-provider.837i').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *'));
+    expect(rejected).toMatchObject({ state: 'rejected', transactions: { accepted: 0, rejected: 1 } });
+    expect(await strict.text('outbound/acme/f1.999.x12')).toMatch(/IK5\*R/);
   });
 });

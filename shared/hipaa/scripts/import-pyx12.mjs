@@ -1,0 +1,400 @@
+// Builds the guide definitions (src/definitions/<guide>.json) from the facts in pyx12's public map
+// files (azoner/pyx12, BSD-3-Clause): loop ids, segment order, usage, repeats, element positions,
+// data element numbers, lengths, types and code lists. Only facts carry over; the format, the names
+// given to loops/segments/elements in JSON and everything else here are this project's.
+//
+// usage: node scripts/import-pyx12.mjs <pyx12 checkout or git dir>
+// (with a bare git dir, files are read with `git show HEAD:<path>`).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const repo = process.argv[2];
+if (!repo) {
+  console.error('usage: node scripts/import-pyx12.mjs <pyx12 repo>');
+  process.exit(2);
+}
+const read = (p) => (existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'utf8') : execFileSync('git', ['--git-dir', repo, 'show', `HEAD:${p}`], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+
+// ---- a tiny XML reader (the map files are plain element trees) ----
+function parseXml(text) {
+  const root = { tag: '#root', attrs: {}, children: [], text: '' };
+  const stack = [root];
+  const re = /<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<(\/?)([A-Za-z_][\w.-]*)([^>]*?)(\/?)>|([^<]+)/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    if (m[0].startsWith('<!--') || m[0].startsWith('<?')) continue;
+    if (m[5] !== undefined) {
+      stack[stack.length - 1].text += m[5];
+      continue;
+    }
+    const [, close, tag, attrText, selfClose] = m;
+    if (close) {
+      stack.pop();
+      continue;
+    }
+    const attrs = {};
+    for (const a of attrText.matchAll(/([\w-]+)="([^"]*)"/g)) attrs[a[1]] = a[2];
+    const node = { tag, attrs, children: [], text: '' };
+    stack[stack.length - 1].children.push(node);
+    if (!selfClose) stack.push(node);
+  }
+  return root;
+}
+const unescape = (s) => s.replace(/&gt;/g, '>').replace(/&lt;/g, '<').replace(/&amp;/g, '&').replace(/&apos;/g, "'").replace(/&quot;/g, '"').trim();
+const child = (n, tag) => n.children.find((c) => c.tag === tag);
+const textOf = (n, tag) => {
+  const c = child(n, tag);
+  return c ? unescape(c.text) : undefined;
+};
+
+// ---- data element dictionary ----
+const dataele = new Map();
+for (const d of parseXml(read('pyx12/map/dataele.xml')).children[0].children) {
+  if (d.tag !== 'data_ele') continue;
+  dataele.set(d.attrs.ele_num, { type: d.attrs.data_type, min: Number(d.attrs.min_len), max: Number(d.attrs.max_len) });
+}
+
+// ---- naming ----
+const SMALL = new Set(['a', 'an', 'the', 'of', 'or', 'and', 'for', 'to', 'in', 'on', 'by', 'at']);
+function words(name) {
+  return name.replace(/\([^)]*\)/g, ' ').replace(/'s\b/g, '').replace(/[^A-Za-z0-9]+/g, ' ').trim().split(' ').filter((w) => w !== '');
+}
+function camel(ws) {
+  return ws
+    .map((w, i) => {
+      const lw = w.toLowerCase();
+      return i === 0 ? lw : lw.charAt(0).toUpperCase() + lw.slice(1);
+    })
+    .join('');
+}
+/** Drop the words the context already says (loop name prefix), keeping at least one word. */
+// Words that carry meaning on their own: never dropped as a context prefix ("Date Time Qualifier").
+const GENERIC = new Set(['date', 'time', 'name', 'reference', 'amount', 'code', 'quantity', 'identification', 'identifier', 'information', 'entity', 'contact', 'communication', 'service', 'line', 'product', 'number', 'total', 'health', 'monetary', 'city', 'state', 'postal', 'country', 'address']);
+function stripPrefix(ws, context, guard = true) {
+  let i = 0;
+  while (i < ws.length - 1 && i < context.length && ws[i].toLowerCase() === context[i].toLowerCase() && !(guard && GENERIC.has(ws[i].toLowerCase()))) i++;
+  return ws.slice(i);
+}
+function segmentKeyFrom(name, loopName) {
+  const dash = name.split(/\s+-\s+/);
+  // "Date - Service Date": the part after the dash names it, as is
+  if (dash.length > 1 && /^date$/i.test(dash[0].trim())) return camel(words(dash.slice(1).join(' ')));
+  const n = dash.length > 1 ? dash[0] : name;
+  return camel(stripPrefix(words(n), words(loopName), false));
+}
+function elementKeyFrom(name, segName) {
+  let ws = words(name);
+  if (ws.length === 0) return 'value';
+  const stripped = stripPrefix(ws, words(segName));
+  // "Claim Payment Amount" in "Claim Payment Information" stays claimPaymentAmount, not amount
+  if (!(stripped.length === 1 && GENERIC.has(stripped[0].toLowerCase()))) ws = stripped;
+  let k = camel(ws);
+  if (/^\d/.test(k)) k = `n${k}`;
+  return k;
+}
+
+// JSON names of loops, by guide family (the guide's own names, shortened to what a reader expects).
+const LOOP_KEYS = {
+  '837': {
+    '1000A': 'submitter', '1000B': 'receiver', '2000A': 'billingProviders', '2010AA': 'billingProvider', '2010AB': 'payToAddress',
+    '2010AC': 'payToPlan', '2000B': 'subscribers', '2010BA': 'subscriber', '2010BB': 'payer', '2000C': 'patients', '2010CA': 'patient',
+    '2300': 'claims', '2320': 'otherSubscribers', '2330A': 'otherSubscriber', '2330B': 'otherPayer', '2400': 'serviceLines',
+    '2410': 'drug', '2430': 'lineAdjudications',
+  },
+  '835': { '1000A': 'payer', '1000B': 'payee', '2000': 'claimPaymentGroups', '2100': 'claimPayments', '2110': 'servicePayments' },
+  '277': {
+    '2000A': 'informationSources', '2100A': 'informationSource', '2200A': 'transmissionReceipt', '2000B': 'informationReceivers',
+    '2100B': 'informationReceiver', '2200B': 'receiverTrace', '2000C': 'billingProviders', '2100C': 'billingProvider',
+    '2200C': 'billingProviderTrace', '2000D': 'patients', '2100D': 'patient', '2200D': 'claimStatuses', '2220D': 'serviceLines',
+  },
+};
+const SEGMENT_KEYS = { HL: 'hierarchicalLevel', ST: 'transactionSetHeader', SE: 'transactionSetTrailer', BHT: 'beginningOfHierarchicalTransaction' };
+// The segment that opens a loop, where the guide's name would only repeat the loop's ("Claim Information" in "Claim Information").
+const FAMILY_SEGMENT_KEYS = {
+  '837': { '2300:CLM': 'claim', '2000B:SBR': 'subscriberInformation', '2000B:PAT': 'patientInformation', '2000C:PAT': 'patientInformation', '2400:LX': 'lineNumber', '2320:SBR': 'otherSubscriberInformation' },
+  '835': { '2100:CLP': 'claimPayment', '2110:SVC': 'servicePayment', '2000:LX': 'headerNumber' },
+  '277': {},
+};
+let family = '';
+// Segments whose repeating element runs become one list (HI codes, CAS adjustments, PER numbers).
+const GROUPS = {
+  HI: { key: 'codes', from: 1, size: 1, count: 12 },
+  CAS: { key: 'adjustments', from: 2, size: 3, count: 6 },
+  PER: { key: 'communications', from: 3, size: 2, count: 3 },
+  CRC: { key: 'conditionCodes', from: 3, size: 1, count: 5 },
+  LQ: undefined,
+};
+
+function loopKeyFrom(family, id, name) {
+  const fixed = LOOP_KEYS[family]?.[id];
+  if (fixed) return fixed;
+  let ws = words(name);
+  if (ws.length > 1 && /^name$/i.test(ws[ws.length - 1])) ws = ws.slice(0, -1);
+  return camel(ws);
+}
+
+function unique(key, used) {
+  let k = key;
+  let n = 2;
+  while (used.has(k)) k = `${key}${n++}`;
+  used.add(k);
+  return k;
+}
+
+function repeatOf(s) {
+  if (s === undefined) return 1;
+  if (s.startsWith('>')) return 0; // unbounded
+  return Number(s);
+}
+
+function elementDef(node, segName, used) {
+  const isComposite = node.tag === 'composite';
+  const ref = textOf(node, 'data_ele');
+  const name = textOf(node, 'name') ?? '';
+  const usage = textOf(node, 'usage') ?? 'S';
+  const seq = Number(textOf(node, 'seq'));
+  const def = { seq, ref, key: unique(elementKeyFrom(name, segName), used), name, usage };
+  const rep = textOf(node, 'repeat');
+  if (rep !== undefined && repeatOf(rep) !== 1) def.repeat = repeatOf(rep);
+  if (isComposite) {
+    const cused = new Set();
+    def.components = fillPositions(node.children.filter((c) => c.tag === 'element').map((c) => elementDef(c, name, cused)));
+    return def;
+  }
+  const d = dataele.get(ref);
+  if (d) Object.assign(def, { type: d.type, min: d.min, max: d.max });
+  const vc = child(node, 'valid_codes');
+  if (vc) {
+    const codes = vc.children.filter((c) => c.tag === 'code').map((c) => unescape(c.text));
+    if (codes.length > 0) def.codes = codes;
+    if (vc.attrs.external) def.external = vc.attrs.external;
+  }
+  const rx = textOf(node, 'regex');
+  if (rx) def.pattern = rx;
+  return def;
+}
+
+function fillPositions(elements) {
+  const out = [];
+  for (const e of elements) {
+    while (out.length + 1 < e.seq) out.push({ seq: out.length + 1, key: `element${out.length + 1}`, name: '', usage: 'N' });
+    out.push(e);
+  }
+  return out.map(({ seq: _seq, ...rest }) => rest);
+}
+
+function segmentDef(node, loopName, used, loopId) {
+  const id = node.attrs.xid;
+  const name = textOf(node, 'name') ?? id;
+  const eused = new Set();
+  const elements = fillPositions(node.children.filter((c) => c.tag === 'element' || c.tag === 'composite').map((c) => elementDef(c, name, eused)));
+  const def = {
+    segment: id, key: unique(SEGMENT_KEYS[id] ?? FAMILY_SEGMENT_KEYS[family]?.[`${loopId}:${id}`] ?? segmentKeyFrom(name, loopName), used), name,
+    usage: textOf(node, 'usage') ?? 'S', maxUse: repeatOf(textOf(node, 'max_use')), elements,
+  };
+  const syntax = node.children.filter((c) => c.tag === 'syntax').map((c) => unescape(c.text));
+  if (syntax.length > 0) def.syntax = syntax;
+  const g = GROUPS[id];
+  if (g && elements.length >= g.from) {
+    const count = Math.min(g.count, Math.floor((elements.length - g.from + 1) / g.size));
+    const itemKeys = elements.slice(g.from - 1, g.from - 1 + g.size).map((e) => e.key.replace(/\d+$/, ''));
+    def.group = { key: g.key, from: g.from, size: g.size, count, itemKeys };
+  }
+  return def;
+}
+
+function loopDef(node, family) {
+  const id = node.attrs.xid;
+  const name = textOf(node, 'name') ?? id;
+  const def = { loop: id, key: loopKeyFrom(family, id, name), name, usage: textOf(node, 'usage') ?? 'S', repeat: repeatOf(textOf(node, 'repeat')), children: [] };
+  collect(node, def, family, name, new Set());
+  return def;
+}
+
+function collect(node, def, family, loopName, used) {
+  for (const c of node.children) {
+    if (c.tag === 'segment') def.children.push(segmentDef(c, loopName, used, def.loop));
+    else if (c.tag === 'loop' && c.attrs.type === 'wrapper') collect(c, def, family, loopName, used);
+    else if (c.tag === 'loop') {
+      const l = loopDef(c, family);
+      l.key = unique(l.key, used);
+      def.children.push(l);
+    }
+  }
+}
+
+function findLoop(node, xid) {
+  if (node.tag === 'loop' && node.attrs.xid === xid) return node;
+  for (const c of node.children) {
+    const f = findLoop(c, xid);
+    if (f) return f;
+  }
+  return undefined;
+}
+
+const GUIDES = [
+  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'] },
+  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'] },
+  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'] },
+  { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
+];
+
+const outDir = new URL('../src/definitions/', import.meta.url);
+for (const g of GUIDES) {
+  family = g.family;
+  const doc = parseXml(read(g.file));
+  const st = findLoop(doc, 'ST_LOOP');
+  const root = loopDef(st, g.family);
+  root.loop = 'ST';
+  root.key = 'transaction';
+  const def = {
+    guide: g.guide, setId: g.family, title: g.title, aliases: g.aliases,
+    source: `facts from azoner/pyx12 ${g.file} (BSD-3-Clause); names and format are this project's`,
+    root,
+  };
+  writeFileSync(new URL(`${g.guide}.json`, outDir), `${JSON.stringify(def)}\n`);
+  console.log(g.guide, JSON.stringify(def).length);
+}
+
+// ---- 837D (005010X224A2) ----
+// pyx12 has no 5010 dental map. The dental guide shares the 837 envelope, header, 2000A/B/C
+// levels, names, 2320/2330 and 2430 loops with the professional guide; its claim (2300) and
+// service line (2400) loops differ. They are assembled here from the professional segments the
+// dental guide also uses, plus the dental segments (DN1, DN2, SV3, TOO) and dates, written from
+// the X224A2 structure (segment order, usage, repeats, element positions, data element numbers).
+{
+  const p = JSON.parse(readFileSync(new URL('005010X222A1.json', outDir), 'utf8'));
+  const clone = (x) => JSON.parse(JSON.stringify(x));
+  const findLoop = (l, id) => {
+    for (const c of l.children) {
+      if (c.loop === id) return c;
+      if (c.loop) {
+        const f = findLoop(c, id);
+        if (f) return f;
+      }
+    }
+    return undefined;
+  };
+  const P2300 = findLoop(p.root, '2300');
+  const P2400 = findLoop(p.root, '2400');
+  const seg = (loop, id, code) => {
+    const s = loop.children.find((c) => c.segment === id && (code === undefined || (c.elements[0].codes ?? []).includes(code)));
+    if (!s) throw new Error(`no ${id}*${code} in ${loop.loop}`);
+    return clone(s);
+  };
+  const loop = (id) => clone(findLoop(P2300, id) ?? findLoop(P2400, id));
+  const el = (ref, key, name, usage, codes) => {
+    const d = dataele.get(ref) ?? {};
+    const e = { ref, key, name, usage, type: d.type, min: d.min, max: d.max };
+    if (codes) e.codes = codes;
+    return e;
+  };
+  const na = (n) => ({ key: `element${n}`, name: '', usage: 'N' });
+  const dtp = (code, key, name, usage, maxUse, formats = ['D8']) => ({
+    segment: 'DTP', key, name, usage, maxUse,
+    elements: [el('374', 'dateTimeQualifier', 'Date Time Qualifier', 'R', [code]), el('1250', 'dateTimePeriodFormatQualifier', 'Date Time Period Format Qualifier', 'R', formats), el('1251', key, name, 'R')],
+  });
+  const ref = (code, key, name, usage = 'S', maxUse = 1) => ({
+    segment: 'REF', key, name, usage, maxUse,
+    elements: [el('128', 'referenceIdentificationQualifier', 'Reference Identification Qualifier', 'R', [code]), el('127', key, name, 'R'), { ...el('352', 'description', 'Description', 'N') }, { ref: 'C040', key: 'referenceIdentifier', name: 'Reference Identifier', usage: 'N', components: [] }],
+  });
+  const relabel = (l, id) => ({ ...l, loop: id });
+  const withNm101 = (l, code, key, name) => {
+    const x = clone(l);
+    x.key = key;
+    x.name = name;
+    x.children[0].elements[0].codes = [code];
+    return x;
+  };
+  const comp = (ref, key, name, usage, comps) => ({ ref, key, name, usage, components: comps });
+  const sv3 = {
+    segment: 'SV3', key: 'dentalService', name: 'Dental Service', usage: 'R', maxUse: 1,
+    elements: [
+      comp('C003', 'compositeMedicalProcedureIdentifier', 'Composite Medical Procedure Identifier', 'R', [
+        el('235', 'productOrServiceIdQualifier', 'Product or Service ID Qualifier', 'R', ['AD']), el('234', 'procedureCode', 'Procedure Code', 'R'),
+        el('1339', 'procedureModifier1', 'Procedure Modifier', 'S'), el('1339', 'procedureModifier2', 'Procedure Modifier', 'S'),
+        el('1339', 'procedureModifier3', 'Procedure Modifier', 'S'), el('1339', 'procedureModifier4', 'Procedure Modifier', 'S'),
+        el('352', 'description', 'Description', 'S'), el('234', 'productOrServiceId', 'Product/Service ID', 'N'),
+      ]),
+      el('782', 'lineItemChargeAmount', 'Line Item Charge Amount', 'R'),
+      el('1331', 'placeOfServiceCode', 'Place of Service Code', 'S'),
+      comp('C006', 'oralCavityDesignation', 'Oral Cavity Designation', 'S', [1, 2, 3, 4, 5].map((i) => el('1361', `oralCavityDesignationCode${i}`, 'Oral Cavity Designation Code', i === 1 ? 'R' : 'S', ['00', '01', '02', '09', '10', '20', '30', '40', 'L', 'R']))),
+      el('1358', 'prosthesisCrownOrInlayCode', 'Prosthesis, Crown or Inlay Code', 'S', ['I', 'R']),
+      el('380', 'procedureCount', 'Procedure Count', 'R'),
+      na(7), na(8), na(9), na(10),
+      comp('C004', 'compositeDiagnosisCodePointer', 'Composite Diagnosis Code Pointer', 'S', [1, 2, 3, 4].map((i) => el('1328', i === 1 ? 'diagnosisCodePointer' : `diagnosisCodePointer${i}`, 'Diagnosis Code Pointer', i === 1 ? 'R' : 'S'))),
+    ],
+  };
+  const too = {
+    segment: 'TOO', key: 'toothInformation', name: 'Tooth Information', usage: 'S', maxUse: 32,
+    elements: [
+      el('1270', 'codeListQualifierCode', 'Code List Qualifier Code', 'R', ['JP']), el('1271', 'toothCode', 'Tooth Code', 'R'),
+      comp('C005', 'toothSurface', 'Tooth Surface', 'S', [1, 2, 3, 4, 5].map((i) => el('1369', `toothSurfaceCode${i}`, 'Tooth Surface Code', i === 1 ? 'R' : 'S', ['B', 'D', 'F', 'I', 'L', 'M', 'O']))),
+    ],
+  };
+  const dn1 = {
+    segment: 'DN1', key: 'orthodonticInformation', name: 'Orthodontic Total Months of Treatment', usage: 'S', maxUse: 1,
+    elements: [el('380', 'orthodonticTreatmentMonthsCount', 'Orthodontic Treatment Months Count', 'S'), el('380', 'orthodonticTreatmentMonthsRemainingCount', 'Orthodontic Treatment Months Remaining Count', 'S'), el('1073', 'questionResponse', 'Yes/No Condition or Response Code', 'S', ['Y']), el('352', 'description', 'Description', 'S')],
+  };
+  const dn2 = {
+    segment: 'DN2', key: 'toothStatus', name: 'Tooth Status', usage: 'S', maxUse: 35,
+    elements: [el('127', 'toothNumber', 'Tooth Number', 'R'), el('1368', 'statusCode', 'Tooth Status Code', 'R', ['E', 'I', 'M', 'X']), el('380', 'quantity', 'Quantity', 'N'), el('1270', 'codeListQualifierCode', 'Code List Qualifier Code', 'R', ['JP'])],
+  };
+  const hi = seg(P2300, 'HI');
+  hi.usage = 'S';
+  const claim = {
+    loop: '2300', key: 'claims', name: 'Claim Information', usage: 'R', repeat: 100,
+    children: [
+      seg(P2300, 'CLM'),
+      seg(P2300, 'DTP', '439'),
+      dtp('452', 'appliancePlacementDate', 'Date - Appliance Placement', 'S', 5),
+      dtp('472', 'serviceDate', 'Date - Service Date', 'S', 1, ['D8', 'RD8']),
+      seg(P2300, 'DTP', '050'),
+      dn1, dn2,
+      seg(P2300, 'PWK', '03'), seg(P2300, 'CN1', '01'), seg(P2300, 'AMT', 'F5'),
+      seg(P2300, 'REF', '4N'), ref('G3', 'predeterminationOfBenefitsIdentifier', 'Predetermination of Benefits Identifier'),
+      seg(P2300, 'REF', '9A'), seg(P2300, 'REF', '9C'), seg(P2300, 'REF', 'G1'), seg(P2300, 'REF', '9F'), seg(P2300, 'REF', 'F8'), seg(P2300, 'REF', 'D9'),
+      seg(P2300, 'NTE', 'ADD'), hi, seg(P2300, 'HCP', '00'),
+      loop('2310A'), loop('2310B'), loop('2310C'),
+      relabel(withNm101(loop('2310B'), 'DD', 'assistantSurgeon', 'Assistant Surgeon Name'), '2310D'),
+      relabel(loop('2310D'), '2310E'),
+      loop('2320'),
+      {
+        loop: '2400', key: 'serviceLines', name: 'Service Line Number', usage: 'R', repeat: 50,
+        children: [
+          seg(P2400, 'LX'), sv3, too,
+          seg(P2400, 'DTP', '472'),
+          dtp('441', 'priorPlacementDate', 'Date - Prior Placement', 'S', 1),
+          dtp('452', 'appliancePlacementDate', 'Date - Appliance Placement', 'S', 1),
+          dtp('446', 'replacementDate', 'Date - Replacement', 'S', 1),
+          dtp('196', 'treatmentStartDate', 'Date - Treatment Start', 'S', 1),
+          dtp('198', 'treatmentCompletionDate', 'Date - Treatment Completion', 'S', 1),
+          seg(P2400, 'CN1', '01'),
+          ref('G3', 'predeterminationOfBenefitsIdentifier', 'Predetermination of Benefits Identifier', 'S', 5),
+          seg(P2400, 'REF', '9B'), seg(P2400, 'REF', '9D'), seg(P2400, 'REF', 'G1'), seg(P2400, 'REF', '9F'), seg(P2400, 'REF', '6R'),
+          seg(P2400, 'AMT', 'T'), seg(P2400, 'NTE', 'ADD'), seg(P2400, 'HCP', '00'),
+          loop('2420A'),
+          relabel(withNm101(loop('2420A'), 'DD', 'assistantSurgeon', 'Assistant Surgeon Name'), '2420B'),
+          relabel(loop('2420D'), '2420C'),
+          relabel(loop('2420C'), '2420D'),
+          loop('2430'),
+        ],
+      },
+    ],
+  };
+  // the service date may sit on the claim (RD8 for a range) or on the line; SV3 is required in 2400
+  const d = clone(p);
+  const replaceClaims = (l) => {
+    l.children = l.children.map((c) => (c.loop === '2300' ? { ...clone(claim), usage: c.usage } : c));
+    for (const c of l.children) if (c.loop && c.loop !== '2300') replaceClaims(c);
+  };
+  replaceClaims(d.root);
+  d.guide = '005010X224A2';
+  d.title = 'Health Care Claim: Dental';
+  d.aliases = ['005010X224', '005010X224A1', '005010X224A3'];
+  d.source = 'facts from azoner/pyx12 pyx12/map/837.5010.X222.A1.xml (BSD-3-Clause) for the parts the dental guide shares, dental loops 2300/2400 from the X224A2 structure; names and format are this project\'s';
+  // 2010AA / 2000B details specific to dental are not modelled beyond the professional ones
+  writeFileSync(new URL('005010X224A2.json', outDir), `${JSON.stringify(d)}\n`);
+  console.log('005010X224A2', JSON.stringify(d).length);
+}

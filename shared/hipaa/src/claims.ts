@@ -1,0 +1,178 @@
+/**
+ * Claims of an 837 document and the decision on each (lenient mode): an issue inside a claim
+ * (2300 and below) rejects that claim; an issue above it (header, billing provider, subscriber,
+ * patient levels) rejects every claim below that level. Good claims go on.
+ */
+import type { TransactionSet, X12Issue } from '@ediflow/x12';
+import type { RtLoop } from './definition';
+import { compiledGuide } from './guides';
+import { segmentElements, type JsonObject, type JsonValue } from './segment-json';
+import { translateTransaction, type SemanticDocument, type TranslateContext } from './translate';
+import type { LoopSource } from './walk';
+
+const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
+
+/** Element arrays (index 0 = id) of the segments with this id (and qualifier in element 1, when given) in one loop instance. */
+export function segmentsIn(loop: RtLoop, obj: JsonObject, id: string, qualifier?: string): string[][] {
+  const out: string[][] = [];
+  const d = { element: '*', component: ':', repetition: '^', segment: '~' };
+  for (const c of loop.children) {
+    if (c.kind !== 'segment' || c.id !== id) continue;
+    const v = obj[c.def.key];
+    for (const item of Array.isArray(v) ? v : v === undefined ? [] : [v]) {
+      if (!isObject(item)) continue;
+      const els = segmentElements(item, c.def, d);
+      if (qualifier === undefined || els[1] === qualifier) out.push(els);
+    }
+  }
+  return out;
+}
+
+function childLoops(loop: RtLoop, obj: JsonObject, id: string): { rt: RtLoop; obj: JsonObject }[] {
+  const out: { rt: RtLoop; obj: JsonObject }[] = [];
+  for (const c of loop.children) {
+    if (c.kind !== 'loop' || c.id !== id) continue;
+    const v = obj[c.def.key];
+    for (const item of Array.isArray(v) ? v : v === undefined ? [] : [v]) if (isObject(item)) out.push({ rt: c, obj: item });
+  }
+  return out;
+}
+
+const first = (segs: string[][], n: number): string => (segs.length > 0 && n < segs[0].length ? segs[0][n] : '');
+const sourceOf = (o: JsonObject): LoopSource => o.source as unknown as LoopSource;
+
+export interface ClaimInfo {
+  /** 1-based number of the claim in the transaction set. */
+  index: number;
+  /** CLM01 (patient control number). */
+  claimId: string;
+  /** CLM02 as sent. */
+  chargeAmount: string;
+  /** Segment numbers of the 2300 loop. */
+  source: LoopSource;
+  /** Segment numbers of the enclosing loops (2000A, 2000B, 2000C), outermost first. */
+  ancestors: LoopSource[];
+  billingProvider: { name: string; idQualifier: string; id: string; taxId: string; source: LoopSource };
+  patient: { lastName: string; firstName: string; middleName: string; idQualifier: string; id: string };
+  /** Earliest and latest service date (CCYYMMDD) found on the claim or its lines. */
+  serviceDates: { from: string; to: string } | undefined;
+}
+
+/** The claims (2300 loops) of an 837 document, in order. */
+export function listClaims(doc: SemanticDocument): ClaimInfo[] {
+  if (doc.transactionSet !== '837') return [];
+  const g = compiledGuide(doc.guide);
+  const root = g.root;
+  const out: ClaimInfo[] = [];
+  for (const bp of childLoops(root, doc.transaction, '2000A')) {
+    const nm = childLoops(bp.rt, bp.obj, '2010AA')[0];
+    const nm1 = nm === undefined ? [] : segmentsIn(nm.rt, nm.obj, 'NM1');
+    const ref = nm === undefined ? [] : segmentsIn(nm.rt, nm.obj, 'REF', 'EI');
+    const billingProvider = { name: first(nm1, 3), idQualifier: first(nm1, 8), id: first(nm1, 9), taxId: first(ref, 2), source: sourceOf(bp.obj) };
+    for (const sub of childLoops(bp.rt, bp.obj, '2000B')) {
+      const sn = childLoops(sub.rt, sub.obj, '2010BA')[0];
+      const snm = sn === undefined ? [] : segmentsIn(sn.rt, sn.obj, 'NM1');
+      const subscriber = { lastName: first(snm, 3), firstName: first(snm, 4), middleName: first(snm, 5), idQualifier: first(snm, 8), id: first(snm, 9) };
+      const add = (claims: { rt: RtLoop; obj: JsonObject }[], patient: ClaimInfo['patient'], ancestors: LoopSource[]): void => {
+        for (const c of claims) {
+          const clm = segmentsIn(c.rt, c.obj, 'CLM');
+          const dates: string[] = [];
+          const collect = (rt: RtLoop, o: JsonObject): void => {
+            for (const d of segmentsIn(rt, o, 'DTP')) {
+              if (d[1] !== '472' && d[1] !== '434') continue;
+              for (const part of (d[3] ?? '').split('-')) if (/^\d{8}$/.test(part)) dates.push(part);
+            }
+          };
+          collect(c.rt, c.obj);
+          for (const line of childLoops(c.rt, c.obj, '2400')) collect(line.rt, line.obj);
+          dates.sort();
+          out.push({
+            index: out.length + 1, claimId: first(clm, 1), chargeAmount: first(clm, 2), source: sourceOf(c.obj), ancestors,
+            billingProvider, patient, serviceDates: dates.length > 0 ? { from: dates[0], to: dates[dates.length - 1] } : undefined,
+          });
+        }
+      };
+      add(childLoops(sub.rt, sub.obj, '2300'), subscriber, [sourceOf(bp.obj), sourceOf(sub.obj)]);
+      for (const pat of childLoops(sub.rt, sub.obj, '2000C')) {
+        const pn = childLoops(pat.rt, pat.obj, '2010CA')[0];
+        const pnm = pn === undefined ? [] : segmentsIn(pn.rt, pn.obj, 'NM1');
+        const patient = { lastName: first(pnm, 3), firstName: first(pnm, 4), middleName: first(pnm, 5), idQualifier: subscriber.idQualifier, id: subscriber.id };
+        add(childLoops(pat.rt, pat.obj, '2300'), patient, [sourceOf(bp.obj), sourceOf(sub.obj), sourceOf(pat.obj)]);
+      }
+    }
+  }
+  return out;
+}
+
+/** A 277CA status: STC01-1 category, STC01-2 status, STC01-3 entity (claim status codes, external code source 507/508). */
+export interface ClaimStatus {
+  category: string;
+  status: string;
+  entity?: string;
+}
+
+export interface ClaimDecision extends ClaimInfo {
+  accepted: boolean;
+  /** Why it was rejected (empty when accepted). */
+  statuses: ClaimStatus[];
+  /** Issues that decided the rejection (for the 999 / logs; messages hold no element values). */
+  issues: X12Issue[];
+}
+
+/** STC01-3 entity by the loop an issue is in. */
+const ENTITY_BY_LOOP: Record<string, string> = {
+  '2010AA': '85', '2010AB': '87', '2010BA': 'IL', '2010BB': 'PR', '2010CA': 'QC', '2310A': 'DN', '2310B': '82', '2310C': '77', '2310D': 'DQ', '2420A': '82',
+};
+
+/** Claim status for one issue: out-of-balance 400, otherwise 21 (missing or invalid information), category A7. */
+export function statusFor(issue: X12Issue): ClaimStatus {
+  const s: ClaimStatus = { category: 'A7', status: issue.code === 'GUIDE_BALANCE' ? '400' : '21' };
+  const entity = issue.segment?.loopId !== undefined ? ENTITY_BY_LOOP[issue.segment.loopId] : undefined;
+  if (entity !== undefined) s.entity = entity;
+  return s;
+}
+
+const within = (p: number, s: LoopSource): boolean => p >= s.first && p <= s.last;
+
+/**
+ * Accept or reject each claim of an 837 document given the issues of its transaction set
+ * (envelope + guide, errors only count). An issue in no claim but inside an ancestor level
+ * (or the header) rejects every claim under it.
+ */
+export function claimDecisions(doc: SemanticDocument, issues: readonly X12Issue[]): ClaimDecision[] {
+  const claims = listClaims(doc);
+  const errors = issues.filter((i) => i.severity === 'error');
+  return claims.map((c) => {
+    const mine = errors.filter((i) => {
+      const p = i.segment?.position ?? 0;
+      if (p === 0) return true; // transaction-level (counts, trailer): everything in it
+      if (within(p, c.source)) return true;
+      if (claims.some((o) => within(p, o.source))) return false; // another claim's issue
+      // in an ancestor's own segments (or in the header, before any billing provider)
+      return c.ancestors.some((a) => within(p, a)) || claims.every((o) => o.ancestors.every((a) => !within(p, a)));
+    });
+    const statuses: ClaimStatus[] = [];
+    for (const i of mine) {
+      const s = statusFor(i);
+      if (!statuses.some((x) => x.category === s.category && x.status === s.status && x.entity === s.entity)) statuses.push(s);
+    }
+    return { ...c, accepted: mine.length === 0, statuses, issues: mine };
+  });
+}
+
+/** Issue codes the guide validator produces (for a partner's warnOnly policy in lenient mode). */
+export const GUIDE_ISSUE_CODES = ['GUIDE_SEGMENT', 'GUIDE_ELEMENT', 'GUIDE_BALANCE', 'GUIDE_HL_PARENT', 'GUIDE_HL_CHILD'] as const;
+
+/**
+ * Lenient mode for one 837 transaction set: the decision on every claim, and one document per
+ * accepted claim (split per claim, keyed by CLM01). Rejected claims are held back; they go into
+ * the 277CA (generate277CA with the same decisions).
+ */
+export function lenientClaims(tx: TransactionSet, ctx: TranslateContext, issues: readonly X12Issue[]): { decisions: ClaimDecision[]; accepted: SemanticDocument[] } {
+  const whole = translateTransaction(tx, ctx).documents[0];
+  if (whole === undefined || whole.transactionSet !== '837') return { decisions: [], accepted: [] };
+  const decisions = claimDecisions(whole, issues);
+  const parts = translateTransaction(tx, ctx, { split: 'claim' }).documents;
+  const accepted = parts.filter((d, i) => decisions[i] !== undefined && decisions[i].claimId === d.split?.claimId && decisions[i].accepted);
+  return { decisions, accepted };
+}

@@ -1,0 +1,80 @@
+/**
+ * JSON Schema of the guide definition files (src/definitions/<guide>.json): the data the walker,
+ * the validator, the writer and the document schemas all read. A test checks every definition.
+ */
+const usage = { enum: ['R', 'S', 'N'] };
+
+const element: Record<string, unknown> = {
+  type: 'object',
+  required: ['key', 'name', 'usage'],
+  additionalProperties: false,
+  properties: {
+    ref: { type: 'string', pattern: '^(C?[0-9]{1,4}|I[0-9]{2})$' },
+    key: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' },
+    name: { type: 'string' },
+    usage,
+    type: { enum: ['AN', 'ID', 'N0', 'N1', 'N2', 'N4', 'R', 'DT', 'TM', 'B'] },
+    min: { type: 'integer', minimum: 0 },
+    max: { type: 'integer', minimum: 1 },
+    codes: { type: 'array', items: { type: 'string' } },
+    external: { type: 'string' },
+    pattern: { type: 'string' },
+    repeat: { type: 'integer', minimum: 0 },
+    components: { type: 'array', items: { $ref: '#/definitions/element' } },
+  },
+};
+
+export const DEFINITION_SCHEMA: Record<string, unknown> = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://ediflow.dev/schemas/hipaa/guide-definition/v1.json',
+  type: 'object',
+  required: ['guide', 'setId', 'title', 'aliases', 'source', 'root'],
+  additionalProperties: false,
+  properties: {
+    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?$' },
+    setId: { enum: ['837', '835', '277'] },
+    title: { type: 'string' },
+    aliases: { type: 'array', items: { type: 'string' } },
+    source: { type: 'string' },
+    root: { $ref: '#/definitions/loop' },
+  },
+  definitions: {
+    element,
+    segment: {
+      type: 'object',
+      required: ['segment', 'key', 'name', 'usage', 'maxUse', 'elements'],
+      additionalProperties: false,
+      properties: {
+        segment: { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,2}$' },
+        key: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' },
+        name: { type: 'string' },
+        usage,
+        maxUse: { type: 'integer', minimum: 0 },
+        elements: { type: 'array', items: { $ref: '#/definitions/element' } },
+        syntax: { type: 'array', items: { type: 'string', pattern: '^[PRCEL]([0-9]{2}){2,}$' } },
+        group: {
+          type: 'object',
+          required: ['key', 'from', 'size', 'count', 'itemKeys'],
+          additionalProperties: false,
+          properties: {
+            key: { type: 'string' }, from: { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 },
+            itemKeys: { type: 'array', items: { type: 'string' } },
+          },
+        },
+      },
+    },
+    loop: {
+      type: 'object',
+      required: ['loop', 'key', 'name', 'usage', 'repeat', 'children'],
+      additionalProperties: false,
+      properties: {
+        loop: { type: 'string', pattern: '^(ST|[0-9]{4}[A-Z]{0,2})$' },
+        key: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' },
+        name: { type: 'string' },
+        usage,
+        repeat: { type: 'integer', minimum: 0 },
+        children: { type: 'array', minItems: 1, items: { if: { required: ['loop'] }, then: { $ref: '#/definitions/loop' }, else: { $ref: '#/definitions/segment' } } },
+      },
+    },
+  },
+};

@@ -1,0 +1,164 @@
+/**
+ * Implementation-guide structure as data: the types of the definition files in
+ * src/definitions/<guide>.json, and their compiled runtime form (lookup tables the
+ * generic walker uses). One engine walks every guide; no parser per transaction.
+ */
+
+/** R required, S situational, N not used (as the TR3 marks them). */
+export type Usage = 'R' | 'S' | 'N';
+
+export interface ElementDef {
+  /** Data element reference number (e.g. '98') or composite id (e.g. 'C003'). */
+  ref?: string;
+  /** JSON property name (camelCase English). */
+  key: string;
+  /** Name as the guide gives it. */
+  name: string;
+  usage: Usage;
+  /** X12 data type: AN, ID, N0, N2, R, DT, TM, B. */
+  type?: string;
+  min?: number;
+  max?: number;
+  /** The guide's code list (for ID elements). */
+  codes?: string[];
+  /** Code list kept outside the guide (e.g. state codes, CARC): not checked here. */
+  external?: string;
+  pattern?: string;
+  /** Repetitions allowed (0 = unbounded); absent = 1. */
+  repeat?: number;
+  /** Components of a composite element. */
+  components?: ElementDef[];
+}
+
+/** A run of repeating elements shown as one list (HI codes, CAS adjustments, PER numbers). */
+export interface ElementGroupDef {
+  key: string;
+  /** First element position of the run (1-based). */
+  from: number;
+  /** Elements per item. */
+  size: number;
+  /** Items at most. */
+  count: number;
+  /** Property names inside an item (when size > 1). */
+  itemKeys: string[];
+}
+
+export interface SegmentDef {
+  segment: string;
+  key: string;
+  name: string;
+  usage: Usage;
+  /** Times the segment may repeat at this place (0 = unbounded). */
+  maxUse: number;
+  elements: ElementDef[];
+  /** X12 syntax notes, e.g. P0809 (paired), C1110 (conditional), R0203 (one of). */
+  syntax?: string[];
+  group?: ElementGroupDef;
+}
+
+export interface LoopDef {
+  loop: string;
+  key: string;
+  name: string;
+  usage: Usage;
+  /** Times the loop may repeat (0 = unbounded). */
+  repeat: number;
+  children: (SegmentDef | LoopDef)[];
+}
+
+export interface GuideDefinition {
+  /** e.g. '005010X222A1'. */
+  guide: string;
+  /** ST01 family: '837', '835', '277'. */
+  setId: string;
+  title: string;
+  /** Other GS08/ST03 values read with this definition (errata releases). */
+  aliases: string[];
+  source: string;
+  root: LoopDef;
+}
+
+export const isLoop = (c: SegmentDef | LoopDef): c is LoopDef => (c as LoopDef).loop !== undefined;
+
+/** Compiled segment: where its qualifier sits and which values select it. */
+export interface RtSegment {
+  kind: 'segment';
+  def: SegmentDef;
+  id: string;
+  /** Element position of the qualifier (1-based), 0 when none. */
+  keyPos: number;
+  /** Component of the qualifier (1-based) when it is in a composite, else 0. */
+  keyComp: number;
+  keyCodes: Set<string> | undefined;
+  /** True when the segment may occur more than once here (its JSON is a list). */
+  repeatable: boolean;
+}
+
+export interface RtLoop {
+  kind: 'loop';
+  def: LoopDef;
+  id: string;
+  children: (RtSegment | RtLoop)[];
+  /** Segment id -> indices of children that can start with it (segments by id, loops by their first segment). */
+  byId: Map<string, number[]>;
+  /** The loop's first segment (what starts an instance). */
+  first: RtSegment;
+  repeatable: boolean;
+  parent: RtLoop | undefined;
+}
+
+export interface CompiledGuide {
+  definition: GuideDefinition;
+  root: RtLoop;
+  /** Every segment id the guide knows (IK304 1 vs 2). */
+  segmentIds: Set<string>;
+  /** Key (JSON name) -> child, per loop definition (for JSON -> X12). */
+  loops: RtLoop[];
+}
+
+function compileSegment(def: SegmentDef): RtSegment {
+  let keyPos = 0;
+  let keyComp = 0;
+  let keyCodes: Set<string> | undefined;
+  for (let i = 0; i < def.elements.length && keyPos === 0; i++) {
+    const e = def.elements[i];
+    if (e.usage === 'N') continue;
+    if (e.codes !== undefined && e.codes.length > 0) {
+      keyPos = i + 1;
+      keyCodes = new Set(e.codes);
+    } else if (e.components !== undefined && e.components.length > 0) {
+      const c = e.components[0];
+      if (c.codes !== undefined && c.codes.length > 0) {
+        keyPos = i + 1;
+        keyComp = 1;
+        keyCodes = new Set(c.codes);
+      }
+    }
+  }
+  return { kind: 'segment', def, id: def.segment, keyPos, keyComp, keyCodes, repeatable: def.maxUse !== 1 };
+}
+
+function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], ids: Set<string>): RtLoop {
+  const loop: RtLoop = {
+    kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, repeatable: def.repeat !== 1, parent,
+  };
+  all.push(loop);
+  for (const c of def.children) loop.children.push(isLoop(c) ? compileLoop(c, loop, all, ids) : compileSegment(c));
+  loop.children.forEach((c, i) => {
+    const first = c.kind === 'segment' ? c : c.first;
+    ids.add(first.id);
+    const list = loop.byId.get(first.id);
+    if (list === undefined) loop.byId.set(first.id, [i]);
+    else list.push(i);
+  });
+  const f = loop.children[0];
+  if (f !== undefined) loop.first = f.kind === 'segment' ? f : f.first;
+  return loop;
+}
+
+export function compileGuide(definition: GuideDefinition): CompiledGuide {
+  const loops: RtLoop[] = [];
+  const ids = new Set<string>();
+  const root = compileLoop(definition.root, undefined, loops, ids);
+  return { definition, root, segmentIds: ids, loops };
+}

@@ -1,0 +1,278 @@
+/**
+ * Implementation-guide validation as a TransactionValidator: structure (unexpected, out of
+ * order, missing, over maximum use, loop repeats, not-used segments), HL parent/child links,
+ * element usage, lengths, types, dates, times, the guide's code values, X12 syntax notes, and
+ * balancing (837 claim charge = sum of line charges; 835 payment = sum of claim payments minus
+ * provider adjustments, claim and line charge - payment = adjustments). Issues carry 999 IK3 /
+ * IK4 codes, segment positions and loop ids. Messages hold no element values.
+ */
+import { isValidDate, isValidTime } from '@ediflow/x12';
+import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, TransactionValidator, X12Issue } from '@ediflow/x12';
+import type { ElementDef, RtLoop, RtSegment, SegmentDef } from './definition';
+import { parseDecimal } from './decimal';
+import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
+import { fastSegments, walk, type SegmentLike } from './walk';
+
+const NUMERIC = /^-?\d+$/;
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+
+function elementIssue(seg: SegmentLike, loopId: string, position: number, def: ElementDef, code: ElementErrorCode, what: string, bad?: string, component?: number, repetition?: number): X12Issue {
+  const element: X12Issue['element'] = { position, syntaxCode: code };
+  if (def.ref !== undefined && /^\d+$/.test(def.ref)) element.reference = def.ref;
+  if (component !== undefined) element.component = component;
+  if (repetition !== undefined) element.repetition = repetition;
+  if (bad !== undefined) element.badValue = bad;
+  const place = `${seg.id}${String(position).padStart(2, '0')}${component !== undefined ? `-${component}` : ''}`;
+  return {
+    code: 'GUIDE_ELEMENT', severity: 'error', level: 'transaction', source: 'guide', offset: seg.offset,
+    message: `${place} in loop ${loopId}: ${what}`, segment: { id: seg.id, position: seg.position, loopId, syntaxCode: '8' }, element,
+  };
+}
+
+function digits(v: string): number {
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 48 && c <= 57) n++;
+  }
+  return n;
+}
+
+/** Checks one simple value; returns [code, reason] or undefined. */
+function checkValue(v: string, def: ElementDef): [ElementErrorCode, string] | undefined {
+  const type = def.type ?? 'AN';
+  if (type === 'R') {
+    if (!DECIMAL.test(v)) return ['6', 'not a decimal number'];
+  } else if (type.startsWith('N')) {
+    if (!NUMERIC.test(v)) return ['6', 'not a number'];
+  }
+  const len = type === 'R' || type.startsWith('N') ? digits(v) : v.length;
+  if (def.min !== undefined && len < def.min) return ['4', 'too short'];
+  if (def.max !== undefined && len > def.max) return ['5', 'too long'];
+  if (type === 'DT' && !isValidDate(v)) return ['8', 'invalid date'];
+  if (type === 'TM' && !isValidTime(v)) return ['9', 'invalid time'];
+  if (def.codes !== undefined && def.codes.length > 0 && !def.codes.includes(v)) return ['7', 'code value not in the guide'];
+  if (def.pattern !== undefined && !new RegExp(`^(?:${def.pattern})$`).test(v)) return ['I12', 'does not match the guide pattern'];
+  return undefined;
+}
+
+function checkSegment(seg: SegmentLike, def: SegmentDef, loopId: string, out: X12Issue[]): void {
+  const els = seg.elements;
+  const defs = def.elements;
+  const d = seg.delimiters;
+  for (let p = 1; p <= defs.length; p++) {
+    const ed = defs[p - 1];
+    const v = p < els.length ? els[p] : '';
+    if (v === '') {
+      if (ed.usage === 'R') out.push(elementIssue(seg, loopId, p, ed, '1', 'required element missing'));
+      continue;
+    }
+    if (ed.usage === 'N') {
+      out.push(elementIssue(seg, loopId, p, ed, 'I10', 'element not used in this guide', v));
+      continue;
+    }
+    const reps = d.repetition !== '' && v.includes(d.repetition) ? v.split(d.repetition) : [v];
+    if (reps.length > 1 && (ed.repeat === undefined || ed.repeat === 1)) {
+      out.push(elementIssue(seg, loopId, p, ed, '12', 'too many repetitions'));
+      continue;
+    }
+    reps.forEach((rv, r) => {
+      const rep = reps.length > 1 ? r + 1 : undefined;
+      if (ed.components !== undefined) {
+        const comps = rv.split(d.component);
+        const cdefs = ed.components;
+        if (cdefs.length > 0 && comps.length > cdefs.length) out.push(elementIssue(seg, loopId, p, ed, '13', 'too many components', undefined, undefined, rep));
+        for (let c = 1; c <= cdefs.length; c++) {
+          const cd = cdefs[c - 1];
+          const cv = c - 1 < comps.length ? comps[c - 1] : '';
+          if (cv === '') {
+            if (cd.usage === 'R') out.push(elementIssue(seg, loopId, p, cd, '1', 'required component missing', undefined, c, rep));
+            continue;
+          }
+          if (cd.usage === 'N') {
+            out.push(elementIssue(seg, loopId, p, cd, 'I10', 'component not used in this guide', cv, c, rep));
+            continue;
+          }
+          const bad = checkValue(cv, cd);
+          if (bad !== undefined) out.push(elementIssue(seg, loopId, p, cd, bad[0], bad[1], cv, c, rep));
+        }
+        return;
+      }
+      const bad = checkValue(rv, ed);
+      if (bad !== undefined) out.push(elementIssue(seg, loopId, p, ed, bad[0], bad[1], rv, undefined, rep));
+    });
+  }
+  if (els.length - 1 > defs.length) {
+    let last = els.length - 1;
+    while (last > defs.length && els[last] === '') last--;
+    if (last > defs.length) out.push(elementIssue(seg, loopId, defs.length + 1, { key: '', name: '', usage: 'N' }, '3', 'too many data elements'));
+  }
+  for (const rule of def.syntax ?? []) checkSyntax(seg, def, loopId, rule, out);
+}
+
+/** X12 syntax notes: P paired, R required (one of), E exclusion, C conditional, L list conditional. */
+function checkSyntax(seg: SegmentLike, def: SegmentDef, loopId: string, rule: string, out: X12Issue[]): void {
+  const kind = rule.charAt(0);
+  const positions: number[] = [];
+  for (let i = 1; i + 1 < rule.length + 1; i += 2) {
+    const n = Number(rule.slice(i, i + 2));
+    if (Number.isFinite(n) && n > 0) positions.push(n);
+  }
+  if (positions.length === 0) return;
+  // a rule over elements the guide does not use cannot be broken by a conforming sender
+  const present = positions.map((p) => (seg.elements[p] ?? '') !== '');
+  const edef = (p: number): ElementDef => def.elements[p - 1] ?? { key: '', name: '', usage: 'S' };
+  const usable = (p: number): boolean => edef(p).usage !== 'N';
+  switch (kind) {
+    case 'P':
+      if (present.some((x) => x)) positions.forEach((p, i) => {
+        if (!present[i] && usable(p)) out.push(elementIssue(seg, loopId, p, edef(p), '2', `conditional element missing (${rule})`));
+      });
+      break;
+    case 'R':
+      if (!present.some((x) => x) && positions.some(usable)) out.push(elementIssue(seg, loopId, positions[0], edef(positions[0]), '2', `one of the elements required (${rule})`));
+      break;
+    case 'E':
+      if (present.filter((x) => x).length > 1) {
+        const p = positions[present.lastIndexOf(true)];
+        out.push(elementIssue(seg, loopId, p, edef(p), '10', `exclusion condition violated (${rule})`));
+      }
+      break;
+    case 'C':
+      if (present[0]) positions.slice(1).forEach((p, i) => {
+        if (!present[i + 1] && usable(p)) out.push(elementIssue(seg, loopId, p, edef(p), '2', `conditional element missing (${rule})`));
+      });
+      break;
+    case 'L':
+      if (present[0] && !present.slice(1).some((x) => x) && positions.slice(1).some(usable)) {
+        out.push(elementIssue(seg, loopId, positions[1], edef(positions[1]), '2', `conditional element missing (${rule})`));
+      }
+      break;
+    default:
+  }
+}
+
+function balanceIssue(seg: SegmentLike, loopId: string, position: number, reference: string, what: string): X12Issue {
+  // no amounts in the message: it is logged, and amounts belong to a patient's claim
+  return {
+    code: 'GUIDE_BALANCE', severity: 'error', level: 'transaction', source: 'guide', offset: seg.offset,
+    message: `${seg.id}${String(position).padStart(2, '0')} in loop ${loopId} does not balance: ${what}`,
+    segment: { id: seg.id, position: seg.position, loopId, syntaxCode: '8' },
+    element: { position, reference, syntaxCode: 'I12' },
+  };
+}
+
+const amount = (s: SegmentLike, n: number): bigint => parseDecimal(s.elements[n] ?? '') ?? 0n;
+const CAS_AMOUNTS = [3, 6, 9, 12, 15, 18];
+const PLB_AMOUNTS = [4, 6, 8, 10, 12, 14];
+const casSum = (s: SegmentLike): bigint => CAS_AMOUNTS.reduce((a, n) => a + amount(s, n), 0n);
+
+/** Balancing state for one transaction set, fed segment by segment as the walker places them. */
+class Balancer {
+  private claim: { seg: SegmentLike; charge: bigint; lines: bigint; hasLines: boolean } | undefined;
+  private payment: { seg: SegmentLike; paid: bigint; plb: bigint } | undefined;
+  private clp: { seg: SegmentLike; charge: bigint; paid: bigint; adj: bigint } | undefined;
+  private svc: { seg: SegmentLike; charge: bigint; paid: bigint; adj: bigint } | undefined;
+
+  constructor(private readonly out: X12Issue[]) {}
+
+  segment(seg: SegmentLike, loop: RtLoop): void {
+    switch (seg.id) {
+      case 'CLM':
+        if (loop.id === '2300') this.claim = { seg, charge: amount(seg, 2), lines: 0n, hasLines: false };
+        break;
+      case 'SV1':
+      case 'SV2':
+      case 'SV3':
+        if (loop.id === '2400' && this.claim !== undefined) {
+          this.claim.lines += amount(seg, seg.id === 'SV2' ? 3 : 2);
+          this.claim.hasLines = true;
+        }
+        break;
+      case 'BPR':
+        this.payment = { seg, paid: amount(seg, 2), plb: 0n };
+        break;
+      case 'CLP':
+        this.clp = { seg, charge: amount(seg, 3), paid: amount(seg, 4), adj: 0n };
+        if (this.payment !== undefined) this.payment.paid -= this.clp.paid;
+        break;
+      case 'SVC':
+        this.svc = { seg, charge: amount(seg, 2), paid: amount(seg, 3), adj: 0n };
+        break;
+      case 'CAS': {
+        const a = casSum(seg);
+        if (loop.id === '2110' && this.svc !== undefined) this.svc.adj += a;
+        if ((loop.id === '2110' || loop.id === '2100') && this.clp !== undefined) this.clp.adj += a;
+        break;
+      }
+      case 'PLB':
+        if (this.payment !== undefined) this.payment.plb += PLB_AMOUNTS.reduce((a, n) => a + amount(seg, n), 0n);
+        break;
+      default:
+    }
+  }
+
+  close(loop: RtLoop): void {
+    if (loop.id === '2300' && this.claim !== undefined) {
+      const c = this.claim;
+      if (c.hasLines && c.charge !== c.lines) this.out.push(balanceIssue(c.seg, '2300', 2, '782', 'claim charge is not the sum of the service line charges'));
+      this.claim = undefined;
+    } else if (loop.id === '2110' && this.svc !== undefined) {
+      const s = this.svc;
+      if (s.charge - s.paid !== s.adj) this.out.push(balanceIssue(s.seg, '2110', 3, '782', 'line charge minus line payment is not the sum of the line adjustments'));
+      this.svc = undefined;
+    } else if (loop.id === '2100' && this.clp !== undefined) {
+      const c = this.clp;
+      if (c.charge - c.paid !== c.adj) this.out.push(balanceIssue(c.seg, '2100', 4, '782', 'claim charge minus claim payment is not the sum of the claim and line adjustments'));
+      this.clp = undefined;
+    } else if (loop.parent === undefined && this.payment !== undefined) {
+      // BPR02 = sum(CLP04) - sum(PLB amounts): what is left after taking the claims off must be -PLB
+      const p = this.payment;
+      if (p.paid !== -p.plb) this.out.push(balanceIssue(p.seg, 'HEADER', 2, '782', 'total payment is not the sum of the claim payments minus the provider adjustments'));
+      this.payment = undefined;
+    }
+  }
+}
+
+/** Guide issues of one transaction set (empty when its guide is not supported). */
+export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
+  const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
+  if (guide === undefined) return [];
+  return checkWithGuide(guide, fastSegments(tx));
+}
+
+export function checkWithGuide(guide: SupportedGuide, segments: readonly SegmentLike[]): X12Issue[] {
+  const elementIssues: X12Issue[] = [];
+  const balance = new Balancer(elementIssues);
+  const r = walk(compiledGuide(guide), segments, {
+    check: true,
+    onSegment: (seg: SegmentLike, rt: RtSegment, loop: RtLoop) => {
+      if (seg.id !== 'ST' && seg.id !== 'SE') checkSegment(seg, rt.def, loop.id, elementIssues);
+      balance.segment(seg, loop);
+    },
+    onLoopClose: (loop: RtLoop) => balance.close(loop),
+  });
+  const seen = new Set<string>();
+  const all = r.issues.concat(elementIssues).filter((i) => {
+    // one finding per place and code (the HL checks and the code list can both see HL04)
+    const k = `${i.segment?.position}|${i.segment?.id}|${i.segment?.syntaxCode}|${i.element?.position}|${i.element?.component}|${i.element?.syntaxCode}|${i.element === undefined ? i.message : ''}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  all.sort((a, b) => (a.segment?.position ?? 0) - (b.segment?.position ?? 0));
+  return all;
+}
+
+/**
+ * The implementation-guide validator for ReportBuilder / validate (`validators: [guideValidator()]`).
+ * Transaction sets of other guides pass through with no issues.
+ */
+export function guideValidator(): TransactionValidator {
+  return {
+    name: 'hipaa-guide',
+    validate(tx: TransactionSet, group: FunctionalGroup, _ic: Interchange): X12Issue[] {
+      return checkTransaction(tx, group.version);
+    },
+  };
+}

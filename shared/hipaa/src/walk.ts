@@ -1,0 +1,334 @@
+/**
+ * The generic walker: reads the segments of a transaction set against a compiled guide,
+ * opens and closes loops the way the guide nests them (qualifiers pick between sibling
+ * segments and loops; HL levels nest by HL03), and builds the semantic JSON as it goes.
+ * In checking mode it also reports structure issues (unexpected, out of order, missing,
+ * over maximum use, loop over maximum repeats) with 999 IK3 codes and loop ids.
+ */
+import type { Delimiters, SegmentErrorCode, TransactionSet, X12Issue } from '@ediflow/x12';
+import type { CompiledGuide, RtLoop, RtSegment } from './definition';
+import { segmentObject, type JsonObject, type JsonValue } from './segment-json';
+
+export interface LoopSource {
+  /** Loop id as the guide names it (e.g. '2300'). */
+  loop: string;
+  /** Segment numbers (ST = 1) of the loop's first and last segment. */
+  first: number;
+  last: number;
+}
+
+interface Frame {
+  rt: RtLoop;
+  obj: JsonObject;
+  idx: number;
+  counts: number[];
+  src: LoopSource;
+  /** HL01 of the loop's HL segment, when it has one. */
+  hl: string | undefined;
+  /** The HL segment (HL04 says whether child levels follow). */
+  hlSeg?: SegmentLike;
+}
+
+export interface WalkResult {
+  root: JsonObject;
+  issues: X12Issue[];
+}
+
+/** What the walker needs of a segment (a @ediflow/x12 Segment has all of it). */
+export interface SegmentLike {
+  id: string;
+  /** elements[0] is the id. */
+  readonly elements: string[];
+  /** Position in the transaction set (ST = 1). */
+  readonly position: number;
+  readonly offset: number;
+  readonly delimiters: Delimiters;
+}
+
+export interface WalkOptions<S extends SegmentLike = SegmentLike> {
+  /** Report structure issues (the validator); translation alone leaves this off. */
+  check?: boolean;
+  /** Called for every placed segment (validator: element checks). */
+  onSegment?: (seg: S, rt: RtSegment, loop: RtLoop, obj: JsonObject) => void;
+  /** Called when a loop instance closes. */
+  onLoopClose?: (loop: RtLoop, obj: JsonObject, src: LoopSource) => void;
+}
+
+function qualifier(seg: SegmentLike, rt: RtSegment): string {
+  const els = seg.elements;
+  const v = rt.keyPos < els.length ? els[rt.keyPos] : '';
+  if (rt.keyComp === 0) return v;
+  const c = seg.delimiters.component;
+  const k = v.indexOf(c);
+  return k < 0 ? v : v.slice(0, k);
+}
+
+function matches(seg: SegmentLike, rt: RtSegment, strict: boolean): boolean {
+  if (seg.id !== rt.id) return false;
+  if (!strict || rt.keyCodes === undefined) return true;
+  return rt.keyCodes.has(qualifier(seg, rt));
+}
+
+
+/**
+ * The segments of a transaction set read straight from its text (no Segment objects): the
+ * translation path. Text with non-ASCII bytes goes through the engine's own segments (decoding).
+ */
+export function fastSegments(tx: TransactionSet): SegmentLike[] {
+  const s = tx.text;
+  if (/[^\x00-\x7f]/.test(s)) return tx.segments;
+  const d = tx.delimiters;
+  const term = d.segment;
+  const sep = d.element;
+  const tilde = term === '\n' || term === '\r' ? 126 : -1;
+  const out: SegmentLike[] = [];
+  const n = s.length;
+  let p = 0;
+  while (p < n) {
+    let c = s.charCodeAt(p);
+    while (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde) {
+      if (++p >= n) break;
+      c = s.charCodeAt(p);
+    }
+    if (p >= n) break;
+    let t = s.indexOf(term, p);
+    if (t < 0) t = n;
+    const elements = s.slice(p, t).split(sep);
+    out.push({ id: elements[0], elements, position: out.length + 1, offset: tx.offset + p, delimiters: d });
+    p = t + 1;
+  }
+  return out;
+}
+
+function firstOf(c: RtSegment | RtLoop): RtSegment {
+  return c.kind === 'segment' ? c : c.first;
+}
+
+function addTo(obj: JsonObject, key: string, value: JsonValue, many: boolean): void {
+  if (!many) {
+    const had = obj[key];
+    // a loop that may occur once, sent twice (a guide error, reported): keep both, nothing is lost
+    if (had === undefined) obj[key] = value;
+    else obj[key] = Array.isArray(had) ? [...had, value] : [had, value];
+    return;
+  }
+  const a = obj[key];
+  if (Array.isArray(a)) a.push(value);
+  else obj[key] = [value];
+}
+
+export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: readonly S[], options: WalkOptions<S> = {}): WalkResult {
+  const check = options.check === true;
+  const issues: X12Issue[] = [];
+  const rootSrc: LoopSource = { loop: guide.root.id, first: segments.length > 0 ? segments[0].position : 0, last: 0 };
+  const root: JsonObject = { source: rootSrc as unknown as JsonValue };
+  const frames: Frame[] = [{ rt: guide.root, obj: root, idx: 0, counts: new Array<number>(guide.root.children.length).fill(0), src: rootSrc, hl: undefined }];
+
+  const issue = (seg: SegmentLike, code: SegmentErrorCode, loopId: string, message: string, id = seg.id, position = seg.position): void => {
+    issues.push({
+      code: 'GUIDE_SEGMENT', severity: 'error', level: 'transaction', source: 'guide', offset: seg.offset, message,
+      segment: { id, position, loopId, syntaxCode: code },
+    });
+  };
+
+  const close = (f: Frame, at: SegmentLike | undefined): void => {
+    const parent = frames[frames.length - 1];
+    if (parent !== undefined && parent.src.last < f.src.last) parent.src.last = f.src.last;
+    if (check && f.hlSeg !== undefined) {
+      const hl04 = f.hlSeg.elements[4] ?? '';
+      const children = f.rt.children.some((c, i) => c.kind === 'loop' && c.first.id === 'HL' && f.counts[i] > 0);
+      if ((hl04 === '0' && children) || (hl04 === '1' && !children)) {
+        issues.push({
+          code: 'GUIDE_HL_CHILD', severity: 'error', level: 'transaction', source: 'guide', offset: f.hlSeg.offset,
+          message: `HL04 does not match the child levels of loop ${f.rt.id}`,
+          segment: { id: 'HL', position: f.hlSeg.position, loopId: f.rt.id, syntaxCode: '8' }, element: { position: 4, reference: '736', syntaxCode: '7', badValue: hl04 },
+        });
+      }
+    }
+    if (check && at !== undefined) {
+      const ch = f.rt.children;
+      for (let i = 0; i < ch.length; i++) {
+        const c = ch[i];
+        if (f.counts[i] > 0) continue;
+        const usage = c.kind === 'segment' ? c.def.usage : c.def.usage;
+        if (usage !== 'R') continue;
+        const first = firstOf(c);
+        const what = c.kind === 'segment' ? `segment ${c.id}` : `loop ${c.id}`;
+        issue(at, '3', f.rt.id, `required ${what} missing in loop ${f.rt.id}`, first.id, at.position);
+      }
+    }
+    options.onLoopClose?.(f.rt, f.obj, f.src);
+  };
+
+  /** Finds where a segment goes: [frame index, child index], or undefined. */
+  const find = (seg: SegmentLike, strict: boolean, topOnly: boolean): [number, number] | undefined => {
+    const lowest = topOnly ? frames.length - 1 : 0;
+    let full: [number, number] | undefined;
+    for (let fi = frames.length - 1; fi >= lowest; fi--) {
+      const f = frames[fi];
+      const cand = f.rt.byId.get(seg.id);
+      if (cand === undefined) continue;
+      for (const j of cand) {
+        if (j < f.idx) continue;
+        const c = f.rt.children[j];
+        if (!matches(seg, firstOf(c), strict)) continue;
+        if (j === f.idx && c.kind === 'segment' && fi === frames.length - 1) {
+          const max = c.def.maxUse;
+          if (max !== 0 && f.counts[j] >= max) {
+            full ??= [fi, j];
+            continue;
+          }
+        }
+        if (j === f.idx && c.kind === 'segment' && fi !== frames.length - 1) {
+          // the parent's current segment again, after a child loop closed: only if it repeats
+          if (!c.repeatable) continue;
+        }
+        return [fi, j];
+      }
+    }
+    return full;
+  };
+
+  /**
+   * A segment that starts a loop nested in a loop whose own first segment is missing (an 835
+   * CLP without its LX): [frame index, child loop index, grandchild loop index].
+   */
+  const findDeep = (seg: SegmentLike): [number, number, number] | undefined => {
+    for (let fi = frames.length - 1; fi >= 0; fi--) {
+      const f = frames[fi];
+      for (let j = f.idx; j < f.rt.children.length; j++) {
+        const c = f.rt.children[j];
+        if (c.kind !== 'loop') continue;
+        for (const k of c.byId.get(seg.id) ?? []) {
+          const g = c.children[k];
+          if (k > 0 && g.kind === 'loop' && matches(seg, g.first, true)) return [fi, j, k];
+        }
+      }
+    }
+    return undefined;
+  };
+
+  for (const seg of segments) {
+    let where = find(seg, true, false) ?? find(seg, false, false);
+    if (where === undefined) {
+      const deep = findDeep(seg);
+      if (deep !== undefined) {
+        const [fi, j, k] = deep;
+        while (frames.length - 1 > fi) close(frames.pop()!, seg);
+        const f = frames[fi];
+        const outer = f.rt.children[j] as RtLoop;
+        if (check) issue(seg, '3', outer.id, `required segment ${outer.first.id} missing in loop ${outer.id}`, outer.first.id);
+        f.idx = j;
+        f.counts[j]++;
+        const src: LoopSource = { loop: outer.id, first: seg.position, last: seg.position };
+        const obj: JsonObject = { source: src as unknown as JsonValue };
+        addTo(f.obj, outer.def.key, obj, outer.repeatable);
+        const counts = new Array<number>(outer.children.length).fill(0);
+        counts[0] = 1; // reported above, not again when the loop closes
+        frames.push({ rt: outer, obj, idx: k, counts, src, hl: undefined });
+        where = [frames.length - 1, k];
+      }
+    }
+    let outOfOrder = false;
+    if (where === undefined) {
+      // earlier in the current loop: out of sequence
+      const top = frames.length - 1;
+      const f = frames[top];
+      const cand = f.rt.byId.get(seg.id);
+      if (cand !== undefined) {
+        for (const j of cand) {
+          const c = f.rt.children[j];
+          if (j < f.idx && c.kind === 'segment' && matches(seg, c, true)) {
+            where = [top, j];
+            outOfOrder = true;
+            break;
+          }
+        }
+      }
+    }
+    if (where === undefined) {
+      const f = frames[frames.length - 1];
+      if (check) {
+        const known = guide.segmentIds.has(seg.id);
+        issue(seg, known ? '2' : '1', f.rt.id, known ? `segment ${seg.id} not expected in loop ${f.rt.id}` : `segment ${seg.id} not in this guide`);
+      }
+      addTo(f.obj, 'unrecognizedSegments', { segment: seg.id, position: String(seg.position), elements: seg.elements.slice(1) }, true);
+      f.src.last = seg.position;
+      continue;
+    }
+    const [fi, j] = where;
+    while (frames.length - 1 > fi) close(frames.pop()!, seg);
+    const f = frames[fi];
+    const child = f.rt.children[j];
+    if (child.kind === 'segment') {
+      const over = !outOfOrder && j === f.idx && child.def.maxUse !== 0 && f.counts[j] >= child.def.maxUse;
+      if (check) {
+        if (outOfOrder) issue(seg, '7', f.rt.id, `segment ${seg.id} out of sequence in loop ${f.rt.id}`);
+        else if (over) issue(seg, '5', f.rt.id, `segment ${seg.id} over maximum use in loop ${f.rt.id}`);
+        if (child.def.usage === 'N') issue(seg, 'I4', f.rt.id, `segment ${seg.id} not used in this guide`);
+      }
+      const obj = segmentObject(seg.elements, child.def, seg.delimiters);
+      if (outOfOrder) f.counts[j]++;
+      if (outOfOrder || (over && !child.repeatable)) {
+        // no place for it without losing data: kept as sent, next to the loop's other segments
+        addTo(f.obj, 'unrecognizedSegments', { segment: seg.id, position: String(seg.position), elements: seg.elements.slice(1) }, true);
+        frames[frames.length - 1].src.last = seg.position;
+        continue;
+      }
+      f.idx = j;
+      f.counts[j]++;
+      addTo(f.obj, child.def.key, obj, child.repeatable);
+      frames[frames.length - 1].src.last = seg.position;
+      options.onSegment?.(seg, child, f.rt, obj);
+      continue;
+    }
+    // open a loop instance (and the loops between it and its first segment)
+    if (check && j === f.idx && child.def.repeat !== 0 && f.counts[j] >= child.def.repeat) {
+      issue(seg, '4', child.id, `loop ${child.id} over maximum repeats`);
+    }
+    f.idx = j;
+    f.counts[j]++;
+    let loop: RtLoop = child;
+    let parent = f;
+    for (;;) {
+      const src: LoopSource = { loop: loop.id, first: seg.position, last: seg.position };
+      const obj: JsonObject = { source: src as unknown as JsonValue };
+      addTo(parent.obj, loop.def.key, obj, loop.repeatable);
+      const nf: Frame = { rt: loop, obj, idx: 0, counts: new Array<number>(loop.children.length).fill(0), src, hl: undefined };
+      frames.push(nf);
+      const c0 = loop.children[0];
+      nf.counts[0] = 1;
+      if (c0.kind === 'loop') {
+        loop = c0;
+        parent = nf;
+        continue;
+      }
+      if (check && seg.id === 'HL') {
+        nf.hl = seg.elements[1] ?? '';
+        nf.hlSeg = seg;
+        const parentHl = findParentHl(frames);
+        const hl02 = seg.elements[2] ?? '';
+        if (parentHl !== undefined && hl02 !== parentHl) {
+          issues.push({
+            code: 'GUIDE_HL_PARENT', severity: 'error', level: 'transaction', source: 'guide', offset: seg.offset,
+            message: `HL02 does not point at the enclosing level in loop ${loop.id}`,
+            segment: { id: 'HL', position: seg.position, loopId: loop.id, syntaxCode: '8' }, element: { position: 2, reference: '734', syntaxCode: '7', badValue: hl02 },
+          });
+        }
+      }
+      const sobj = segmentObject(seg.elements, c0.def, seg.delimiters);
+      addTo(nf.obj, c0.def.key, sobj, c0.repeatable);
+      frames[frames.length - 1].src.last = seg.position;
+      options.onSegment?.(seg, c0, loop, sobj);
+      break;
+    }
+  }
+  const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
+  while (frames.length > 0) close(frames.pop()!, last);
+  return { root, issues };
+}
+
+function findParentHl(frames: Frame[]): string | undefined {
+  for (let i = frames.length - 2; i >= 0; i--) if (frames[i].hl !== undefined) return frames[i].hl;
+  return undefined;
+}

@@ -1,0 +1,91 @@
+// Test helper: the corpus copy kept by @ediflow/x12 (test/fixtures/corpus, with LICENSES), plus
+// this package's own fixtures (test/fixtures: 837D written from the guide structure, fake data).
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet } from '@ediflow/x12';
+import { resolveGuide } from '@ediflow/hipaa';
+
+export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
+export const OWN = join(__dirname, 'fixtures');
+
+export interface Row {
+  path: string;
+  status: string;
+  expectedError: string;
+}
+
+export function manifest(): Row[] {
+  return readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => {
+    const c = l.split('\t');
+    return { path: c[0], status: c[7], expectedError: c[8] };
+  });
+}
+
+export function expected(): { path: string; fact: string; value: string }[] {
+  return readFileSync(join(CORPUS, 'EXPECTED.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => {
+    const c = l.split('\t');
+    return { path: c[0], fact: c[1], value: c[2] };
+  });
+}
+
+/** Two 835 samples are ST..SE only (no ISA/GS): wrapped in a test envelope so they can be read. */
+const BARE = new Set(['835/edi835__blue_cross_nc_sample.txt', '835/edi835affect__exhaustive_sample.txt']);
+
+export function readCorpus(path: string): Buffer {
+  const bytes = readFileSync(join(CORPUS, path));
+  if (!BARE.has(path)) return bytes;
+  const isa = 'ISA*00*          *00*          *ZZ*TESTSENDER     *ZZ*TESTRECEIVER   *260101*1200*^*00501*000000001*0*T*:~\n';
+  const gs = 'GS*HP*TESTSENDER*TESTRECEIVER*20260101*1200*1*X*005010X221A1~\n';
+  return Buffer.concat([Buffer.from(isa + gs, 'latin1'), bytes, Buffer.from('\nGE*1*1~\nIEA*1*000000001~\n', 'latin1')]);
+}
+
+export interface Tx {
+  ic: Interchange;
+  group: FunctionalGroup;
+  tx: TransactionSet;
+  index: number;
+}
+
+/** Every transaction set of a supported guide in a file. */
+export function transactions(bytes: Buffer): Tx[] {
+  const out: Tx[] = [];
+  for (const ic of parseX12(bytes)) {
+    for (const group of ic.groups) {
+      group.transactions.forEach((tx, i) => {
+        if (resolveGuide(tx.setId, tx.implementationRef, group.version) !== undefined) out.push({ ic, group, tx, index: i + 1 });
+      });
+    }
+  }
+  return out;
+}
+
+/** Corpus files (and own fixtures) of the supported 5010 guides, by manifest status. */
+export function guideFiles(status: 'valid' | 'invalid'): string[] {
+  const rows = manifest().filter((r) => r.status === status && /^(837|837P|837I|835|277CA)\//.test(r.path));
+  const out: string[] = [];
+  for (const r of rows) {
+    let bytes: Buffer;
+    try {
+      bytes = readCorpus(r.path);
+      if (transactions(bytes).length > 0) out.push(r.path);
+    } catch {
+      // not X12 at all (files the engine rejects): not this package's concern
+    }
+  }
+  return out;
+}
+
+export function ownFixtures(): string[] {
+  return readdirSync(join(OWN, '837D')).map((f) => `837D/${f}`);
+}
+
+export function readOwn(path: string): Buffer {
+  return readFileSync(join(OWN, path));
+}
+
+/** Elements of a segment with trailing empty elements dropped, joined for comparison. */
+export function normal(elements: readonly string[]): string {
+  let end = elements.length;
+  while (end > 1 && elements[end - 1] === '') end--;
+  return elements.slice(0, end).join('\u001f');
+}
