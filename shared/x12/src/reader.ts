@@ -366,6 +366,7 @@ export class X12Reader {
     this.delims = delims;
     this.termByte = termByte;
     this.elemChar = delims.element;
+    this.sepCode = sepByte;
     this.extraFiller = termByte === LF || termByte === CR ? 0x7e : -1;
     this.forceLatin1 = sepByte >= 0x80 || compByte >= 0x80 || termByte >= 0x80 || (hasRep && repByte >= 0x80);
     this.started = true;

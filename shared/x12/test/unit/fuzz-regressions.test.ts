@@ -1,7 +1,7 @@
 /**
  * Bugs the fuzz test (fuzz.test.ts) found, pinned as plain cases.
  */
-import { generateAcks, parseX12Document, sequentialControlNumbers, serialize, validate } from '@ediflow/x12';
+import { generateAcks, parseX12, parseX12Document, sequentialControlNumbers, serialize, validate } from '@ediflow/x12';
 import { syntheticInterchange } from '../synthetic';
 
 const ackOptions = () => ({ controlNumbers: sequentialControlNumbers(1), clock: () => new Date(Date.UTC(2024, 0, 2, 3, 4)), ta1: 'always' as const });
@@ -38,5 +38,23 @@ describe('fuzz regressions', () => {
     expect(out).toContain('GS*FA*FAKERECEIVER*FAKESENDER*');
     expect(out).not.toMatch(/[\x00-\x08\x7f]/);
     expect(validate(parseX12Document(out)).valid).toBe(true);
+  });
+});
+
+describe('element separators other than *', () => {
+  it('when a file uses |, !, + or GS (0x1D) as element separator, then SE, GE and IEA are found exactly as with *', () => {
+    const base =
+      'ISA*00*          *00*          *ZZ*A              *ZZ*B              *261123*1330*^*00501*000000007*0*T*:~GS*HC*A*B*20261123*1330*7*X*005010X223A2~ST*837*0007~BHT*0019*00*1*20261123*1330*CH~SE*3*0007~GE*1*7~IEA*1*000000007~';
+    const shape = (text: string) => {
+      const [ic] = parseX12(text);
+      return {
+        groups: ic.groups.map((g) => ({ ge: g.ge !== undefined, sets: g.transactions.map((t) => [t.setId, t.segments.length, t.issues.map((i) => i.code)]) })),
+        iea: ic.iea !== undefined,
+        issues: ic.issues.map((i) => i.code),
+      };
+    };
+    const expected = shape(base);
+    expect(expected.groups[0]).toEqual({ ge: true, sets: [['837', 3, []]] });
+    for (const sep of ['|', '!', '+', '\u001d']) expect(shape(base.split('*').join(sep))).toEqual(expected);
   });
 });
