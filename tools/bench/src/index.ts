@@ -16,3 +16,7 @@ export type { X12SectionConfig } from './sections/x12';
 export { pgpSection } from './sections/pgp';
 export { generate837P, write837P } from './generate-837p';
 export type { Generate837Options } from './generate-837p';
+export { ingestSection } from './sections/ingest';
+export { bridgeSection } from './sections/bridge';
+export { notifierSection } from './sections/notifier';
+export { translateSection } from './sections/translate';

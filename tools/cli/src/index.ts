@@ -10,3 +10,5 @@ export { UsageError, openInput, write, wantsProgress, ProgressBar, DEFAULT_PROGR
 export type { CliIo, Input, OutStream } from './io';
 export { toCliReport, buildReport } from './commands/report';
 export type { CliIssue, CliReport } from './commands/report';
+export { createPartnersCommand, partnersCommand, type PartnersDeps } from './commands/partners';
+export { createDlqCommand, dlqCommand, type DlqDeps } from './commands/dlq';

@@ -1,4 +1,8 @@
+import { bridgeThroughput } from './bridge';
+import { ingestThroughput } from './ingest';
+import { notifierCallbacks } from './notifier';
 import { pgpDecryptStream, pgpRawDecrypt } from './pgp';
+import { hipaaTranslate } from './translate';
 import type { Job } from './types';
 import { nodeX12Parse, nodeX12Stream, x12Engine } from './x12';
 
@@ -11,4 +15,8 @@ export const JOBS: Record<string, Job> = {
   'nodex12-stream': nodeX12Stream,
   'pgp-decrypt-stream': pgpDecryptStream,
   'pgp-raw-decrypt': pgpRawDecrypt,
+  'ingest-throughput': ingestThroughput,
+  'bridge-throughput': bridgeThroughput,
+  'notifier-callbacks': notifierCallbacks,
+  'hipaa-translate': hipaaTranslate,
 };

@@ -1,13 +1,15 @@
 import type { Command } from '../command';
 import { ackCommand } from './ack';
+import { dlqCommand } from './dlq';
 import { parseCommand } from './parse';
+import { partnersCommand } from './partners';
 import { validateCommand } from './validate';
 
 /**
  * The command registry. To add a command: write commands/<name>.ts exporting a Command and
  * list it here (order = order in `edi --help`).
  */
-export const COMMANDS: readonly Command[] = [parseCommand, validateCommand, ackCommand];
+export const COMMANDS: readonly Command[] = [parseCommand, validateCommand, ackCommand, partnersCommand, dlqCommand];
 
 export function findCommand(name: string, commands: readonly Command[] = COMMANDS): Command | undefined {
   return commands.find((c) => c.name === name);

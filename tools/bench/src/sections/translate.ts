@@ -1,0 +1,58 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runJob, type JobResult } from '../child';
+import { write837P } from '../generate-837p';
+import { MB, fmt, type BenchOptions, type Section, type SectionResult } from '../section';
+
+/** Semantic translation (@ediflow/hipaa, 837P guide) + JSON serialization vs node-x12's X12Parser.parse. */
+export function translateSection(sizeMb = 200, smallMb = 10): Section {
+  return {
+    name: 'translate',
+    title: `Semantic translation: 837P (synthetic, valid) -> guide JSON documents, ${sizeMb} MB and ${smallMb} MB`,
+    async run(options: BenchOptions): Promise<SectionResult> {
+      const run = async (job: string, label: string, file: string, extra: Record<string, unknown> = {}): Promise<JobResult | string> => {
+        options.log(`translate: ${label} ...`);
+        return runJob(job, { file, ...extra }, { timeoutMs: 300_000, maxOldSpaceMb: 8192 }).catch((err: unknown) => (err as Error).message);
+      };
+      const small = join(options.tmpDir, `translate-837p-${smallMb}mb.x12`);
+      const big = join(options.tmpDir, `translate-837p-${sizeMb}mb.x12`);
+      options.log(`translate: generating ${smallMb} MB and ${sizeMb} MB 837P ...`);
+      await write837P(small, { targetBytes: smallMb * MB });
+      const oursSmall = await run('hipaa-translate', `ediflow on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
+      const nodeX12 = await run('nodex12-parse', `node-x12 X12Parser.parse on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
+      await rm(small, { force: true });
+      await write837P(big, { targetBytes: sizeMb * MB });
+      const oursBig = await run('hipaa-translate', `ediflow on ${sizeMb} MB`, big);
+      await rm(big, { force: true });
+      const mbps = (r: JobResult | string): number | undefined => (typeof r === 'string' ? undefined : r.bytes / MB / r.seconds);
+      const cells = (r: JobResult | string, size: number): Record<string, string | undefined> =>
+        typeof r === 'string' ? { file: `${size} MB`, seconds: r } : { file: `${size} MB`, 'MB/s': fmt(mbps(r)), 'peak RSS MB': fmt(r.maxRssMb), seconds: fmt(r.seconds) };
+      const bigRate = mbps(oursBig);
+      const speedup = mbps(oursSmall) !== undefined && mbps(nodeX12) !== undefined ? (mbps(oursSmall) as number) / (mbps(nodeX12) as number) : undefined;
+      return {
+        columns: ['file', 'MB/s', 'peak RSS MB', 'x node-x12 parse', 'seconds'],
+        rows: [
+          {
+            label: 'ediflow translate + JSON',
+            cells: cells(oursBig, sizeMb),
+            targets: [
+              { text: `>= 50 MB/s on ${sizeMb} MB`, pass: bigRate === undefined ? undefined : bigRate >= 50 },
+              { text: `peak RSS <= 200 MB on ${sizeMb} MB`, pass: typeof oursBig === 'string' ? undefined : oursBig.maxRssMb <= 200 },
+            ],
+          },
+          {
+            label: 'ediflow translate + JSON',
+            cells: { ...cells(oursSmall, smallMb), 'x node-x12 parse': speedup === undefined ? undefined : `${fmt(speedup)}x` },
+            targets: [{ text: `>= 10x node-x12 X12Parser.parse on ${smallMb} MB`, pass: speedup === undefined ? undefined : speedup >= 10 }],
+          },
+          { label: 'node-x12 X12Parser.parse', cells: cells(nodeX12, smallMb) },
+        ],
+        notes: [
+          'ediflow translate + JSON: readX12 streaming (1 MiB chunks), every transaction set through @ediflow/hipaa translateTransaction (837P guide: loops, camelCase fields), JSON.stringify of each document to a null sink.',
+          'node-x12 X12Parser.parse: the whole file as a string into its generic segment object model (no guide, no JSON output): less work than the translation.',
+          `${smallMb} MB rows: fastest of 3 runs in one process (peak RSS of that process); ${sizeMb} MB: one run in a fresh process. MB/s = file MiB / seconds.`,
+        ],
+      };
+    },
+  };
+}
