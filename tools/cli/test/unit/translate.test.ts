@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { runCli } from '@ediflow/cli';
+import { parseX12 } from '@ediflow/x12';
+import { capture, interchange, set } from '../helpers';
+
+const FIXTURE = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
+
+describe('edi translate and edi generate', () => {
+  it('when an 837P is translated, then one loop-aware document is printed, and generate gives back the same segments', async () => {
+    const t = capture();
+    expect(await runCli(['translate', FIXTURE], t.io)).toBe(0);
+    const lines = t.out().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const doc = JSON.parse(lines[0]) as { guide: string; controlNumber: string; transaction: Record<string, unknown> };
+    expect(doc.guide).toBe('005010X222A1');
+    expect(doc.controlNumber).toBe('0021');
+
+    const g = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--control-number', '21', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
+    const original = parseX12(readFileSync(FIXTURE))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    const [ic] = parseX12(g.out());
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+    expect(ic.iea?.element(1)).toBe('1');
+  });
+
+  it('when a set breaks the guide, then the document is still printed, the errors go to stderr without values, and the exit is 1', async () => {
+    const c = capture();
+    const path = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
+    const broken = readFileSync(path, 'latin1').replace(/CLM\*([^*]+)\*/, 'CLM*$1*ABC*');
+    const io = { ...c.io, stdin: Readable.from([Buffer.from(broken, 'latin1')]) };
+    expect(await runCli(['translate', '-'], io)).toBe(1);
+    expect(c.out().trim().split('\n')).toHaveLength(1);
+    expect(c.err()).toMatch(/segment CLM #\d+ element 2 GUIDE_/);
+    expect(c.err()).not.toContain('ABC');
+  });
+
+  it('when a set is of no known guide or the split is bad, then segments are printed or the usage error exits 2', async () => {
+    const c = capture();
+    const text = interchange([set('0001')]).replace(/ST\*837\*0001\*005010X222A1/, 'ST*850*0001').replace('*X*005010X222A1', '*X*005010');
+    const io = { ...c.io, stdin: Readable.from([Buffer.from(text)]) };
+    expect(await runCli(['translate', '--no-validate', '-'], io)).toBe(0);
+    expect(JSON.parse(c.out().trim())).toMatchObject({ setId: '850', controlNumber: '0001', interchange: '000000001' });
+    expect(await runCli(['translate', '--split', 'loop', FIXTURE], capture().io)).toBe(2);
+    const bad = capture({ stdin: '{"not":"a document"}\n' });
+    expect(await runCli(['generate', '-'], bad.io)).toBe(1);
+    expect(bad.err()).toContain('not a semantic document');
+  });
+});
