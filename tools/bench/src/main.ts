@@ -46,7 +46,8 @@ async function main(): Promise<void> {
   }
   console.log(
     `node ${process.version}, ${cpus().length} CPUs, total ${Math.round((Date.now() - started) / 1000)} s, ` +
-      `1-min load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end (above the CPU count, other processes took CPU and the MB/s are low)`,
+      `1-min load average ${loadBefore.toFixed(1)} at start / ${loadavg()[0].toFixed(1)} at end` +
+      (loadBefore > cpus().length - 1 ? ' (other processes were busy at the start: figures may be low)' : ''),
   );
   if (args.includes('--json')) console.log(JSON.stringify(results, null, 2));
 }
