@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliIo } from './io';
-import { UsageError } from './io';
+import { UsageError, write } from './io';
 
 /** One `edi <name>` command. `run` returns the exit status (0 ok, 1 failure/invalid input, 2 usage). */
 export interface Command {
@@ -29,4 +29,21 @@ export function singleInput(positionals: string[], command: string): string {
   if (positionals.length === 0) throw new UsageError(`${command}: missing FILE (use - for stdin)`);
   if (positionals.length > 1) throw new UsageError(`${command}: expected one FILE, got ${positionals.length}`);
   return positionals[0];
+}
+
+export type Subcommand = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * `edi <command> <sub> ...`: runs the named subcommand; no subcommand prints the help to stderr
+ * (exit 2), --help prints it to stdout (exit 0), an unknown one is a usage error.
+ */
+export async function runSubcommand(command: string, help: string, subcommands: Record<string, Subcommand>, args: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    await write(sub === undefined ? io.stderr : io.stdout, `${help}\n`);
+    return sub === undefined ? 2 : 0;
+  }
+  const fn = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
+  if (fn === undefined) throw new UsageError(`${command}: unknown subcommand '${sub}' (${Object.keys(subcommands).join(', ')})`);
+  return fn(rest, io);
 }

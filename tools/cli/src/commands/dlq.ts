@@ -6,7 +6,7 @@ import { createDeadLetterAdmin, createDeadLetterStore, type DeadLetterFilter, ty
 import { storeConfigFrom } from '@ediflow/runtime';
 import { createObjectStore, type ObjectStore } from '@ediflow/store';
 import type { Command } from '../command';
-import { parseCommandArgs } from '../command';
+import { parseCommandArgs, runSubcommand, type Subcommand } from '../command';
 import { UsageError, write, type CliIo } from '../io';
 
 const HELP = `Usage: edi dlq list   [--partner P] [--subscription S] [--code C] [--since ISO] [--limit N] [--json]
@@ -137,22 +137,13 @@ export function createDlqCommand(deps: DlqDeps = {}): Command {
     }
   }
 
-  const subcommands: Record<string, (args: string[], io: CliIo) => Promise<number>> = { list, replay };
+  const subcommands: Record<string, Subcommand> = { list, replay };
 
   return {
     name: 'dlq',
     summary: "notifier dead letters: list, replay (to the notifier's broker)",
     help: HELP,
-    async run(args, io) {
-      const [sub, ...rest] = args;
-      if (sub === undefined || sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
-        await write(sub === undefined ? io.stderr : io.stdout, `${HELP}\n`);
-        return sub === undefined ? 2 : 0;
-      }
-      const fn = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-      if (fn === undefined) throw new UsageError(`dlq: unknown subcommand '${sub}' (list, replay)`);
-      return fn(rest, io);
-    },
+    run: (args, io) => runSubcommand('dlq', HELP, subcommands, args, io),
   };
 }
 

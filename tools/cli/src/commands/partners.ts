@@ -5,7 +5,7 @@ import { loadConfig, z, type Env } from '@ediflow/config';
 import { formatPartnerTable, onboardPartner, summarisePartners, validateRegistryFile, type OnboardingSettings, type RegistryReport } from '@ediflow/ingest';
 import { parseRegistryText, type PartnerRegistry } from '@ediflow/partners';
 import type { Command } from '../command';
-import { parseCommandArgs } from '../command';
+import { parseCommandArgs, runSubcommand, type Subcommand } from '../command';
 import { UsageError, write, type CliIo } from '../io';
 
 const HELP = `Usage: edi partners <subcommand> [options] [FILE]
@@ -129,22 +129,13 @@ export function createPartnersCommand(deps: PartnersDeps = {}): Command {
     return 0;
   }
 
-  const subcommands: Record<string, (args: string[], io: CliIo) => Promise<number>> = { validate, list, onboard };
+  const subcommands: Record<string, Subcommand> = { validate, list, onboard };
 
   return {
     name: 'partners',
     summary: 'partner registry: validate, list, onboard <id> (AWS Transfer Family users)',
     help: HELP,
-    async run(args, io) {
-      const [sub, ...rest] = args;
-      if (sub === undefined || sub === '--help' || sub === '-h' || rest.includes('--help') || rest.includes('-h')) {
-        await write(sub === undefined ? io.stderr : io.stdout, `${HELP}\n`);
-        return sub === undefined ? 2 : 0;
-      }
-      const fn = Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-      if (fn === undefined) throw new UsageError(`partners: unknown subcommand '${sub}' (validate, list, onboard)`);
-      return fn(rest, io);
-    },
+    run: (args, io) => runSubcommand('partners', HELP, subcommands, args, io),
   };
 }
 
