@@ -25,12 +25,19 @@ export async function publishEnvelope(
   headers: Record<string, string> = {},
 ): Promise<void> {
   const limit = deps.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES;
-  let frame = JSON.stringify(envelope);
-  if (envelope.body !== undefined && Buffer.byteLength(frame) > limit) {
-    const bodyRef = KEYS.messageBody(envelope.id);
-    await deps.store.put(bodyRef, JSON.stringify(envelope.body), { contentType: 'application/json' });
-    const { body: _inline, ...rest } = envelope;
-    frame = JSON.stringify({ ...rest, bodyRef });
+  // The body is serialised once: measured, then either stored (claim-check) or spliced into the frame.
+  const { body, ...rest } = envelope;
+  const head = JSON.stringify(rest);
+  let frame = head;
+  if (body !== undefined) {
+    const bodyJson = JSON.stringify(body);
+    if (Buffer.byteLength(head) + Buffer.byteLength(bodyJson) > limit) {
+      const bodyRef = KEYS.messageBody(envelope.id);
+      await deps.store.put(bodyRef, bodyJson, { contentType: 'application/json' });
+      frame = JSON.stringify({ ...rest, bodyRef });
+    } else {
+      frame = `${head.slice(0, -1)},"body":${bodyJson}}`;
+    }
   }
   await deps.bus.publish(destination, frame, { headers: { 'idempotency-key': envelope.id, ...headers } });
 }
