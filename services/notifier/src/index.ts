@@ -15,8 +15,8 @@ export {
 } from './domain/subscriptions';
 export { loadSubscriptionsFile, fileSecretReader } from './adapters/subscriptions-file';
 export { verifyWebhook, signWebhook, WEBHOOK_HEADERS, DEFAULT_TOLERANCE_SECONDS, type VerifyWebhookParams, type VerifyResult, type VerifyFailure } from './domain/signature';
-export type { Alert, AlertSink, SubjectAlertSink, CallbackSender, CallbackRequest, CallbackResponse, TokenSource } from './domain/ports';
-export { createSnsAlertSink, createLogAlertSink, fromSubjectAlertSink } from './adapters/alerts';
+export type { Alert, CallbackSender, CallbackRequest, CallbackResponse, TokenSource } from './domain/ports';
+export { fromSubjectAlertSink } from './adapters/alerts';
 export { createTokenClient, type OAuth2ClientCredentials } from './adapters/oauth2';
 export { createHttpSender, type HttpSenderOptions } from './adapters/http-sender';
 export { createDeadLetterStore, type DeadLetterStore } from './adapters/dead-letter-store';

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
   const subscriptions = loadSubscriptionsFile(config.NOTIFIER_SUBSCRIPTIONS_FILE, process.env);
   let ready = false;
   const rt = createRuntime('notifier', config, { notifier: () => ready });
-  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger, minIntervalMs: config.NOTIFIER_ALERT_INTERVAL_MS });
+  // The notifier limits alerts per kind and endpoint (NOTIFIER_ALERT_INTERVAL_MS); the sink adds no window of its own.
+  const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger, minIntervalMs: 0 });
   const notifier = createNotifier({
     bus: rt.bus,
     store: rt.store,

@@ -7,13 +7,14 @@ import { DESTINATIONS } from '@ediflow/messages';
 import { CircuitBreaker } from './domain/circuit';
 import { endpointQueue } from './domain/job';
 import type { RetrySettings } from './domain/policy';
-import type { AlertSink, CallbackSender, SubjectAlertSink, TokenSource } from './domain/ports';
+import type { CallbackSender, TokenSource } from './domain/ports';
 import type { SubscriptionsDocument } from './domain/subscriptions';
 import { rateLimitedAlerts } from './domain/alert-limiter';
 import { createHttpSender } from './adapters/http-sender';
 import { createTokenClient } from './adapters/oauth2';
 import { createDeadLetterStore } from './adapters/dead-letter-store';
-import { createLogAlertSink, fromSubjectAlertSink } from './adapters/alerts';
+import { fromSubjectAlertSink } from './adapters/alerts';
+import { createLogAlerts, type AlertSink } from '@ediflow/alerts';
 import { createMetrics } from './adapters/metrics';
 import { createDeliveryHandler, type DeliveryContext } from './entry-points/delivery';
 import { createFanoutHandler } from './entry-points/fanout';
@@ -64,11 +65,8 @@ export interface NotifierDeps {
   subscriptions: SubscriptionsDocument;
   clock?: () => Date;
   random?: () => number;
-  /**
-   * Where alerts go (SNS adapter in production); the log when omitted. Rate-limited here.
-   * A subject+details sink from @ediflow/alerts is accepted as well.
-   */
-  alerts?: AlertSink | SubjectAlertSink;
+  /** Where alerts go (@ediflow/alerts: SNS in production); the log when omitted. Rate-limited here per kind and endpoint. */
+  alerts?: AlertSink;
   settings?: Partial<NotifierSettings>;
   /** Replaces the undici sender (tests of the orchestration only). */
   sender?: CallbackSender;
@@ -100,7 +98,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const doc = deps.subscriptions;
   const metrics = createMetrics(deps.registry);
   const deadLetters = createDeadLetterStore(deps.store);
-  const sink = deps.alerts === undefined ? createLogAlertSink(logger) : 'send' in deps.alerts ? deps.alerts : fromSubjectAlertSink(deps.alerts);
+  const sink = fromSubjectAlertSink(deps.alerts ?? createLogAlerts(logger));
   const alerts = rateLimitedAlerts(sink, {
     windowMs: settings.alertIntervalMs,
     clock,

@@ -41,11 +41,7 @@ export interface Alert {
   suppressed?: number;
 }
 
+/** Where the notifier's structured alerts go (rate-limited, then handed to an @ediflow/alerts sink). */
 export interface AlertSink {
   send(alert: Alert): Promise<void>;
-}
-
-/** The subject+details alert shape of @ediflow/alerts; accepted too and adapted. */
-export interface SubjectAlertSink {
-  alert(subject: string, details: Record<string, string | number>): Promise<void>;
 }

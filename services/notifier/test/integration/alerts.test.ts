@@ -1,7 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { createNotifier, createSnsAlertSink, envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
+import { createSnsAlerts } from '@ediflow/alerts';
+import { createNotifier, envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
 import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World } from './helpers';
 
 jest.setTimeout(30_000);
@@ -59,7 +60,8 @@ describe('SNS alerts', () => {
       logger: w.logger,
       registry: w.registry,
       subscriptions,
-      alerts: createSnsAlertSink({ client, topicArn }),
+      // The notifier limits per kind and endpoint itself; the shared SNS sink adds no window of its own here.
+      alerts: createSnsAlerts({ client, topicArn, logger: w.logger, minIntervalMs: 0 }),
       settings: { alertIntervalMs: 60_000 },
     });
     await notifier.start();

@@ -150,7 +150,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
       logger: w.logger,
       registry: w.registry,
       subscriptions,
-      alerts: { send: async (a) => void alerts.push(`${a.kind}:${a.subscriptionId}:${a.code}`) },
+      alerts: { alert: async (_subject, d) => void alerts.push(`${d.kind}:${d.subscriptionId}:${d.code}`) },
       settings: { ...FAST, maxAttempts: 100, circuitFailureThreshold: 3, circuitOpenMs: 400, concurrency: 1 },
     });
     await notifier.start();
