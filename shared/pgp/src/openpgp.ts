@@ -11,3 +11,4 @@ export const openpgp = require('openpgp') as typeof OpenPgp;
 
 export type PrivateKey = OpenPgp.PrivateKey;
 export type PublicKey = OpenPgp.PublicKey;
+export type Signature = OpenPgp.Signature;

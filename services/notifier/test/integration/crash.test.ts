@@ -104,7 +104,7 @@ describe('notifier process killed mid-stream', () => {
     const store = new EmbeddedObjectStore({ root: storeRoot });
     const ids: string[] = [];
     for (let i = 0; i < 40; i += 1) {
-      const id = transactionIdFor({ partnerId: 'acme-health', interchangeControlNumber: `${run}${i}`, groupControlNumber: '1', transactionControlNumber: String(i) });
+      const id = transactionIdFor({ partnerId: 'acme-health', interchangeControlNumber: `${run}${i}`, groupControlNumber: '1', transactionControlNumber: String(i), transactionIndex: 1 });
       ids.push(id);
       await publishEnvelope({ bus, store }, input, {
         type: 'TransactionTranslated',

@@ -130,7 +130,7 @@ export async function publishTransactions(w: World, count: number, options: { pa
   const partnerId = options.partnerId ?? 'acme-health';
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const id = transactionIdFor({ partnerId, interchangeControlNumber: `${options.tag ?? 'T'}${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i) });
+    const id = transactionIdFor({ partnerId, interchangeControlNumber: `${options.tag ?? 'T'}${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i), transactionIndex: 1 });
     const envelope: Envelope = {
       type: 'TransactionTranslated',
       version: 1,

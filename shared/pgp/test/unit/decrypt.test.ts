@@ -9,7 +9,7 @@ import {
   type DecryptOptions,
   type DecryptResult,
 } from '@ediflow/pgp';
-import { openpgp } from '../../src/openpgp';
+import { openpgp, type Signature } from '../../src/openpgp';
 import { chunked, collect, hashingSink, makeParty, patternBytes, rejection, type Party } from '../helpers';
 
 const MB = 1024 * 1024;
@@ -162,12 +162,13 @@ describe('decryptStream', () => {
   it('when the signature does not match the content, then it fails with PGP_BAD_SIGNATURE after the data', async () => {
     const signedBody = Buffer.from('ST*999*0001*005010X231A1~');
     const sentBody = Buffer.from('ST*999*0002*005010X231A1~');
-    const signature = await openpgp.sign({
+    // detached + format 'object' gives a Signature; openpgp's overloads type it as a Message.
+    const signature = (await openpgp.sign({
       message: await openpgp.createMessage({ binary: signedBody, format: 'binary' }),
       signingKeys: partner.privateKey,
       detached: true,
       format: 'object',
-    });
+    })) as unknown as Signature;
     // A valid, integrity-protected message to us whose signature covers other bytes.
     const cipher = await openpgp.encrypt({
       message: await openpgp.createMessage({ binary: sentBody, format: 'binary' }),
