@@ -16,8 +16,7 @@ export const bridgeConfigSchema = z.object({
   BRIDGE_RETRY_MAX_DELAY_MS: envInt(5_000, 10),
   /** How long stop waits for sends in flight before releasing them. */
   BRIDGE_CLOSE_TIMEOUT_MS: envInt(5_000, 0),
-  /** SNS topic for dead-letter alerts; alerts go to the log when unset. */
-  ALERT_TOPIC_ARN: z.string().optional(),
+  ALERT_TOPIC_ARN: commonEnvShape.ALERT_TOPIC_ARN,
 });
 
 export type BridgeConfig = z.infer<typeof bridgeConfigSchema>;

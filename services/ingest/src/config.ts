@@ -1,4 +1,5 @@
 import { commonEnvShape, envBoolean, envInt, loadConfig, z, type Env } from '@ediflow/config';
+import { platformKeyEnvShape } from '@ediflow/platform-key';
 
 export const ingestConfigSchema = z.object({
   ...commonEnvShape,
@@ -6,13 +7,7 @@ export const ingestConfigSchema = z.object({
   PARTNERS_FILE: z.string().default('var/partners.json'),
   /** When set, the registry is read from this object-store key instead of PARTNERS_FILE (re-read when its ETag changes). */
   PARTNERS_OBJECT_KEY: z.string().optional(),
-  /** Our PGP private key (armored); partners encrypt to its public half. Local mode. */
-  PGP_PRIVATE_KEY_FILE: z.string().default('var/keys/platform.key.asc'),
-  /** KMS mode: the envelope-encrypted key document (shared/platform-key); unwrapped in memory at start-up. */
-  PGP_PRIVATE_KEY_WRAPPED_FILE: z.string().optional(),
-  /** KMS encryption context the wrapped key was made with, `k=v,k=v`. Required with PGP_PRIVATE_KEY_WRAPPED_FILE. */
-  PGP_KEY_KMS_CONTEXT: z.string().optional(),
-  PGP_PASSPHRASE: z.string().optional(),
+  ...platformKeyEnvShape,
   INGEST_POLL_INTERVAL_MS: envInt(1000, 50),
   INGEST_CONCURRENCY: envInt(4, 1),
   /** Largest decrypted file accepted, and the cap on decompression. */
@@ -28,8 +23,6 @@ export const ingestConfigSchema = z.object({
   SFTP_HOST_KEY_FILE: z.string().default('var/keys/sftp_host_ed25519'),
   /** Written into uploads' user-agent-id metadata as `<user>@<SFTP_SERVER_ID>`, like Transfer Family's server id. */
   SFTP_SERVER_ID: z.string().default('s-embedded'),
-  /** SNS topic for quarantine alerts; alerts go to the log when unset. */
-  ALERT_TOPIC_ARN: z.string().optional(),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

@@ -1,11 +1,10 @@
 /** Wiring only: the ingest service as its own process (ECS Fargate service, or on-premises with the embedded SFTP server). */
-import { KMSClient } from '@aws-sdk/client-kms';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
 import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
 import { createAlerts } from '@ediflow/alerts';
-import { loadPlatformKey, platformKeySourceFrom } from '@ediflow/platform-key';
+import { loadPlatformKeyFromConfig } from '@ediflow/platform-key';
 import { ingestConfigSchema } from './config';
 import { createPgpDecryptor } from './adapters/pgp-decryptor';
 import { createIngestService } from './service';
@@ -16,8 +15,7 @@ import { ensureSftpHostKey, startSftpServer, type SftpServer } from './entry-poi
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ingestConfigSchema, process.env, 'ingest');
   const rt = createRuntime('ingest', config);
-  const keySource = platformKeySourceFrom(config);
-  const privateKey = await loadPlatformKey(keySource, keySource.kind === 'kms' ? { kms: new KMSClient({ region: config.S3_REGION }) } : {});
+  const privateKey = await loadPlatformKeyFromConfig(config, config.S3_REGION);
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const partners = config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE);
   const ingest = createIngestService({

@@ -16,8 +16,6 @@ export const notifierConfigSchema = z.object({
   NOTIFIER_CIRCUIT_OPEN_MS: envInt(30_000, 1),
   NOTIFIER_FANOUT_PREFETCH: envInt(20, 1),
   NOTIFIER_INPUT_QUEUE: z.string().min(1).default(DESTINATIONS.transactionTranslated),
-  /** SNS topic for alerts (same variable as the other services); alerts go to the log when unset. */
-  ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN').optional(),
   NOTIFIER_ALERT_INTERVAL_MS: envInt(5 * 60_000, 0),
   /** Bearer token for the dead-letter endpoint; the endpoint is off when unset. */
   NOTIFIER_REPLAY_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),

@@ -1,11 +1,10 @@
 /** Wiring only: the translator as its own process (ECS Fargate service). */
-import { KMSClient } from '@aws-sdk/client-kms';
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
 import { createAlerts } from '@ediflow/alerts';
-import { loadPlatformKey, platformKeySourceFrom } from '@ediflow/platform-key';
+import { loadPlatformKeyFromConfig } from '@ediflow/platform-key';
 import { translatorConfigSchema } from './config';
 import { createPgpOutboundEncryptor } from './adapters/pgp-outbound';
 import { createTranslatorService } from './service';
@@ -13,8 +12,7 @@ import { createTranslatorService } from './service';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(translatorConfigSchema, process.env, 'translator');
   const rt = createRuntime('translator', config);
-  const keySource = platformKeySourceFrom(config);
-  const signingKey = await loadPlatformKey(keySource, keySource.kind === 'kms' ? { kms: new KMSClient({ region: config.S3_REGION }) } : {});
+  const signingKey = await loadPlatformKeyFromConfig(config, config.S3_REGION);
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const service = createTranslatorService({
     store: rt.store,

@@ -76,6 +76,8 @@ export const commonEnvShape = {
   S3_SSE_KMS_KEY_ID: z.string().optional(),
   /** Message bodies over this size go to the object store (claim-check). */
   MESSAGE_INLINE_LIMIT_BYTES: envInt(256 * 1024, 1024),
+  /** SNS topic for operational alerts; alerts go to the log when unset. */
+  ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN').optional(),
 };
 
 export const commonEnvSchema = z.object(commonEnvShape);

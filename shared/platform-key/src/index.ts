@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { z } from '@ediflow/config';
 import { AppError, ConfigError, UnavailableError } from '@ediflow/errors';
 import { loadPrivateKey, type PrivateKey } from '@ediflow/pgp';
 
@@ -217,4 +218,21 @@ export async function loadPlatformKey(source: PlatformKeySource, deps: { kms?: K
   if (!deps.kms) throw new ConfigError(['PGP_PRIVATE_KEY_WRAPPED_FILE'], 'a KMS client is needed to unwrap the platform key');
   const armored = await unwrapPrivateKey({ kms: deps.kms, document: await readFile(source.wrappedPath, 'utf8'), encryptionContext: source.encryptionContext });
   return loadPrivateKey(armored, source.passphrase);
+}
+
+/** The variables that name the platform key, shared by every service that loads it (ingest, translator). */
+export const platformKeyEnvShape = {
+  /** Our PGP private key (armored); partners encrypt to its public half. */
+  PGP_PRIVATE_KEY_FILE: z.string().default('var/keys/platform.key.asc'),
+  PGP_PASSPHRASE: z.string().optional(),
+  /** A KMS-wrapped key document instead of a plain key file (selects KMS mode). */
+  PGP_PRIVATE_KEY_WRAPPED_FILE: z.string().optional(),
+  /** KMS encryption context the wrapped key was made with, `k=v,k=v`. Required with PGP_PRIVATE_KEY_WRAPPED_FILE. */
+  PGP_KEY_KMS_CONTEXT: z.string().optional(),
+};
+
+/** main.ts: the platform key the configuration names, unwrapped with a KMS client in `region` when wrapped. */
+export function loadPlatformKeyFromConfig(config: Parameters<typeof platformKeySourceFrom>[0], region: string): Promise<PrivateKey> {
+  const source = platformKeySourceFrom(config);
+  return loadPlatformKey(source, source.kind === 'kms' ? { kms: new KMSClient({ region }) } : {});
 }
