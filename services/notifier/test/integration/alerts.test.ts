@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsAlerts } from '@ediflow/alerts';
-import { createNotifier, envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
-import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World } from './helpers';
+import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
+import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -54,11 +54,7 @@ describe('SNS alerts', () => {
     const client = new SNSClient({ endpoint: sns.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const topicArn = 'arn:aws:sns:us-east-1:123456789012:ediflow-alerts';
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('erp', receiver.url)] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({
-      bus: w.bus,
-      store: w.store,
-      logger: w.logger,
-      registry: w.registry,
+    notifier = notifierIn(w, {
       subscriptions,
       // The notifier limits per kind and endpoint itself; the shared SNS sink adds no window of its own here.
       alerts: createSnsAlerts({ client, topicArn, logger: w.logger, minIntervalMs: 0 }),

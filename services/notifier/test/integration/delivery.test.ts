@@ -1,6 +1,6 @@
-import { createNotifier, envSecretReader, parseSubscriptions, type DeadLetter, type Notifier } from '@ediflow/notifier';
+import { envSecretReader, parseSubscriptions, type DeadLetter, type Notifier } from '@ediflow/notifier';
 import { createLogger, memoryDestination } from '@ediflow/logger';
-import { Receiver, countKeys, hmacSub, publishTransactions, readJson, waitFor, world, TEST_ENV, type World } from './helpers';
+import { Receiver, countKeys, hmacSub, publishTransactions, readJson, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -59,7 +59,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     );
     const logs = memoryDestination();
     const logger = createLogger({ service: 'notifier', level: 'debug', destination: logs });
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger, registry: w.registry, subscriptions, settings: FAST });
+    notifier = notifierIn(w, { logger, subscriptions, settings: FAST });
     await notifier.start();
 
     const ids = await publishTransactions(w, 12);
@@ -121,7 +121,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
       { version: 1, subscriptions: [hmacSub('broken', broken.url, { timeoutMs: 2000, maxConcurrency: 4 }), hmacSub('healthy', healthy.url)] },
       envSecretReader(TEST_ENV),
     );
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: { ...FAST, maxAttempts: 1 } });
+    notifier = notifierIn(w, { subscriptions, settings: { ...FAST, maxAttempts: 1 } });
     await notifier.start();
     const started = Date.now();
     const ids = await publishTransactions(w, 16);
@@ -144,11 +144,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     const failing = await receiver(() => (healed ? { status: 200 } : { status: 502 }));
     const alerts: string[] = [];
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('failing', failing.url)] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({
-      bus: w.bus,
-      store: w.store,
-      logger: w.logger,
-      registry: w.registry,
+    notifier = notifierIn(w, {
       subscriptions,
       alerts: { alert: async (_subject, d) => void alerts.push(`${d.kind}:${d.subscriptionId}:${d.code}`) },
       settings: { ...FAST, maxAttempts: 100, circuitFailureThreshold: 3, circuitOpenMs: 400, concurrency: 1 },
@@ -171,7 +167,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
   it('when a message carries a claim-check bodyRef, then the endpoint receives the body read from the object store', async () => {
     const r = await receiver(() => ({ status: 200 }));
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('big', r.url, { transactionSets: ['837'] })] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: FAST });
+    notifier = notifierIn(w, { subscriptions, settings: FAST });
     await notifier.start();
     const [id] = await publishTransactions(w, 1, { inlineLimitBytes: 10 });
     expect(await countKeys(w.store, 'messages/')).toEqual([`messages/${id}.json`]);
@@ -188,7 +184,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
       { version: 1, subscriptions: [hmacSub('remits', r835.url, { transactionSets: ['835'] }), hmacSub('claims', r837.url, { transactionSets: ['837'] })] },
       envSecretReader(TEST_ENV),
     );
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: FAST });
+    notifier = notifierIn(w, { subscriptions, settings: FAST });
     await notifier.start();
     await publishTransactions(w, 3, { set: '837' });
     await publishTransactions(w, 2, { set: '837', partnerId: 'other-partner', tag: 'O' });
@@ -210,7 +206,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
       return { status: 200 };
     });
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('ordered', ordered.url, { ordering: 'claim' })] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: FAST });
+    notifier = notifierIn(w, { subscriptions, settings: FAST });
     await notifier.start();
     const ids = await publishTransactions(w, 8);
     await waitFor(() => ordered.processed.size === ids.length, 10_000, 'ordered deliveries');
@@ -221,7 +217,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
   it('when the notifier stops while an ordered delivery waits to retry, then stop returns promptly and the job goes back to its queue', async () => {
     const down = await receiver(() => ({ status: 503 }));
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('ordered', down.url, { ordering: 'claim' })] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, random: () => 0.99, settings: { ...FAST, retryBaseDelayMs: 3000, retryMaxDelayMs: 3000 } });
+    notifier = notifierIn(w, { subscriptions, random: () => 0.99, settings: { ...FAST, retryBaseDelayMs: 3000, retryMaxDelayMs: 3000 } });
     await notifier.start();
     await publishTransactions(w, 1);
     await waitFor(() => down.requests.length === 1, 5000, 'the first attempt');

@@ -8,7 +8,7 @@ import { MemoryBus } from '@ediflow/bus';
 import { EmbeddedObjectStore, type ObjectStore } from '@ediflow/store';
 import { silentLogger } from '@ediflow/logger';
 import { DESTINATIONS, publishEnvelope, transactionIdFor, type Envelope } from '@ediflow/messages';
-import { verifyWebhook } from '@ediflow/notifier';
+import { createNotifier, verifyWebhook, type Notifier, type NotifierDeps } from '@ediflow/notifier';
 
 export const SECRET = `whsec_${Buffer.from('integration-test-secret-32-bytes').toString('base64')}`;
 
@@ -164,3 +164,8 @@ export function hmacSub(id: string, url: string, extra: Record<string, unknown> 
   return { id, partnerId: 'acme-health', url, auth: [{ type: 'hmac', secrets: [{ env: 'HOOK_SECRET' }] }], ...extra };
 }
 export const TEST_ENV = { HOOK_SECRET: SECRET };
+
+/** createNotifier on the world's bus, store, logger and registry. */
+export function notifierIn(w: World, deps: Omit<NotifierDeps, 'bus' | 'store' | 'logger' | 'registry'> & { logger?: NotifierDeps['logger'] }): Notifier {
+  return createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, ...deps });
+}

@@ -5,8 +5,8 @@ import type { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createNotifier, loadSubscriptionsFile, type DeadLetter, type Notifier } from '@ediflow/notifier';
-import { countKeys, publishTransactions, readJson, waitFor, world, type World } from './helpers';
+import { loadSubscriptionsFile, type DeadLetter, type Notifier } from '@ediflow/notifier';
+import { countKeys, publishTransactions, readJson, waitFor, world, type World, notifierIn } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -73,7 +73,7 @@ describe('mutual TLS', () => {
       }),
     );
     const subscriptions = loadSubscriptionsFile(file, {});
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: { maxAttempts: 1, timeoutMs: 5000 } });
+    notifier = notifierIn(w, { subscriptions, settings: { maxAttempts: 1, timeoutMs: 5000 } });
     await notifier.start();
     const ids = await publishTransactions(w, 3);
     await waitFor(async () => clients.length === 3 && (await countKeys(w.store, 'deadletters/notifier/')).length === 3, 20_000, 'deliveries and dead letters');

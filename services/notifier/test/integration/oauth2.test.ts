@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNotifier, envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
+import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
 import { createTokenClient } from '../../src/adapters/oauth2';
-import { Receiver, publishTransactions, waitFor, world, type World } from './helpers';
+import { Receiver, publishTransactions, waitFor, world, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -63,7 +63,7 @@ describe('OAuth2 client credentials', () => {
       },
       envSecretReader({ PAYER_SECRET: 's3cret' }),
     );
-    notifier = createNotifier({ bus: w.bus, store: w.store, logger: w.logger, registry: w.registry, subscriptions, settings: { retryBaseDelayMs: 5, retryMaxDelayMs: 10, maxAttempts: 5 } });
+    notifier = notifierIn(w, { subscriptions, settings: { retryBaseDelayMs: 5, retryMaxDelayMs: 10, maxAttempts: 5 } });
     await notifier.start();
     const ids = await publishTransactions(w, 6);
     await waitFor(() => receiver?.processed.size === ids.length, 8000, 'deliveries');

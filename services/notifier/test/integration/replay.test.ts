@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '@ediflow/http';
-import { createNotifier, envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
-import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World } from './helpers';
+import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
+import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -27,11 +27,7 @@ describe('dead-letter replay', () => {
     let healed = false;
     receiver = await new Receiver(() => (healed ? { status: 200 } : { status: 503 })).start();
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('erp', receiver.url)] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({
-      bus: w.bus,
-      store: w.store,
-      logger: w.logger,
-      registry: w.registry,
+    notifier = notifierIn(w, {
       subscriptions,
       settings: { maxAttempts: 3, retryBaseDelayMs: 5, retryMaxDelayMs: 20, timeoutMs: 1000, circuitFailureThreshold: 1000, replayToken: TOKEN },
     });
@@ -84,11 +80,7 @@ describe('dead-letter replay', () => {
   it('when a replayed delivery fails again, then it is dead-lettered under a new key and nothing is lost', async () => {
     receiver = await new Receiver(() => ({ status: 500 })).start();
     const subscriptions = parseSubscriptions({ version: 1, subscriptions: [hmacSub('erp', receiver.url)] }, envSecretReader(TEST_ENV));
-    notifier = createNotifier({
-      bus: w.bus,
-      store: w.store,
-      logger: w.logger,
-      registry: w.registry,
+    notifier = notifierIn(w, {
       subscriptions,
       settings: { maxAttempts: 2, retryBaseDelayMs: 5, retryMaxDelayMs: 10, circuitFailureThreshold: 1000 },
     });
