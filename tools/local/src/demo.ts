@@ -14,9 +14,9 @@ import { storeConfigFrom } from '@ediflow/runtime';
 import { encryptStream, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
 import { parseRegistry } from '@ediflow/partners';
 import { readIsaSender } from '@ediflow/ingest';
-import { DEMO_PARTNER_ID, localPaths } from './setup';
+import { DEMO_PARTNER_ID, localEnvShape, localPaths, resolveLocalHome } from './setup';
 
-const demoSchema = z.object({ ...commonEnvShape, EDIFLOW_HOME: z.string().default('var') });
+const demoSchema = z.object({ ...commonEnvShape, ...localEnvShape });
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -32,9 +32,7 @@ async function main(): Promise<void> {
     process.stderr.write('  with --out: writes it to a file instead, for an upload with the sftp command npm start prints\n');
     process.exit(2);
   }
-  const config = loadConfigOrExit(demoSchema, process.env, 'demo');
-  const home = path.resolve(config.EDIFLOW_HOME);
-  if (config.STORE_KIND === 'embedded' && process.env.STORE_ROOT === undefined) config.STORE_ROOT = path.join(home, 'store');
+  const { home, config } = resolveLocalHome(loadConfigOrExit(demoSchema, process.env, 'demo'), process.env);
   const p = localPaths(home);
   let partnerKey: string;
   try {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
+import { z, type Env } from '@ediflow/config';
 import { generateKeyPair } from '@ediflow/pgp';
 import { parseRegistry } from '@ediflow/partners';
 import { generateSshKeyPair } from '@ediflow/ingest';
@@ -24,6 +25,19 @@ export interface LocalPaths {
   subscriptions: string;
   callbacks: string;
   store: string;
+}
+
+/** The variables `npm start` and `npm run demo` share on top of the common ones. */
+export const localEnvShape = { EDIFLOW_HOME: z.string().default('var') };
+
+/**
+ * The local home folder, and the embedded store inside it unless STORE_ROOT names another
+ * one: `npm start` and `npm run demo` must agree on where inbound/ is.
+ */
+export function resolveLocalHome<C extends { EDIFLOW_HOME: string; STORE_KIND: string; STORE_ROOT: string }>(config: C, env: Env): { home: string; config: C } {
+  const home = path.resolve(config.EDIFLOW_HOME);
+  const storeRoot = config.STORE_KIND === 'embedded' && env.STORE_ROOT === undefined ? path.join(home, 'store') : config.STORE_ROOT;
+  return { home, config: { ...config, STORE_ROOT: storeRoot } };
 }
 
 export function localPaths(home: string): LocalPaths {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { commonEnvShape, envPort, loadConfigOrExit, z } from '@ediflow/config';
+import { commonEnvShape, envInt, envPort, loadConfigOrExit, z } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
@@ -16,7 +16,7 @@ import { MemoryBus } from '@ediflow/bus';
 import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
-import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, ensureLocalSetup, readCallbackSecret } from './setup';
+import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
 import { ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 
 const DEMO_ROUTES = {
@@ -29,17 +29,15 @@ const DEMO_ROUTES = {
 const localSchema = z.object({
   ...commonEnvShape,
   LOG_LEVEL: commonEnvShape.LOG_LEVEL.default('warn'),
-  EDIFLOW_HOME: z.string().default('var'),
+  ...localEnvShape,
   DEMO_SINK_PORT: envPort(8099),
-  INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(50).default(250),
+  INGEST_POLL_INTERVAL_MS: envInt(250, 50),
   BRIDGE_ROUTES_FILE: z.string().optional(),
   SFTP_PORT: envPort(2222),
 });
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(localSchema, process.env, 'ediflow');
-  const home = path.resolve(config.EDIFLOW_HOME);
-  if (config.STORE_KIND === 'embedded' && process.env.STORE_ROOT === undefined) config.STORE_ROOT = path.join(home, 'store');
+  const { home, config } = resolveLocalHome(loadConfigOrExit(localSchema, process.env, 'ediflow'), process.env);
   const rt = createRuntime('ediflow', config);
   const { logger, bus, store, registry, lifecycle, http } = rt;
   const say = (line: string) => process.stdout.write(`${line}\n`);
