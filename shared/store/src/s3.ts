@@ -60,6 +60,17 @@ const DEFAULT_QUEUE_SIZE = 2;
  * 2024 and answers 412 (or 409 on a concurrent conflicting write), which
  * becomes StoreConflictError.
  */
+/** ObjectInfo from a GetObject or HeadObject answer. */
+function objectInfo(key: string, out: { ContentLength?: number; ETag?: string; LastModified?: Date; Metadata?: Record<string, string> }): ObjectInfo {
+  return {
+    key,
+    size: out.ContentLength ?? 0,
+    etag: unquote(out.ETag),
+    lastModified: out.LastModified ?? new Date(0),
+    metadata: lowerCaseKeys(out.Metadata ?? {}),
+  };
+}
+
 export class S3ObjectStore implements ObjectStore {
   readonly bucket: string;
   private readonly client: S3Client;
@@ -148,13 +159,7 @@ export class S3ObjectStore implements ObjectStore {
       const body = sdkBody instanceof Readable ? sdkBody : Readable.from(sdkBody as AsyncIterable<Uint8Array>);
       return {
         body,
-        info: {
-          key,
-          size: out.ContentLength ?? 0,
-          etag: unquote(out.ETag),
-          lastModified: out.LastModified ?? new Date(0),
-          metadata: lowerCaseKeys(out.Metadata ?? {}),
-        },
+        info: objectInfo(key, out),
       };
     } catch (err) {
       throw mapError(err, 'get', key);
@@ -165,13 +170,7 @@ export class S3ObjectStore implements ObjectStore {
     validateKey(key);
     try {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return {
-        key,
-        size: out.ContentLength ?? 0,
-        etag: unquote(out.ETag),
-        lastModified: out.LastModified ?? new Date(0),
-        metadata: lowerCaseKeys(out.Metadata ?? {}),
-      };
+      return objectInfo(key, out);
     } catch (err) {
       const mapped = mapError(err, 'head', key);
       if (mapped instanceof StoreNotFoundError) return undefined;

@@ -65,6 +65,22 @@ function isaIssue(code: string, message: string, offset: number, ta1Note: Ta1Not
   return { code, severity, level: 'interchange', message, offset, source: 'envelope', ta1Note };
 }
 
+/**
+ * Dictionary findings on a GS or GE: a bad control number (GS06 / GE02) is AK905 code 6,
+ * anything else makes the group's structure unreadable (TA1 note 024).
+ */
+function groupFieldIssues(seg: Segment, controlNumberPosition: number): X12Issue[] {
+  return checkSegmentElements(seg, segmentDefinition(seg.id)!).map((f) => {
+    const issue: X12Issue = {
+      code: `${seg.id}_FIELD_INVALID`, severity: 'error', level: 'group', source: 'dictionary', offset: seg.offset, message: `${seg.id}: ${f.message}`,
+      segment: { id: seg.id, position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
+    };
+    if (f.position === controlNumberPosition) issue.groupCode = '6';
+    else issue.ta1Note = '024';
+    return issue;
+  });
+}
+
 export class X12Reader {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
@@ -572,15 +588,7 @@ export class X12Reader {
       gs, ge: undefined, functionalId: els[1] ?? '', controlNumber: els[6] ?? '', version: els[8] ?? '',
       transactions: [], transactionCount: 0, loose: [], issues: [],
     };
-    for (const f of checkSegmentElements(gs, segmentDefinition('GS')!)) {
-      const issue: X12Issue = {
-        code: 'GS_FIELD_INVALID', severity: 'error', level: 'group', source: 'dictionary', offset: gs.offset, message: `GS: ${f.message}`,
-        segment: { id: 'GS', position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
-      };
-      if (f.position === 6) issue.groupCode = '6';
-      else issue.ta1Note = '024';
-      g.issues.push(issue);
-    }
+    g.issues.push(...groupFieldIssues(gs, 6));
     if (this.groupIds.has(g.controlNumber)) this.groupIssue(g, 'GS_DUPLICATE', 'GS06 not unique within the interchange', gs.offset, '19');
     else this.groupIds.add(g.controlNumber);
     ic.groupCount++;
@@ -599,15 +607,7 @@ export class X12Reader {
       return;
     }
     g.ge = ge;
-    for (const f of checkSegmentElements(ge, segmentDefinition('GE')!)) {
-      const issue: X12Issue = {
-        code: 'GE_FIELD_INVALID', severity: 'error', level: 'group', source: 'dictionary', offset: ge.offset, message: `GE: ${f.message}`,
-        segment: { id: 'GE', position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
-      };
-      if (f.position === 2) issue.groupCode = '6';
-      else issue.ta1Note = '024';
-      g.issues.push(issue);
-    }
+    g.issues.push(...groupFieldIssues(ge, 2));
     if (ge.element(1) !== String(g.transactionCount) && Number(ge.element(1)) !== g.transactionCount) {
       this.groupIssue(g, 'GE_COUNT_MISMATCH', `GE01 does not match the ${g.transactionCount} transaction sets counted`, ge.offset, '5');
     }
