@@ -10,7 +10,7 @@
  *   TA1 / IK5 / AK9 decisions; TransactionValidator plugs in more validators (implementation guides).
  * - generateAcks(report, { controlNumbers, clock }): TA1 / 999 / 997 text.
  * - SEGMENT_DICTIONARY / segmentDefinition / checkSegmentElements: element syntax as data.
- * - transactionToJson / transactionToJsonBytes: fast generic JSON of a transaction set (raw elements).
+ * - writeTransactionJson / transactionToJson / transactionToJsonBytes: fast generic JSON of a transaction set (raw elements).
  * Nothing here does I/O.
  */
 export { Segment, TransactionSet } from './model';
@@ -32,4 +32,5 @@ export type { ElementFinding } from './elements';
 export * from './codes';
 export { X12FormatError } from './errors';
 export type { X12FatalCode } from './errors';
-export { transactionToJson, transactionToJsonBytes } from './json';
+export { transactionToJson, transactionToJsonBytes, writeTransactionJson } from './json';
+export type { JsonSink } from './json';

@@ -2,71 +2,153 @@
  * Fast generic JSON of a transaction set: every segment as an array of its raw
  * element strings (components and repetitions stay in the element text, with
  * the interchange's delimiters). Written byte by byte from the transaction
- * text, without one string object per element, so it keeps up with the
- * reader. Semantic (guide-aware) JSON is a separate concern.
+ * text into one reused 64 KiB buffer that is handed to a sink as it fills, so a
+ * stream of sets allocates nothing per set and keeps up with the reader.
+ * Semantic (guide-aware) JSON is a separate concern.
  */
 import type { TransactionSet } from './model';
+
+/**
+ * Receives the JSON in pieces, in order. The bytes are only valid during the call (the buffer is
+ * reused for the next piece): copy them if they must outlive it.
+ */
+export type JsonSink = (bytes: Buffer) => void;
+
+const CHUNK = 64 * 1024;
+/** Longest transaction text whose byte copy is kept for the next set. */
+const KEEP_SOURCE = 16 * 1024 * 1024;
+
+/** Work buffers reused from one set to the next: the JSON being written and the transaction's bytes. */
+interface Work {
+  out: Buffer;
+  source: Buffer;
+}
+let idle: Work | undefined;
+
+/** Reading a Buffer is faster than charCodeAt on the sliced strings the reader hands out. */
+function sourceBytes(w: Work, text: string): Buffer {
+  const n = text.length;
+  let src = w.source;
+  if (src.length < n) {
+    src = Buffer.allocUnsafeSlow(Math.max(n, CHUNK));
+    if (n <= KEEP_SOURCE) w.source = src;
+  }
+  src.write(text, 0, n, 'latin1');
+  return src;
+}
 
 function header(tx: TransactionSet): string {
   return `{"setId":${JSON.stringify(tx.setId)},"controlNumber":${JSON.stringify(tx.controlNumber)},"implementationRef":${JSON.stringify(tx.implementationRef)},"delimiters":${JSON.stringify(tx.delimiters)},"segments":`;
 }
 
-/** The JSON for plain ASCII text (no quotes, backslashes or control characters in elements), else undefined. */
-function plainJson(tx: TransactionSet, head: string): Buffer | undefined {
-  const text = tx.text;
-  const src = Buffer.from(text, 'latin1');
-  const n = src.length;
+const HEX = Buffer.from('0123456789abcdef', 'latin1');
+/** 1 for the bytes an element copies as they are (printable ASCII except `"` and `\`). */
+const PLAIN = new Uint8Array(256);
+for (let b = 0x20; b < 0x7f; b++) PLAIN[b] = b === 0x22 || b === 0x5c ? 0 : 1;
+
+/** The most bytes one input byte of an element can add: `\u00XX`. */
+const MAX_PER_BYTE = 6;
+/** Free room wanted before a segment starts; a longer segment goes to the sink in several pieces. */
+const SEGMENT_ROOM = 8 * 1024;
+
+/**
+ * ASCII text: each byte is one char, so elements are copied byte for byte (escaping `"`, `\` and
+ * control chars). No call per segment or element (a Buffer.indexOf per segment costs more than the
+ * copy): each segment's bytes are copied while they fit the free room even if every byte grew to
+ * MAX_PER_BYTE, and the buffer goes to the sink when it is nearly full.
+ */
+function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
+  // the idle work buffers, unless a sink call re-entered this function while they were in use
+  const w = idle ?? { out: Buffer.allocUnsafeSlow(CHUNK), source: Buffer.alloc(0) };
+  idle = undefined;
+  const n = tx.text.length;
+  const s = sourceBytes(w, tx.text);
   const sep = tx.delimiters.element.charCodeAt(0);
   const term = tx.delimiters.segment.charCodeAt(0);
   const tilde = term === 10 || term === 13 ? 126 : -1;
-  // worst case: every byte a separator (3 bytes each), plus brackets
-  const out = Buffer.allocUnsafe(head.length + n * 3 + 8);
-  let o = out.write(head, 0, 'latin1');
-  out[o++] = 0x5b; // [
-  let i = 0;
-  let first = true;
-  while (i < n) {
-    let b = src[i];
-    while (b === 10 || b === 13 || b === 32 || b === tilde) {
-      if (++i >= n) break;
-      b = src[i];
+  const out = w.out;
+  const cap = out.length - 8;
+  let o = 0;
+  try {
+    sink(Buffer.from(head, 'latin1'));
+    out[o++] = 0x5b; // [
+    let i = 0;
+    let first = true;
+    while (i < n) {
+      let b = s[i];
+      while (b === 10 || b === 13 || b === 32 || b === 9 || b === tilde) {
+        if (++i >= n) break;
+        b = s[i];
+      }
+      if (i >= n) break;
+      if (cap - o < SEGMENT_ROOM) {
+        sink(out.subarray(0, o));
+        o = 0;
+      }
+      if (!first) out[o++] = 0x2c;
+      first = false;
+      out[o++] = 0x5b;
+      out[o++] = 0x22;
+      for (;;) {
+        const stop = Math.min(n, i + Math.floor((cap - o) / MAX_PER_BYTE));
+        for (; i < stop; i++) {
+          b = s[i];
+          if (PLAIN[b] === 1 && b !== sep && b !== term) {
+            out[o++] = b;
+            continue;
+          }
+          if (b === term) break;
+          if (b === sep) {
+            out[o++] = 0x22;
+            out[o++] = 0x2c;
+            out[o++] = 0x22;
+          } else if (PLAIN[b] === 1) out[o++] = b;
+          else if (b === 0x22 || b === 0x5c) {
+            out[o++] = 0x5c;
+            out[o++] = b;
+          } else {
+            // a control character: \u00XX
+            out[o++] = 0x5c;
+            out[o++] = 0x75;
+            out[o++] = 0x30;
+            out[o++] = 0x30;
+            out[o++] = HEX[b >> 4];
+            out[o++] = HEX[b & 15];
+          }
+        }
+        if (i >= n || s[i] === term) break;
+        // a segment longer than the free room: hand on what is written and go on
+        sink(out.subarray(0, o));
+        o = 0;
+      }
+      out[o++] = 0x22;
+      out[o++] = 0x5d;
+      i++;
     }
-    if (i >= n) break;
-    if (!first) out[o++] = 0x2c;
-    first = false;
-    out[o++] = 0x5b;
-    out[o++] = 0x22;
-    for (; i < n; i++) {
-      b = src[i];
-      if (b === term) break;
-      if (b === sep) {
-        out[o++] = 0x22;
-        out[o++] = 0x2c;
-        out[o++] = 0x22;
-      } else if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c) {
-        return undefined; // needs escaping or is not ASCII: general path
-      } else out[o++] = b;
-    }
-    out[o++] = 0x22;
     out[o++] = 0x5d;
-    i++;
+    out[o++] = 0x7d; // }
+    sink(out.subarray(0, o));
+  } finally {
+    idle = w;
   }
-  out[o++] = 0x5d;
-  out[o++] = 0x7d; // }
-  return out.subarray(0, o);
 }
 
 /**
- * JSON bytes (UTF-8): {"setId":..,"controlNumber":..,"implementationRef":..,"delimiters":{..},"segments":[["ST","837","0001"],..]}.
+ * Writes the JSON (UTF-8) of a transaction set to `sink`:
+ * {"setId":..,"controlNumber":..,"implementationRef":..,"delimiters":{..},"segments":[["ST","837","0001"],..]}.
  * Non-ASCII text is decoded like `segments` does (UTF-8 when valid).
  */
-export function transactionToJsonBytes(tx: TransactionSet): Buffer {
+export function writeTransactionJson(tx: TransactionSet, sink: JsonSink): void {
   const head = header(tx);
-  if (/^[\x00-\x7f]*$/.test(head)) {
-    const fast = plainJson(tx, head);
-    if (fast !== undefined) return fast;
-  }
-  return Buffer.from(`${head}${JSON.stringify(tx.segments.map((s) => s.elements))}}`, 'utf8');
+  if (/^[\x00-\x7f]*$/.test(head) && (tx.isAscii || !/[\x80-\xff]/.test(tx.text))) asciiJson(tx, head, sink);
+  else sink(Buffer.from(`${head}${JSON.stringify(tx.segments.map((s) => s.elements))}}`, 'utf8'));
+}
+
+/** The JSON of writeTransactionJson as one Buffer the caller owns. */
+export function transactionToJsonBytes(tx: TransactionSet): Buffer {
+  const parts: Buffer[] = [];
+  writeTransactionJson(tx, (bytes) => parts.push(Buffer.from(bytes)));
+  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }
 
 /** Same as transactionToJsonBytes, as a string. */

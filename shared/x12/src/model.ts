@@ -194,6 +194,11 @@ export class TransactionSet {
     this.cache = undefined;
   }
 
+  /** True when the text is known to be ASCII only (each char is one byte and one character). */
+  get isAscii(): boolean {
+    return this.ascii;
+  }
+
   /** True once `segments` was built (serialize then writes the segments, so edits are kept). */
   get materialized(): boolean {
     return this.cache !== undefined;

@@ -56,6 +56,12 @@ export type X12Event =
 
 const ISA_NOTES: readonly Ta1NoteCode[] = ['010', '011', '012', '013', '005', '006', '007', '008', '014', '015', '016', '017', '018', '019', '020', '027'];
 const LF = 0x0a;
+/**
+ * Longest string decoded from the input at once. Node allocates decoded strings over ~1 MB outside the
+ * V8 heap (malloc), where a stream of them grows the process: kept under that size they live in the
+ * V8 heap and are reclaimed with it.
+ */
+const BLOCK_CHARS = 960 * 1024;
 const CR = 0x0d;
 const INTERCHANGE_SEGMENTS = new Set(['TA1', 'ISB', 'ISE', 'ISX']);
 
@@ -145,6 +151,25 @@ export class X12Reader {
       this.pending.push(b);
       return [];
     }
+    if (!this.seeking && this.pos < this.buf.length) {
+      // unread bytes are waiting: join them with the chunk only up to its first terminator, so that the
+      // rest of the chunk is read in place instead of being copied into a new buffer
+      const first = b.indexOf(this.termByte);
+      if (first >= 0 && first + 1 < b.length) {
+        this.absorb(b.subarray(0, first + 1));
+        this.scan(false);
+        if (this.pos === this.buf.length && this.pending.length === 0) {
+          this.base += this.pos;
+          this.buf = b.subarray(first + 1);
+          this.pos = 0;
+          this.scan(false);
+          return this.take();
+        }
+        this.absorb(b.subarray(first + 1));
+        this.scan(false);
+        return this.take();
+      }
+    }
     this.absorb(b);
     this.scan(false);
     return this.take();
@@ -219,7 +244,9 @@ export class X12Reader {
         continue;
       }
       // decode the block of complete segments (up to the last terminator) once, then cut it
-      const lastT = buf.lastIndexOf(this.termByte, end - 1);
+      // at most BLOCK_CHARS per string (see BLOCK_CHARS)
+      let lastT = end - pos > BLOCK_CHARS ? buf.lastIndexOf(this.termByte, pos + BLOCK_CHARS - 1) : -1;
+      if (lastT < pos) lastT = buf.lastIndexOf(this.termByte, end - 1);
       if (lastT < pos) break;
       const s = buf.toString('latin1', pos, lastT + 1);
       const ascii = isAscii(buf.subarray(pos, lastT + 1)); // see end(): latin1 mode still needs the flag

@@ -9,6 +9,7 @@ export { formatSection } from './format';
 export { runJob } from './child';
 export type { JobResult } from './child';
 export { JOBS } from './jobs';
+export { notifierCallbacks } from './jobs/notifier';
 export type { Job } from './jobs';
 export { SECTIONS } from './sections';
 export { x12Section, DEFAULT_X12_CONFIG } from './sections/x12';

@@ -3,8 +3,9 @@ import { JOBS } from './jobs';
 // Child-process entry: `node worker.js <job> <params json>`; sends { ok, result | error } to the parent.
 async function main(): Promise<void> {
   const [name, params] = process.argv.slice(2);
-  const job = JOBS[name];
-  if (job === undefined) throw new Error(`unknown job ${name}`);
+  const load = JOBS[name];
+  if (load === undefined) throw new Error(`unknown job ${name}`);
+  const job = await load();
   const parsed = JSON.parse(params) as Record<string, unknown>;
   // repeat: run the job N times in this process and keep the fastest run (short runs are dominated by JIT warm-up)
   let result = await job(parsed);

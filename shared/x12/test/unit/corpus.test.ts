@@ -87,6 +87,20 @@ describe('corpus round trip', () => {
     expect(fedAtFirstTransaction).toBeLessThan(bytes.length / 10);
   });
 
+  it('when a multi-megabyte file is read whole and in large chunks, then events and bytes are the same as in small chunks', () => {
+    // larger than the reader's string block (960 KiB) and its 1 MiB stream chunks, with a 2 MB transaction set across blocks
+    const big = 'NM1*41*2*TEST SUBMITTER*****46*FAKE01~\n'.repeat(50_000);
+    const text = syntheticInterchange({ transactions: 6000 }).replace(/SE\*(\d+)\*0003~/, (_m, n: string) => `${big}SE*${Number(n) + 50_000}*0003~`);
+    const bytes = Buffer.from(text, 'latin1');
+    expect(bytes.length).toBeGreaterThan(3_000_000);
+    const reference = summary(readAll(bytes, 4093, true).events);
+    for (const size of [bytes.length, 1024 * 1024, 1024 * 1024 + 17]) {
+      const r = readAll(bytes, size, true);
+      expect(summary(r.events)).toEqual(reference);
+      expect(serialize(r.interchanges).equals(bytes)).toBe(true);
+    }
+  });
+
   it('when validated, then the files the manifest calls valid and that are clean have no errors', () => {
     // files whose envelopes really are clean (others break SE01 counts, fixed-width ISA, IEA/GE control numbers; see README)
     const clean = ['270/lfh__demo.270', '271/kartik__271_active_response.x12', '834/lfh__add-dependent.834', '835/lfh__managed-care.835', '837P/lfh__demo.837', '837I/vscodex12__complete.edi', '999/staedi__simple999.edi', '997/staedi__simple997-multiple-interchanges.edi', '276/tigershark__TEST 276 TXNs.txt'];

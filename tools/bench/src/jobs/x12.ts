@@ -1,11 +1,11 @@
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ReportBuilder, readX12, transactionToJsonBytes } from '@ediflow/x12';
+import { ReportBuilder, readX12, writeTransactionJson } from '@ediflow/x12';
 import { X12Parser } from 'node-x12';
 import { elapsed, type Job } from './types';
 
-/** ediflow: readX12 streaming + ReportBuilder envelope checks + transactionToJsonBytes to a null sink. */
+/** ediflow: readX12 streaming + ReportBuilder envelope checks + writeTransactionJson to a null sink. */
 export const x12Engine: Job = async (params) => {
   const file = params.file as string;
   const chunkBytes = (params.chunkBytes as number | undefined) ?? 1024 * 1024;
@@ -14,12 +14,15 @@ export const x12Engine: Job = async (params) => {
   let segments = 0;
   let jsonBytes = 0;
   let sets = 0;
+  const nullSink = (bytes: Buffer): void => {
+    jsonBytes += bytes.length;
+  };
   for await (const e of readX12(createReadStream(file, { highWaterMark: chunkBytes }))) {
     builder.add(e);
     if (e.type === 'transaction') {
       sets++;
       segments += e.transaction.segmentCount;
-      jsonBytes += transactionToJsonBytes(e.transaction).length; // the null sink
+      writeTransactionJson(e.transaction, nullSink);
     } else if (e.type === 'interchangeStart' || e.type === 'interchangeEnd' || e.type === 'groupStart' || e.type === 'groupEnd') segments++;
   }
   const report = builder.report();

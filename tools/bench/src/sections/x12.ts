@@ -108,7 +108,7 @@ function targets(sizeMb: number, r: JobResult, parse: JobResult | undefined, at2
 
 const NOTES = [
   'ediflow: readX12 over a 1 MiB-chunk file stream, every event into ReportBuilder (envelope checks + report), every transaction set',
-  '  through transactionToJsonBytes into a null sink; the report must come out valid. Time from first read to report.',
+  '  through writeTransactionJson into a null sink (64 KiB pieces of one reused buffer); the report must come out valid. Time from first read to report.',
   `${SMALL_CHUNKS}: the same with 256 KiB file chunks (less read-ahead: lower peak RSS, somewhat lower MB/s); targets use the 1 MiB row.`,
   'node-x12 X12Parser.parse: readFileSync(utf8) + new X12Parser(true).parse(text) into its object model (nothing validated).',
   'node-x12 streaming: file stream piped through node-x12\'s X12Parser Transform, each X12Segment object counted.',
