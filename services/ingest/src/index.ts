@@ -24,5 +24,5 @@ export {
 } from './adapters/registry-check';
 export { createSubmissionRouter, type SubmissionRouterOptions } from './entry-points/http-submission';
 export { startSftpServer, ensureSftpHostKey, generateSshKeyPair, type SftpServer, type SftpServerOptions } from './entry-points/sftp-server';
-export { measureIngestThroughput, type ThroughputOptions, type ThroughputResult } from './bench';
+export { measureIngestFile, type IngestBenchOptions, type IngestBenchResult } from './bench';
 export { ingestConfigSchema, loadIngestConfig, type IngestConfig } from './config';

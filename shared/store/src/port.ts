@@ -19,8 +19,9 @@ export interface ListedObject {
   key: string;
   size: number;
   /**
-   * Opaque, without quotes. md5 hex of the bytes for the embedded store and for S3 single-part
-   * writes without SSE-KMS; `<hex>-<parts>` for S3 multipart uploads; not an md5 under SSE-KMS.
+   * Opaque, without quotes; changes when the bytes change. The embedded store uses the first 32 hex
+   * digits of the bytes' SHA-256; S3 gives the md5 hex for single-part writes without SSE-KMS,
+   * `<hex>-<parts>` for multipart uploads, and something else under SSE-KMS.
    */
   etag: string;
   lastModified: Date;

@@ -6,7 +6,7 @@ import type { SectionResult } from './section';
 import { SECTIONS } from './sections';
 
 const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--json]]
-  --1gb          also measure a 1 GB 837P (peak RSS flat from 200 MB to 1 GB)
+  --1gb          also measure 1 GB files (x12: peak RSS flat from 200 MB to 1 GB; ingest: peak RSS of a 1 GB file)
   --only LIST    run only these sections (${SECTIONS.map((s) => s.name).join(', ')})
   --json         print the results as JSON after the tables`;
 

@@ -1,5 +1,11 @@
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 
+/** The chunk as a Buffer without copying its bytes. */
+function asBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /**
  * Reads the first bytes of a stream without losing them: returns those bytes and a
  * stream that yields the whole content again (head first, then the rest, unbuffered).
@@ -7,21 +13,21 @@ import { PassThrough, Readable, Transform, type TransformCallback } from 'node:s
 export async function peek(source: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let length = 0;
-  const iterator = source[Symbol.asyncIterator]();
+  const iterator = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
   while (length < bytes) {
-    const next = (await iterator.next()) as IteratorResult<Buffer>;
-    if (next.done) break;
-    const chunk = Buffer.from(next.value);
+    const next = await iterator.next();
+    if (next.done === true) break;
+    const chunk = asBuffer(next.value);
     chunks.push(chunk);
     length += chunk.length;
   }
-  const head = Buffer.concat(chunks);
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
   async function* replay(): AsyncGenerator<Buffer> {
     if (head.length > 0) yield head;
     for (;;) {
-      const next = (await iterator.next()) as IteratorResult<Buffer>;
-      if (next.done) return;
-      yield Buffer.from(next.value);
+      const next = await iterator.next();
+      if (next.done === true) return;
+      yield asBuffer(next.value);
     }
   }
   return { head: head.subarray(0, bytes), stream: Readable.from(replay(), { objectMode: false }) };

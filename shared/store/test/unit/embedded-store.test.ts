@@ -29,11 +29,11 @@ describe('EmbeddedObjectStore on disk', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('when a key is put, then it lands in nested folders with the raw bytes and a JSON sidecar holding the md5 etag', async () => {
+  it('when a key is put, then it lands in nested folders with the raw bytes and a JSON sidecar holding the etag (SHA-256, 32 hex digits)', async () => {
     const store = new EmbeddedObjectStore({ root, clock: () => new Date('2026-01-02T03:04:05.000Z') });
     const bytes = Buffer.from('ISA*00~\r\n\u0000');
     const { etag } = await store.put('inbound/p1/abc', bytes, { metadata: { FileId: 'f1' } });
-    expect(etag).toBe(createHash('md5').update(bytes).digest('hex'));
+    expect(etag).toBe(createHash('sha256').update(bytes).digest('hex').slice(0, 32));
     const files = (await readdir(join(root, 'inbound', 'p1'))).sort();
     expect(files).toHaveLength(2);
     expect(files[0]).toBe('abc@meta.json');
@@ -96,7 +96,7 @@ describe('EmbeddedObjectStore on disk', () => {
       reads.push(
         store.get('k/busy').then(async ({ body, info }) => {
           const bytes = await readAll(body);
-          return bytes.length === info.size && createHash('md5').update(bytes).digest('hex') === info.etag && versions.some((v) => v.equals(bytes));
+          return bytes.length === info.size && createHash('sha256').update(bytes).digest('hex').slice(0, 32) === info.etag && versions.some((v) => v.equals(bytes));
         }),
       );
     }

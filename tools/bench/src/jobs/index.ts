@@ -13,7 +13,7 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'nodex12-stream': async () => (await import('./x12.js')).nodeX12Stream,
   'pgp-decrypt-stream': async () => (await import('./pgp.js')).pgpDecryptStream,
   'pgp-raw-decrypt': async () => (await import('./pgp.js')).pgpRawDecrypt,
-  'ingest-throughput': async () => (await import('./ingest.js')).ingestThroughput,
+  'ingest-file': async () => (await import('./ingest.js')).ingestFile,
   'bridge-throughput': async () => (await import('./bridge.js')).bridgeThroughput,
   'notifier-callbacks': async () => (await import('./notifier.js')).notifierCallbacks,
   'hipaa-translate': async () => (await import('./translate.js')).hipaaTranslate,

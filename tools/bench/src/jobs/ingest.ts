@@ -1,22 +1,20 @@
-import { measureIngestThroughput } from '@ediflow/ingest';
+import { readFileSync } from 'node:fs';
+import { measureIngestFile } from '@ediflow/ingest';
 import type { Job } from './types';
 
 /**
- * Ingest end to end on one signed + encrypted file: openpgp's raw in-memory decrypt of the
- * ciphertext, then ingest's pipeline (streaming decrypt + verify, store work/<id>/source.x12,
- * file.json, publish FileReceived, archive) on an embedded store, in the same process.
+ * Ingest end to end on one signed + encrypted file (see pgp-fixture.ts): put into an embedded store
+ * under inbound/, then processObject timed (streaming decrypt + verify, store work/<id>/source.x12,
+ * file.json, publish FileReceived, archive). Peak RSS is this process's.
  */
-export const ingestThroughput: Job = async (params) => {
-  const sizeBytes = params.sizeBytes as number;
-  const r = await measureIngestThroughput({ sizeBytes });
-  return {
-    seconds: r.ingestMs / 1000,
-    bytes: r.sizeBytes,
-    cipherBytes: r.cipherBytes,
-    rawDecryptMs: r.rawDecryptMs,
-    rawDecryptMBps: r.rawDecryptMBps,
-    ingestMs: r.ingestMs,
-    ingestMBps: r.ingestMBps,
-    ratio: r.ratio,
-  };
+export const ingestFile: Job = async (params) => {
+  const r = await measureIngestFile({
+    cipherFile: params.cipherFile as string,
+    privateKeyArmored: readFileSync(params.privateKeyFile as string, 'utf8'),
+    partnerPublicKeyArmored: readFileSync(params.publicKeyFile as string, 'utf8'),
+    isaSender: { qualifier: 'ZZ', id: params.isaSenderId as string },
+    plainBytes: params.plainBytes as number,
+    storeRoot: params.storeRoot as string,
+  });
+  return { seconds: r.ingestMs / 1000, bytes: r.plainBytes, cipherBytes: r.cipherBytes };
 };

@@ -1,10 +1,5 @@
-import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { encryptStream, generateKeyPair, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
 import { runJob, type JobResult } from '../child';
-import { write837P } from '../generate-837p';
+import { removeCipherFixture, writeCipherFixture } from '../pgp-fixture';
 import { MB, fmt, type BenchOptions, type Section, type SectionResult } from '../section';
 
 /**
@@ -16,21 +11,9 @@ export function pgpSection(sizeMb = 200): Section {
     name: 'pgp',
     title: `Ingest decrypt: ${sizeMb} MB 837P, signed + encrypted (curve25519, SEIPD)`,
     async run(options: BenchOptions): Promise<SectionResult> {
-      const plainFile = join(options.tmpDir, `pgp-plain-${sizeMb}mb.x12`);
-      const cipherFile = join(options.tmpDir, `pgp-cipher-${sizeMb}mb.pgp`);
-      const ours = await generateKeyPair({ userId: { name: 'bench-us', email: 'bench-us@example.test' } });
-      const partner = await generateKeyPair({ userId: { name: 'bench-partner', email: 'bench-partner@example.test' } });
-      const privateKeyFile = join(options.tmpDir, 'us.key.asc');
-      const publicKeyFile = join(options.tmpDir, 'partner.pub.asc');
-      writeFileSync(privateKeyFile, ours.privateKeyArmored);
-      writeFileSync(publicKeyFile, partner.publicKeyArmored);
       options.log(`pgp: generating and encrypting ${sizeMb} MB ...`);
-      const plainBytes = await write837P(plainFile, { targetBytes: sizeMb * MB });
-      const [ourPublic] = await loadPublicKeys([ours.publicKeyArmored]);
-      const partnerPrivate = await loadPrivateKey(partner.privateKeyArmored);
-      await pipeline(encryptStream(createReadStream(plainFile), { encryptionKeys: ourPublic, signingKeys: partnerPrivate }), createWriteStream(cipherFile));
-      await rm(plainFile, { force: true });
-      const cipherBytes = (await stat(cipherFile)).size;
+      const fixture = await writeCipherFixture(options.tmpDir, 'pgp', sizeMb);
+      const { cipherFile, privateKeyFile, publicKeyFile, plainBytes, cipherBytes } = fixture;
       const params = { file: cipherFile, privateKeyFile, publicKeyFile, plainBytes };
       const run = async (job: string, label: string): Promise<JobResult | string> => {
         options.log(`pgp: ${label} ...`);
@@ -42,7 +25,7 @@ export function pgpSection(sizeMb = 200): Section {
       };
       const raw = await run('pgp-raw-decrypt', 'openpgp raw decrypt');
       const ours1 = await run('pgp-decrypt-stream', 'decryptStream');
-      await rm(cipherFile, { force: true });
+      await removeCipherFixture(fixture);
       const mbps = (r: JobResult): number => r.bytes / MB / r.seconds;
       const ratio = typeof raw !== 'string' && typeof ours1 !== 'string' ? mbps(ours1) / mbps(raw) : undefined;
       const cells = (r: JobResult | string): Record<string, string | undefined> =>
