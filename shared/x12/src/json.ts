@@ -45,6 +45,20 @@ const HEX = Buffer.from('0123456789abcdef', 'latin1');
 /** 1 for the bytes an element copies as they are (printable ASCII except `"` and `\`). */
 const PLAIN = new Uint8Array(256);
 for (let b = 0x20; b < 0x7f; b++) PLAIN[b] = b === 0x22 || b === 0x5c ? 0 : 1;
+/** PLAIN without the element separator and segment terminator, per delimiter pair (one test per byte in the copy loop). */
+const copyTables = new Map<number, Uint8Array>();
+
+function copyTable(sep: number, term: number): Uint8Array {
+  const key = sep * 256 + term;
+  let t = copyTables.get(key);
+  if (t === undefined) {
+    t = PLAIN.slice();
+    t[sep] = 0;
+    t[term] = 0;
+    copyTables.set(key, t);
+  }
+  return t;
+}
 
 /** The most bytes one input byte of an element can add: `\u00XX`. */
 const MAX_PER_BYTE = 6;
@@ -66,6 +80,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
   const sep = tx.delimiters.element.charCodeAt(0);
   const term = tx.delimiters.segment.charCodeAt(0);
   const tilde = term === 10 || term === 13 ? 126 : -1;
+  const copy = copyTable(sep, term);
   const out = w.out;
   const cap = out.length - 8;
   let o = 0;
@@ -93,7 +108,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
         const stop = Math.min(n, i + Math.floor((cap - o) / MAX_PER_BYTE));
         for (; i < stop; i++) {
           b = s[i];
-          if (PLAIN[b] === 1 && b !== sep && b !== term) {
+          if (copy[b] === 1) {
             out[o++] = b;
             continue;
           }
