@@ -1,9 +1,10 @@
 // Test helper: the corpus copy kept by @ediflow/x12 (test/fixtures/corpus, with LICENSES), plus
 // this package's own fixtures (test/fixtures: 837D written from the guide structure, fake data).
+import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet } from '@ediflow/x12';
-import { resolveGuide } from '@ediflow/hipaa';
+import { SUPPORTED_GUIDES, resolveGuide, type SemanticDocument } from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
 export const OWN = join(__dirname, 'fixtures');
@@ -88,4 +89,17 @@ export function normal(elements: readonly string[]): string {
   let end = elements.length;
   while (end > 1 && elements[end - 1] === '') end--;
   return elements.slice(0, end).join('\u001f');
+}
+
+let schemaChecks: Record<string, ValidateFunction> | undefined;
+
+/** Asserts that a document conforms to the committed JSON Schema of its guide (schemas/<guide>.json). */
+export function expectSchemaValid(doc: SemanticDocument): void {
+  schemaChecks ??= Object.fromEntries(
+    SUPPORTED_GUIDES.map((g) => [g, new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(join(__dirname, '..', 'schemas', `${g}.json`), 'utf8')) as object)]),
+  );
+  const check = schemaChecks[doc.guide];
+  const ok = check(JSON.parse(JSON.stringify(doc)));
+  expect(check.errors ?? []).toEqual([]);
+  expect(ok).toBe(true);
 }
