@@ -23,6 +23,11 @@ export interface StartBrokerOptions {
   name?: string;
   /** JVM max heap, e.g. "256m" (default). */
   maxHeap?: string;
+  /**
+   * CPUs the JVM may run on (taskset list, e.g. "0" or "0-1"); all when omitted. The benchmark gives
+   * each of its two brokers its own core, as separate hosts would have.
+   */
+  cpus?: string;
   /** How long to wait for STOMP CONNECT to succeed; default 60 s. */
   startTimeoutMs?: number;
   /** How long stop() waits for a graceful exit before SIGKILL; default 15 s. */
@@ -220,24 +225,22 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
     // Otherwise the readiness probe could succeed against someone else's broker.
     if (!(await isPortFree(stompPort))) throw new Error(`port ${stompPort} on 127.0.0.1 is already in use`);
     const fd = openSync(outFile, 'a');
-    const proc = spawn(
-      'java',
-      [
-        `-Xmx${opts.maxHeap ?? '256m'}`,
-        '-Xms64m',
-        '-XX:+UseSerialGC',
-        `-Dactivemq.home=${ACTIVEMQ_HOME}`,
-        `-Dactivemq.base=${dir}`,
-        `-Dactivemq.conf=${confDir}`,
-        `-Dactivemq.data=${dataDir}`,
-        `-Dlog4j.configuration=file:${log4j}`,
-        '-jar',
-        ACTIVEMQ_JAR,
-        'start',
-        `xbean:file:${path.join(confDir, 'activemq.xml')}`,
-      ],
-      { cwd: dir, detached: false, stdio: ['ignore', fd, fd] },
-    );
+    const java = [
+      `-Xmx${opts.maxHeap ?? '256m'}`,
+      '-Xms64m',
+      '-XX:+UseSerialGC',
+      `-Dactivemq.home=${ACTIVEMQ_HOME}`,
+      `-Dactivemq.base=${dir}`,
+      `-Dactivemq.conf=${confDir}`,
+      `-Dactivemq.data=${dataDir}`,
+      `-Dlog4j.configuration=file:${log4j}`,
+      '-jar',
+      ACTIVEMQ_JAR,
+      'start',
+      `xbean:file:${path.join(confDir, 'activemq.xml')}`,
+    ];
+    const [cmd, args] = opts.cpus === undefined ? ['java', java] : ['taskset', ['-c', opts.cpus, 'java', ...java]];
+    const proc = spawn(cmd, args, { cwd: dir, detached: false, stdio: ['ignore', fd, fd] });
     closeSync(fd);
     child = proc;
     live.add(proc);

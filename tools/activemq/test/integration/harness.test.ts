@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { startBroker, removeBrokerDir, type BrokerHandle } from '@ediflow/activemq';
 
@@ -90,6 +91,19 @@ describe('ActiveMQ harness', () => {
     consumer.write('SUBSCRIBE', { destination: '/queue/harness.persist', id: '1', ack: 'auto' });
     expect(await consumer.next('MESSAGE')).toBe('kept');
     consumer.close();
+  });
+
+  it('when a broker is started on one CPU, then its JVM may run only there and it accepts STOMP', async () => {
+    const pinned = await startBroker({ name: 'harness-pinned', cpus: '0' });
+    try {
+      const status = readFileSync(`/proc/${pinned.pid}/status`, 'utf8');
+      expect(/^Cpus_allowed_list:\s*(\S+)$/m.exec(status)?.[1]).toBe('0');
+      const client = await RawStomp.open(pinned.stompPort);
+      client.close();
+    } finally {
+      await pinned.kill();
+      await removeBrokerDir(pinned.dir);
+    }
   });
 
   it('when the shared brokers are set up, then both A and B accept STOMP connections on different ports', async () => {
