@@ -95,28 +95,11 @@ export function groupContext(g: FunctionalGroup): GroupContext {
   };
 }
 
-/**
- * Trees already walked, by transaction set: the guide validator's walk builds the same tree as the
- * translation's (checking only adds issues), so a set that was validated is not walked again, and
- * neither are the extra translations of lenient mode and the 277CA. Trees are never modified after
- * the walk (splitting copies), so sharing them is safe. Entries go with their transaction set.
- */
-const walked = new WeakMap<TransactionSet, { guide: SupportedGuide; tree: JsonObject }>();
-
-/** Keeps the tree a walk of `tx` with `guide` built (the validator calls this). */
-export function rememberTree(tx: TransactionSet, guide: SupportedGuide, tree: JsonObject): void {
-  walked.set(tx, { guide, tree });
-}
-
 /** The semantic JSON tree of a transaction set (no envelope), or undefined for an unsupported guide. */
 export function transactionTree(tx: TransactionSet, groupVersion = ''): { guide: SupportedGuide; tree: JsonObject } | undefined {
   const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
   if (guide === undefined) return undefined;
-  const hit = walked.get(tx);
-  if (hit !== undefined && hit.guide === guide) return hit;
-  const tree = walk(compiledGuide(guide), fastSegments(tx)).root;
-  walked.set(tx, { guide, tree });
-  return { guide, tree };
+  return { guide, tree: walk(compiledGuide(guide), fastSegments(tx)).root };
 }
 
 export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, options: TranslateOptions = {}): TranslateResult {

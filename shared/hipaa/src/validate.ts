@@ -11,8 +11,6 @@ import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, Tr
 import type { ElementDef, RtLoop, RtSegment, SegmentDef } from './definition';
 import { parseDecimal } from './decimal';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
-import type { JsonObject } from './segment-json';
-import { rememberTree } from './translate';
 import { fastSegments, walk, type SegmentLike } from './walk';
 
 const NUMERIC = /^-?\d+$/;
@@ -240,17 +238,10 @@ class Balancer {
 export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
   const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
   if (guide === undefined) return [];
-  const { issues, tree } = checkGuide(guide, fastSegments(tx));
-  // the walk built the semantic tree too: translateTransaction of this set reuses it
-  rememberTree(tx, guide, tree);
-  return issues;
+  return checkWithGuide(guide, fastSegments(tx));
 }
 
 export function checkWithGuide(guide: SupportedGuide, segments: readonly SegmentLike[]): X12Issue[] {
-  return checkGuide(guide, segments).issues;
-}
-
-function checkGuide(guide: SupportedGuide, segments: readonly SegmentLike[]): { issues: X12Issue[]; tree: JsonObject } {
   const elementIssues: X12Issue[] = [];
   const balance = new Balancer(elementIssues);
   const r = walk(compiledGuide(guide), segments, {
@@ -270,7 +261,7 @@ function checkGuide(guide: SupportedGuide, segments: readonly SegmentLike[]): { 
     return true;
   });
   all.sort((a, b) => (a.segment?.position ?? 0) - (b.segment?.position ?? 0));
-  return { issues: all, tree: r.root };
+  return all;
 }
 
 /**

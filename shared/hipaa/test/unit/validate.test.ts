@@ -1,5 +1,5 @@
 import { generateAcks, parseX12Document, sequentialControlNumbers, validate, type X12Issue } from '@ediflow/x12';
-import { checkTransaction, guideValidator, translateTransaction } from '@ediflow/hipaa';
+import { checkTransaction, guideValidator } from '@ediflow/hipaa';
 import { guideFiles, ownFixtures, readCorpus, readOwn, transactions } from '../corpus';
 
 function issuesOf(bytes: Buffer | string): X12Issue[] {
@@ -143,21 +143,5 @@ describe('no PHI in messages', () => {
       }
     }
     expect(checked).toBeGreaterThan(100);
-  });
-});
-
-describe('one walk per transaction set', () => {
-  it('when a set was validated, then its translation reuses the validator\'s tree and equals a translation of a fresh read', () => {
-    const bytes = readCorpus('837P/lfh__demo.837');
-    const [validated] = transactions(bytes);
-    const [fresh] = transactions(bytes);
-    expect(checkTransaction(validated.tx, validated.group.version)).toEqual([]);
-    const ctx = (t: typeof validated) => ({ interchange: t.ic, group: t.group, transactionIndex: 1 });
-    const first = translateTransaction(validated.tx, ctx(validated)).documents[0];
-    const again = translateTransaction(validated.tx, ctx(validated), { split: 'claim' }).documents;
-    expect(first.transaction).toEqual(translateTransaction(fresh.tx, ctx(fresh)).documents[0].transaction);
-    expect(JSON.stringify(again.map((d) => d.transaction))).toBe(JSON.stringify(translateTransaction(fresh.tx, ctx(fresh), { split: 'claim' }).documents.map((d) => d.transaction)));
-    // the same tree object: the set was walked once
-    expect(translateTransaction(validated.tx, ctx(validated)).documents[0].transaction).toBe(first.transaction);
   });
 });
