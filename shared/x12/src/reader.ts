@@ -56,13 +56,13 @@ export type X12Event =
 
 const ISA_NOTES: readonly Ta1NoteCode[] = ['010', '011', '012', '013', '005', '006', '007', '008', '014', '015', '016', '017', '018', '019', '020', '027'];
 const LF = 0x0a;
+const CR = 0x0d;
 /**
  * Longest string decoded from the input at once. Node allocates decoded strings over ~1 MB outside the
  * V8 heap (malloc), where a stream of them grows the process: kept under that size they live in the
  * V8 heap and are reclaimed with it.
  */
 const BLOCK_CHARS = 960 * 1024;
-const CR = 0x0d;
 const INTERCHANGE_SEGMENTS = new Set(['TA1', 'ISB', 'ISE', 'ISX']);
 
 const isAlnum = (b: number): boolean => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
