@@ -58,7 +58,10 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
       verify: (headers, body) => verifyWebhook({ headers, body, secrets: [SECRET] }).ok,
     });
     const logger = createLogger({ service: 'e2e', level: 'debug', destination: logs });
-    bus = createBus(broker.url, { logger });
+    // Reconnect attempts at most 2 s apart: the test checks that nothing is lost and each transaction keeps one id
+    // across a broker restart, not the production backoff cap (30 s with full jitter), which after a slow restart
+    // on a loaded CI machine once put the next attempt past the test's bound.
+    bus = createBus(broker.url, { logger, reconnectMaxDelayMs: 2_000 });
     await bus.connect();
     pipeline = createPipeline({
       bus,
