@@ -4,7 +4,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet } from '@ediflow/x12';
-import { SUPPORTED_GUIDES, resolveGuide, type SemanticDocument } from '@ediflow/hipaa';
+import { SUPPORTED_GUIDES, resolveGuide, treeSegments, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
 export const OWN = join(__dirname, 'fixtures');
@@ -102,4 +102,9 @@ export function expectSchemaValid(doc: SemanticDocument): void {
   const ok = check(JSON.parse(JSON.stringify(doc)));
   expect(check.errors ?? []).toEqual([]);
   expect(ok).toBe(true);
+}
+
+/** The segments written back from a document's JSON after a JSON round trip (what a consumer would hold), normalised. */
+export function segmentsBack(doc: SemanticDocument): string[] {
+  return treeSegments(doc.guide, JSON.parse(JSON.stringify(doc.transaction)) as JsonObject, doc.delimiters).map((e) => normal(e));
 }
