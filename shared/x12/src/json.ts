@@ -117,12 +117,11 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
             out[o++] = 0x22;
             out[o++] = 0x2c;
             out[o++] = 0x22;
-          } else if (PLAIN[b] === 1) out[o++] = b;
-          else if (b === 0x22 || b === 0x5c) {
+          } else if (b === 0x22 || b === 0x5c) {
             out[o++] = 0x5c;
             out[o++] = b;
           } else {
-            // a control character: \u00XX
+            // a control character or DEL: \u00XX
             out[o++] = 0x5c;
             out[o++] = 0x75;
             out[o++] = 0x30;
