@@ -81,6 +81,9 @@ export function stompDestination(destination: string): string {
   return destination.startsWith('/queue/') || destination.startsWith('/topic/') ? destination : `/queue/${destination}`;
 }
 
+/** Cap of the wait between attempts to publish a held message's retry or dead-letter copy. */
+const HELD_PUBLISH_MAX_DELAY_MS = 5_000;
+
 /** Header names set by this module on SEND; user headers cannot override them. */
 const RESERVED = new Set(['destination', 'persistent', 'receipt', 'content-length', 'content-type', 'amq_scheduled_delay', 'transaction']);
 
@@ -219,11 +222,7 @@ export class StompBus implements Bus {
         } catch (err) {
           this.failures += 1;
           this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
-          const ceiling = Math.min(
-            this.options.reconnectMaxDelayMs ?? 30_000,
-            (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(this.failures - 1, 30),
-          );
-          const delay = Math.floor(this.random() * ceiling);
+          const delay = this.backoffMs(this.failures, this.options.reconnectMaxDelayMs ?? 30_000);
           this.logger.warn(
             { broker: `${endpoint.host}:${endpoint.port}`, failures: this.failures, delayMs: delay, err: errorText(err) },
             'broker connection failed; retrying',
@@ -386,7 +385,7 @@ export class StompBus implements Bus {
         binary: headers['content-length'] !== undefined,
       };
       const task = deliver(message, consumer.handler, consumer.policy, {
-        publish: (dest, body, opts) => this.publish(dest, body, opts),
+        publish: (dest, body, opts) => this.publishWhileHeld(consumer, session, dest, body, opts),
         logger: this.logger,
         random: this.random,
       }).then(
@@ -398,13 +397,43 @@ export class StompBus implements Bus {
           session.client.ack(frame, undefined, undefined, () => undefined);
         },
         (err: unknown) => {
-          // The retry/dead letter could not be published: leave the original unacknowledged.
+          // Released, or the retry/dead letter could not be published before the session or the consumer ended:
+          // the original stays unacknowledged and the broker redelivers it.
           this.logger.warn({ destination: consumer.destination, err: errorText(err) }, 'retry publish failed; message left for redelivery');
         },
       );
       consumer.inFlight.add(task);
       void task.finally(() => consumer.inFlight.delete(task));
     });
+  }
+
+  /**
+   * Publishes the retry or dead-letter copy of a message held by `session`. ActiveMQ
+   * redelivers an unacknowledged message only when its session or subscription ends, so
+   * giving up while both are alive would strand the message (and a prefetch slot) for as
+   * long as the connection lives. Instead the publish is tried again, with backoff,
+   * until it succeeds or the session or consumer ends (then the broker redelivers).
+   */
+  private async publishWhileHeld(consumer: ConsumerState, session: Session, destination: string, body: Buffer, options: PublishOptions): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.publish(destination, body, options);
+        return;
+      } catch (err) {
+        if (session.dead || !consumer.open || this.closing) throw err;
+        // Short waits: the session is up, so the failure was a lost receipt, not an outage.
+        const delayMs = this.backoffMs(failures, Math.min(HELD_PUBLISH_MAX_DELAY_MS, this.options.reconnectMaxDelayMs ?? 30_000));
+        this.logger.warn({ destination: consumer.destination, failures, delayMs, err: errorText(err) }, 'retry publish failed; trying again while the message is held');
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (session.dead || !consumer.open || this.closing) throw err;
+      }
+    }
+  }
+
+  /** Full jitter over min(cap, initial * 2^(failures-1)). */
+  private backoffMs(failures: number, capMs: number): number {
+    const ceiling = Math.min(capMs, (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(failures - 1, 30));
+    return Math.floor(this.random() * ceiling);
   }
 
   private async closeConsumer(consumer: ConsumerState): Promise<void> {

@@ -139,6 +139,43 @@ describe('StompBus on ActiveMQ', () => {
     expect(brokerDlq).toHaveLength(0);
   });
 
+  it('when publishing a failed message\'s retry copy fails while the session is up, then it is tried again and the message is not stranded', async () => {
+    // The broker redelivers an unacknowledged message only when its session or subscription ends. Two lost
+    // receipts for the retry copy (a slow broker) must not leave the message unacknowledged on a live session.
+    const dest = uniqueDestination('held');
+    let refusals = 2;
+    class LossyBus extends StompBus {
+      override async publish(destination: string, body: string | Buffer, options?: Parameters<StompBus['publish']>[2]): Promise<void> {
+        if (destination === dest && options?.headers?.['x-attempt'] === '2' && refusals > 0) {
+          refusals -= 1;
+          throw new UnavailableError('BUS_PUBLISH_TIMEOUT', 'no receipt from the broker within the publish timeout');
+        }
+        return super.publish(destination, body, options);
+      }
+    }
+    const bus = track(new LossyBus(brokerUrl(), { ...fast, random: () => 0, reconnectInitialDelayMs: 50 }));
+    await bus.connect();
+    const attempts: number[] = [];
+    await bus.subscribe(dest, async (m) => {
+      attempts.push(m.attempt);
+      if (m.attempt === 1) throw new UnavailableError('DOWNSTREAM', 'downstream unavailable');
+    }, { retryBaseDelayMs: 0, prefetch: 1 });
+    await bus.publish(dest, 'held');
+    await waitFor(() => attempts.length === 2, 10_000, 'the retry copy');
+    expect(refusals).toBe(0);
+    expect(attempts).toEqual([1, 2]);
+    // The original was acknowledged once its retry copy was durable: a new consumer after this one gets nothing.
+    await bus.close();
+    const after = track(new StompBus(brokerUrl(), fast));
+    await after.connect();
+    const late: ReceivedMessage[] = [];
+    await after.subscribe(dest, async (m) => {
+      late.push(m);
+    });
+    await sleep(1000);
+    expect(late).toHaveLength(0);
+  });
+
   it('when the connection idles for many heart-beat periods, then it stays up on the same session', async () => {
     const sink = memoryDestination();
     const logger = createLogger({ service: 'bus-test', level: 'info', destination: sink });

@@ -120,12 +120,18 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
     return out;
   }
 
+  /** The run's warn and error log lines (the logs hold no PHI), so a failure on CI says what went wrong. */
+  function problems(): string {
+    const lines = logs.lines().filter((l) => l.level === 'warn' || l.level === 'error' || l.level === 'fatal');
+    return lines.slice(-60).map((l) => JSON.stringify(l)).join('\n') || '(none)';
+  }
+
   async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (;;) {
       const v = await probe();
       if (v !== undefined) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the run's warnings and errors:\n${problems()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
