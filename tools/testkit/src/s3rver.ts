@@ -18,13 +18,43 @@ export interface S3Server {
  * which OpenSSL 3 offers only with --openssl-legacy-provider (without it every paginated
  * list answers 500); it also keeps s3rver's buffers out of memory measured by tests.
  * s3rver ignores conditional writes (If-None-Match): create-only puts are not honoured.
+ *
+ * s3rver creates a new object's file first and writes its bytes afterwards, so a listing
+ * that falls in between sees the key with 0 bytes (or part of them) and an etag of those.
+ * Real S3 shows an object only once its PUT completed, and the ingest poller relies on that:
+ * on a loaded machine the pipeline test's poller once listed an upload in that window and
+ * quarantined it as empty. The child therefore writes each object under a temporary name no
+ * listing matches, writes its md5 and metadata, then renames it into place.
  */
+/** Replaces the store's putObject (runs inside the child, where server is the S3rver). */
+const ATOMIC_PUT = `
+    const fs = require('node:fs');
+    const path = require('node:path');
+    const crypto = require('node:crypto');
+    const { Readable, Transform } = require('node:stream');
+    const { pipeline } = require('node:stream/promises');
+    server.store.putObject = async function (object) {
+      const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+      await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+      const temp = objectPath + '.partial-' + crypto.randomBytes(6).toString('hex');
+      const md5 = crypto.createHash('md5');
+      let size = 0;
+      const count = new Transform({ transform(chunk, _enc, done) { md5.update(chunk); size += chunk.length; done(null, chunk); } });
+      const source = Buffer.isBuffer(object.content) ? Readable.from([object.content]) : object.content;
+      await pipeline(source, count, fs.createWriteStream(temp));
+      const digest = md5.digest('hex');
+      await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+      await fs.promises.rename(temp, objectPath);
+      return { size, md5: digest };
+    };`;
+
 export async function startS3Server(bucket = 'ediflow-test'): Promise<S3Server> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'ediflow-s3rver-'));
   const script = `
     const S3rver = require(process.env.S3RVER_MODULE);
     const server = new S3rver({ address: '127.0.0.1', port: 0, directory: process.env.S3RVER_DIR, silent: true,
       configureBuckets: [{ name: process.env.S3RVER_BUCKET }] });
+    ${ATOMIC_PUT}
     server.run().then((address) => console.log(JSON.stringify({ port: address.port })));
     process.on('SIGTERM', () => server.close().then(() => process.exit(0)));`;
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], {
