@@ -102,12 +102,11 @@ export function transactionTree(tx: TransactionSet, groupVersion = ''): { guide:
   return { guide, tree: walk(compiledGuide(guide), fastSegments(tx)).root };
 }
 
-export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, options: TranslateOptions = {}): TranslateResult {
-  const t = transactionTree(tx, ctx.group.version);
-  if (t === undefined) return { documents: [] };
-  const base: SemanticDocument = {
+/** A document's fields before `transaction` (its last field), in their order. */
+export function documentBase(guide: SupportedGuide, tx: TransactionSet, ctx: TranslateContext): Omit<SemanticDocument, 'transaction'> {
+  const base: Omit<SemanticDocument, 'transaction'> = {
     schemaVersion: 1,
-    guide: t.guide,
+    guide,
     transactionSet: tx.setId,
     controlNumber: tx.controlNumber,
     implementationRef: tx.implementationRef,
@@ -116,10 +115,16 @@ export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, 
     delimiters: { ...tx.delimiters },
     source: { offset: tx.offset, firstSegment: tx.segmentCount > 0 ? 1 : 0, lastSegment: tx.segmentCount },
     key: { interchangeControlNumber: ctx.interchange.header.controlNumber, groupControlNumber: ctx.group.controlNumber, transactionControlNumber: tx.controlNumber },
-    transaction: t.tree,
   };
   if (ctx.fileId !== undefined) base.source.fileId = ctx.fileId;
   if (ctx.transactionIndex !== undefined) base.source.transactionIndex = ctx.transactionIndex;
+  return base;
+}
+
+export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, options: TranslateOptions = {}): TranslateResult {
+  const t = transactionTree(tx, ctx.group.version);
+  if (t === undefined) return { documents: [] };
+  const base: SemanticDocument = { ...documentBase(t.guide, tx, ctx), transaction: t.tree };
   if (options.split !== 'claim') return { guide: t.guide, documents: [base] };
   const parts = splitClaims(t.guide, t.tree);
   if (parts === undefined) return { guide: t.guide, documents: [base] };

@@ -6,7 +6,7 @@
  * over maximum use, loop over maximum repeats) with 999 IK3 codes and loop ids.
  */
 import type { Delimiters, SegmentErrorCode, TransactionSet, X12Issue } from '@ediflow/x12';
-import type { CompiledGuide, RtLoop, RtSegment } from './definition';
+import type { CompiledGuide, RtLoop, RtSegment, SegmentDef } from './definition';
 import { segmentObject, type JsonObject, type JsonValue } from './segment-json';
 
 export interface LoopSource {
@@ -43,6 +43,8 @@ export interface SegmentLike {
   readonly position: number;
   readonly offset: number;
   readonly delimiters: Delimiters;
+  /** Element `i` (0 = id) without splitting the whole segment, when the segment can do that cheaply. */
+  element?(i: number): string;
 }
 
 export interface WalkOptions<S extends SegmentLike = SegmentLike> {
@@ -52,11 +54,20 @@ export interface WalkOptions<S extends SegmentLike = SegmentLike> {
   onSegment?: (seg: S, rt: RtSegment, loop: RtLoop, obj: JsonObject) => void;
   /** Called when a loop instance closes. */
   onLoopClose?: (loop: RtLoop, obj: JsonObject, src: LoopSource) => void;
+  /**
+   * The value put in the tree for a placed segment; segmentObject by default. The byte writer
+   * (semantic-json.ts) puts a reference to the segment's bytes there and writes it later.
+   */
+  segmentValue?: (seg: S, def: SegmentDef) => JsonValue;
 }
 
 function qualifier(seg: SegmentLike, rt: RtSegment): string {
-  const els = seg.elements;
-  const v = rt.keyPos < els.length ? els[rt.keyPos] : '';
+  let v: string;
+  if (seg.element !== undefined) v = seg.element(rt.keyPos);
+  else {
+    const els = seg.elements;
+    v = rt.keyPos < els.length ? els[rt.keyPos] : '';
+  }
   if (rt.keyComp === 0) return v;
   const c = seg.delimiters.component;
   const k = v.indexOf(c);
@@ -119,6 +130,7 @@ function addTo(obj: JsonObject, key: string, value: JsonValue, many: boolean): v
 
 export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: readonly S[], options: WalkOptions<S> = {}): WalkResult {
   const check = options.check === true;
+  const value = options.segmentValue ?? ((seg: S, def: SegmentDef): JsonValue => segmentObject(seg.elements, def, seg.delimiters));
   const issues: X12Issue[] = [];
   const rootSrc: LoopSource = { loop: guide.root.id, first: segments.length > 0 ? segments[0].position : 0, last: 0 };
   const root: JsonObject = { source: rootSrc as unknown as JsonValue };
@@ -267,7 +279,6 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
         else if (over) issue(seg, '5', f.rt.id, `segment ${seg.id} over maximum use in loop ${f.rt.id}`);
         if (child.def.usage === 'N') issue(seg, 'I4', f.rt.id, `segment ${seg.id} not used in this guide`);
       }
-      const obj = segmentObject(seg.elements, child.def, seg.delimiters);
       if (outOfOrder) f.counts[j]++;
       if (outOfOrder || (over && !child.repeatable)) {
         // no place for it without losing data: kept as sent, next to the loop's other segments
@@ -277,9 +288,10 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
       }
       f.idx = j;
       f.counts[j]++;
+      const obj = value(seg, child.def);
       addTo(f.obj, child.def.key, obj, child.repeatable);
       frames[frames.length - 1].src.last = seg.position;
-      options.onSegment?.(seg, child, f.rt, obj);
+      options.onSegment?.(seg, child, f.rt, obj as JsonObject);
       continue;
     }
     // open a loop instance (and the loops between it and its first segment)
@@ -316,10 +328,10 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
           });
         }
       }
-      const sobj = segmentObject(seg.elements, c0.def, seg.delimiters);
+      const sobj = value(seg, c0.def);
       addTo(nf.obj, c0.def.key, sobj, c0.repeatable);
       frames[frames.length - 1].src.last = seg.position;
-      options.onSegment?.(seg, c0, loop, sobj);
+      options.onSegment?.(seg, c0, loop, sobj as JsonObject);
       break;
     }
   }

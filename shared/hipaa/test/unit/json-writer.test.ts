@@ -1,0 +1,142 @@
+/**
+ * writeSemanticJson writes, from the transaction's bytes, the same text as
+ * JSON.stringify(translateTransaction(...).documents[0]). Checked on every corpus file and
+ * fixture of the supported guides, on seeded mutations of them (segments dropped, repeated,
+ * moved, unknown, elements past the definition, delimiters and JSON escapes inside values),
+ * and for the sink's contract.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseX12, type TransactionSet } from '@ediflow/x12';
+import { semanticJson, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
+import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, transactions, type Tx } from '../corpus';
+
+const LFH = join(OWN, 'lfh');
+const FILES: [string, () => Buffer][] = [
+  ...guideFiles('valid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+  ...guideFiles('invalid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+  ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
+  ...readdirSync(LFH).filter((f) => /\.(837|837i|835)$/.test(f)).map((f): [string, () => Buffer] => [`lfh/${f}`, () => readOwn(`lfh/${f}`)]),
+];
+
+const ctxOf = (t: Tx): TranslateContext => ({ interchange: t.ic, group: t.group, fileId: 'file-1', transactionIndex: t.index });
+const expected = (t: Tx): string => JSON.stringify(translateTransaction(t.tx, ctxOf(t)).documents[0]);
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return (s >>> 0) / 4294967296;
+  };
+}
+
+/** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
+function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
+  const d = t.tx.delimiters;
+  const segments = t.tx.segments.map((s) => [...s.elements]);
+  const inner = segments.slice(1, -1);
+  mutate(inner);
+  const all = [segments[0], ...inner, segments[segments.length - 1]];
+  const e = d.element;
+  const isa = ['ISA', '00', '          ', '00', '          ', 'ZZ', 'SENDER         ', 'ZZ', 'RECEIVER       ', '260101', '1200', d.repetition || 'U', t.ic.header.version === '00401' ? '00401' : '00501', '000000001', '0', 'T', d.component].join(e);
+  const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
+  const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
+  return transactions(Buffer.from(text, 'latin1'));
+}
+
+describe('writeSemanticJson', () => {
+  describe.each(FILES)('%s', (_path, read) => {
+    it('when written from bytes, then every transaction set gives the text of JSON.stringify of its document', () => {
+      const sets = transactions(read());
+      expect(sets.length).toBeGreaterThan(0);
+      for (const t of sets) expect(semanticJson(t.tx, ctxOf(t))).toBe(expected(t));
+    });
+  });
+
+  it('when transaction sets are mutated (seeded), then the written text still equals JSON.stringify of the tree', () => {
+    const sources = FILES.flatMap(([, read]) => transactions(read()));
+    const random = rng(20261123);
+    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const source = pick(sources);
+      const d = source.tx.delimiters;
+      const specials = ['"', '\\', '\u0001', '\t', '\u007f', d.component, d.repetition || d.component, `${d.component}${d.component}`, ''];
+      const mutants = rebuilt(source, (segs) => {
+        for (let k = 0; k < 1 + Math.floor(random() * 4) && segs.length > 1; k++) {
+          const i = Math.floor(random() * segs.length);
+          switch (Math.floor(random() * 8)) {
+            case 0: segs.splice(i, 0, [...segs[i]]); break;
+            case 1: segs.splice(i, 1); break;
+            case 2: if (i + 1 < segs.length) [segs[i], segs[i + 1]] = [segs[i + 1], segs[i]]; break;
+            case 3: segs.splice(Math.floor(random() * segs.length), 0, ...segs.splice(i, 1)); break;
+            case 4: segs[i].push('EXTRA', '', 'MORE'); break;
+            case 5: segs.splice(i, 0, ['ZZZ', '1', pick(specials)]); break;
+            case 6: if (segs[i].length > 1) segs[i][1 + Math.floor(random() * (segs[i].length - 1))] = ''; break;
+            default: {
+              const j = 1 + Math.floor(random() * Math.max(1, segs[i].length - 1));
+              const v = segs[i][j] ?? '';
+              const at = Math.floor(random() * (v.length + 1));
+              segs[i][j] = v.slice(0, at) + pick(specials) + v.slice(at);
+            }
+          }
+        }
+      });
+      for (const t of mutants) {
+        expect({ round, text: semanticJson(t.tx, ctxOf(t)) }).toEqual({ round, text: expected(t) });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(250);
+  });
+
+  it('when a value is longer than the output buffer, then the document is written in pieces of at most 64 KiB and reads back whole', () => {
+    const [first] = transactions(readOwn('837D/patient-two-claims.x12'));
+    const [t] = rebuilt(first, (segs) => {
+      const nte = segs.findIndex((s) => s[0] === 'CLM');
+      segs.splice(nte + 1, 0, ['NTE', 'ADD', 'X'.repeat(200_000) + '"\\']);
+    });
+    const pieces: number[] = [];
+    const parts: Buffer[] = [];
+    writeSemanticJson(t.tx, ctxOf(t), (b) => {
+      pieces.push(b.length);
+      parts.push(Buffer.from(b));
+    });
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(Buffer.concat(parts).toString('utf8')).toBe(expected(t));
+  });
+
+  it('when the sink writes another transaction set while it is called, then both texts are right', () => {
+    const [a, b] = [...transactions(readOwn('837D/patient-two-claims.x12')), ...transactions(readOwn('837D/subscriber-two-lines.x12'))];
+    let inner: string | undefined;
+    const outer: Buffer[] = [];
+    writeSemanticJson(a.tx, ctxOf(a), (bytes) => {
+      inner ??= semanticJson(b.tx, ctxOf(b));
+      outer.push(Buffer.from(bytes));
+    });
+    expect(inner).toBe(expected(b));
+    expect(Buffer.concat(outer).toString('utf8')).toBe(expected(a));
+  });
+
+  it('when the transaction set holds bytes outside ASCII, then the text is still that of JSON.stringify (UTF-8)', () => {
+    const [first] = transactions(readOwn('837D/patient-two-claims.x12'));
+    const text = first.tx.text.replace(/NM1\*IL\*1\*([A-Z]+)/, 'NM1*IL*1*M\u00dcLLER');
+    const bytes = Buffer.concat([Buffer.from(readOwn('837D/patient-two-claims.x12').toString('latin1').replace(first.tx.text, text), 'latin1')]);
+    const [t] = transactions(bytes);
+    expect(t.tx.text).toContain('\u00dc');
+    const written = semanticJson(t.tx, ctxOf(t));
+    expect(written).toBe(expected(t));
+    expect(written).toContain('M\u00dcLLER');
+  });
+
+  it('when the transaction set is not of a supported guide, then nothing is written and the result is undefined', () => {
+    const text = 'ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~GS*HS*S*R*20260101*1200*1*X*005010X279A1~ST*270*0001*005010X279A1~BHT*0022*13*1*20260101*1200~SE*3*0001~GE*1*1~IEA*1*000000001~';
+    const [ic] = parseX12(Buffer.from(text, 'latin1'));
+    const tx: TransactionSet = ic.groups[0].transactions[0];
+    const written: Buffer[] = [];
+    expect(writeSemanticJson(tx, { interchange: ic, group: ic.groups[0] }, (b) => written.push(b))).toBeUndefined();
+    expect(written).toEqual([]);
+  });
+});
