@@ -14,6 +14,14 @@ export interface PublishEnvelopeDeps {
 }
 
 /**
+ * A body already serialised as JSON (e.g. by @ediflow/hipaa's byte writer): published as
+ * it is, where a plain body would go through JSON.stringify.
+ */
+export class JsonText {
+  constructor(readonly json: string) {}
+}
+
+/**
  * Publishes an envelope with `persistent` delivery and its id as idempotency key.
  * A body over the limit is written to the object store first (claim-check) and the
  * message carries `bodyRef`; the broker frame stays small. Resolves after the broker's receipt.
@@ -30,7 +38,7 @@ export async function publishEnvelope(
   const head = JSON.stringify(rest);
   let frame = head;
   if (body !== undefined) {
-    const bodyJson = JSON.stringify(body);
+    const bodyJson = body instanceof JsonText ? body.json : JSON.stringify(body);
     if (Buffer.byteLength(head) + Buffer.byteLength(bodyJson) > limit) {
       const bodyRef = KEYS.messageBody(envelope.id);
       await deps.store.put(bodyRef, bodyJson, { contentType: 'application/json' });

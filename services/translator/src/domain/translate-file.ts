@@ -8,6 +8,7 @@ import type { AlertSink } from '@ediflow/alerts';
 import { AppError, InvalidInputError } from '@ediflow/errors';
 import {
   DESTINATIONS,
+  JsonText,
   KEYS,
   MESSAGE_TYPES,
   publishEnvelope,
@@ -17,7 +18,9 @@ import {
   type FileReceivedBody,
 } from '@ediflow/messages';
 import { ReportBuilder, codeListed, generateAcks, readX12, type ValidationReport } from '@ediflow/x12';
-import { GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, translateTransaction, type ClaimDecision, type SemanticDocument } from '@ediflow/hipaa';
+import {
+  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJson, translateTransaction, type ClaimDecision, type SemanticDocument,
+} from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
 
@@ -114,12 +117,18 @@ export function createTranslator(deps: TranslatorDeps) {
         // Loop-aware JSON for the guides we know (one document, or one per claim when the
         // partner splits or is lenient); the envelope and raw segments for any other set.
         const ctx = { interchange: ic, group, fileId, transactionIndex: positionInInterchange };
-        const semantic = translateTransaction(tx, ctx, { split: partner.split });
+        const guide = resolveGuide(tx.setId, tx.implementationRef, group.version);
+        const lenient837 = partner.lenient && tx.setId === '837';
+        // One document per set: written straight to JSON text (same text, no object tree). Otherwise the tree.
+        const direct = guide !== undefined && partner.split === 'transaction' && !lenient837;
+        const semantic = direct ? undefined : translateTransaction(tx, ctx, { split: partner.split });
         let documents: { body: unknown; claimId?: string }[];
         let decisions: ClaimDecision[] | undefined;
-        if (semantic.guide === undefined) {
+        if (guide === undefined) {
           documents = [{ body: toDocument(fileId, ic, group, tx) }];
-        } else if (partner.lenient && tx.setId === '837') {
+        } else if (semantic === undefined) {
+          documents = [{ body: new JsonText(semanticJson(tx, ctx) as string) }];
+        } else if (lenient837) {
           // The report noted guide errors as warnings (the set stays accepted); per claim they still reject.
           const claimIssues = report.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
           const lenient = lenientClaims(tx, ctx, claimIssues);
@@ -129,8 +138,8 @@ export function createTranslator(deps: TranslatorDeps) {
         } else {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }
-        if (semantic.guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA')) {
-          const whole: SemanticDocument | undefined = partner.split === 'transaction' ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
+        if (guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA')) {
+          const whole: SemanticDocument | undefined = partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
           if (whole !== undefined) {
             const text = generate277CA([{ document: whole, decisions, issues: report.issues }], {
               controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),

@@ -3,7 +3,7 @@ import { EmbeddedObjectStore } from '@ediflow/store';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { decodeEnvelope, fileIdFor, publishEnvelope, resolveBody, transactionIdFor, type Envelope } from '@ediflow/messages';
+import { JsonText, decodeEnvelope, fileIdFor, publishEnvelope, resolveBody, transactionIdFor, type Envelope } from '@ediflow/messages';
 
 const key = { partnerId: 'acme', interchangeControlNumber: '000000905', groupControlNumber: '1', transactionControlNumber: '0001', transactionIndex: 1 };
 
@@ -49,6 +49,27 @@ describe('envelopes', () => {
     expect(await resolveBody(store, first)).toEqual(big.body);
     expect(second.body).toEqual(base.body);
     expect(headers.map((h) => h['idempotency-key'])).toEqual(['big', 'i']);
+    await bus.close();
+  });
+
+  it('when the body is JSON text already, then it is published as it is, inline or claim-checked, and reads back as the same value', async () => {
+    const bus = new MemoryBus();
+    await bus.connect();
+    const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'msg-')) });
+    const frames: Buffer[] = [];
+    await bus.subscribe('/queue/t', async (m) => {
+      frames.push(m.body);
+    });
+    const small = { claim: { amount: '10.50' }, lines: [1, 2] };
+    const large = { text: 'y'.repeat(5000) };
+    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', { ...base, id: 'small', body: new JsonText(JSON.stringify(small)) });
+    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', { ...base, id: 'large', body: new JsonText(JSON.stringify(large)) });
+    await bus.drain(1000);
+    const [first, second] = frames.map((f) => decodeEnvelope(f));
+    expect(frames[0].toString('utf8')).toContain(`"body":${JSON.stringify(small)}}`);
+    expect(first.body).toEqual(small);
+    expect(second.bodyRef).toBe('messages/large.json');
+    expect(await resolveBody(store, second)).toEqual(large);
     await bus.close();
   });
 });

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { guideValidator, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
+import { guideValidator, toX12, translateTransaction, writeSemanticJson, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
@@ -42,7 +42,17 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
       const where = issue.segment ? ` segment ${issue.segment.id} #${issue.segment.position}${issue.element ? ` element ${issue.element.position}` : ''}` : '';
       await write(io.stderr, `ST02 ${e.transaction.controlNumber}:${where} ${issue.code}: ${issue.message}\n`);
     }
-    const result = translateTransaction(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: position }, { split });
+    const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position };
+    if (split === 'transaction') {
+      // One document per set: written from the bytes (the same text as JSON.stringify of the document).
+      const parts: Buffer[] = [];
+      if (writeSemanticJson(e.transaction, ctx, (bytes) => parts.push(Buffer.from(bytes))) !== undefined) {
+        parts.push(Buffer.from('\n'));
+        await write(io.stdout, Buffer.concat(parts));
+        continue;
+      }
+    }
+    const result = translateTransaction(e.transaction, ctx, { split });
     if (result.guide === undefined) {
       const ctx = `{"interchange":${JSON.stringify(e.interchange.header.controlNumber)},"group":${JSON.stringify(e.group.controlNumber)},`;
       await write(io.stdout, Buffer.concat([Buffer.from(ctx), transactionToJsonBytes(e.transaction).subarray(1), Buffer.from('\n')]));
