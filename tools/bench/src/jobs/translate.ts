@@ -1,14 +1,37 @@
 import { createReadStream, statSync } from 'node:fs';
-import { translateTransaction } from '@ediflow/hipaa';
+import { translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
 import { readX12 } from '@ediflow/x12';
 import { elapsed, type Job } from './types';
 
 /**
- * Semantic translation: readX12 streaming, each transaction set through @ediflow/hipaa
- * translateTransaction (837P guide: loops, camelCase fields) and JSON.stringify of every
- * document to a null sink.
+ * Semantic translation as the translator service and `edi translate` do it: readX12
+ * streaming, each transaction set written by @ediflow/hipaa writeSemanticJson (837P guide:
+ * loops, camelCase fields) straight to JSON bytes, to a null sink.
  */
 export const hipaaTranslate: Job = async (params) => {
+  const file = params.file as string;
+  const start = process.hrtime.bigint();
+  let sets = 0;
+  let untranslated = 0;
+  let jsonBytes = 0;
+  const sink = (bytes: Buffer): void => {
+    jsonBytes += bytes.length; // the null sink
+  };
+  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
+    if (e.type !== 'transaction') continue;
+    sets++;
+    if (writeSemanticJson(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: sets }, sink) === undefined) untranslated++;
+  }
+  const seconds = elapsed(start);
+  if (sets === 0 || untranslated > 0) throw new Error(`translation failed: ${untranslated} of ${sets} transaction sets had no guide`);
+  return { seconds, bytes: statSync(file).size, sets, documents: sets, jsonBytes };
+};
+
+/**
+ * The same documents through the object tree: translateTransaction, then JSON.stringify of
+ * each document (the path for per-claim splits and lenient partners), for comparison.
+ */
+export const hipaaTranslateTree: Job = async (params) => {
   const file = params.file as string;
   const start = process.hrtime.bigint();
   let sets = 0;
