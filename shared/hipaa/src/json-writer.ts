@@ -19,7 +19,7 @@ import type { ElementDef, SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { segmentObject, type JsonValue } from './segment-json';
 import { documentBase, translateTransaction, type TranslateContext } from './translate';
-import { walk, type SegmentLike } from './walk';
+import { walk, type LoopSource, type SegmentLike } from './walk';
 
 /** Receives the JSON in pieces, in order; the bytes are valid only during the call. */
 export type JsonSink = (bytes: Buffer) => void;
@@ -62,12 +62,26 @@ class ByteSegment implements SegmentLike {
     }
     let b = a;
     while (b < this.end && s[b] !== this.sep) b++;
-    return s.toString('latin1', a, b);
+    return short(s, a, b);
   }
 }
 
-/** Segment ids of up to 3 bytes, keyed by their bytes, so reading one costs no string. */
-const ids = new Map<number, string>();
+/** Strings of up to 3 bytes (segment ids, qualifiers), keyed by their bytes, so reading one makes no string. */
+const shortStrings = new Map<number, string>();
+const MAX_SHORT_STRINGS = 4096;
+
+function short(src: Buffer, a: number, b: number): string {
+  const n = b - a;
+  if (n > 3) return src.toString('latin1', a, b);
+  const code = n * 16777216 + (n > 0 ? src[a] * 65536 : 0) + (n > 1 ? src[a + 1] * 256 : 0) + (n > 2 ? src[a + 2] : 0);
+  let known = shortStrings.get(code);
+  if (known === undefined) {
+    known = src.toString('latin1', a, b);
+    // bounded: odd input must not grow it without end
+    if (shortStrings.size < MAX_SHORT_STRINGS) shortStrings.set(code, known);
+  }
+  return known;
+}
 
 function segmentsOf(tx: TransactionSet, src: Buffer, n: number): ByteSegment[] {
   const d = tx.delimiters;
@@ -87,17 +101,7 @@ function segmentsOf(tx: TransactionSet, src: Buffer, n: number): ByteSegment[] {
     while (t < n && src[t] !== term) t++;
     let e = p;
     while (e < t && src[e] !== sep) e++;
-    let id: string;
-    if (e - p >= 1 && e - p <= 3) {
-      const code = (e - p) * 16777216 + src[p] * 65536 + (e - p > 1 ? src[p + 1] * 256 : 0) + (e - p > 2 ? src[p + 2] : 0);
-      let known = ids.get(code);
-      if (known === undefined) {
-        known = src.toString('latin1', p, e);
-        ids.set(code, known);
-      }
-      id = known;
-    } else id = src.toString('latin1', p, e);
-    out.push(new ByteSegment(id, out.length + 1, tx.offset + p, d, src, p, t, sep));
+    out.push(new ByteSegment(short(src, p, e), out.length + 1, tx.offset + p, d, src, p, t, sep));
     p = t + 1;
   }
   return out;
@@ -111,6 +115,8 @@ interface Plan {
   components: Buffer[][];
   group: Buffer | undefined;
   items: Buffer[];
+  /** The longest name's bytes (at least that of a generated elementN / componentN name). */
+  longest: number;
 }
 
 const plans = new WeakMap<SegmentDef, Plan | null>();
@@ -138,14 +144,14 @@ function planOf(def: SegmentDef): Plan | null {
     add(g.key);
     if (new Set(g.itemKeys).size !== g.itemKeys.length || g.itemKeys.includes('__proto__')) ok = false;
   }
-  plan = ok
-    ? {
-        names: def.elements.map((ed) => nameBytes(ed.key)),
-        components: def.elements.map((ed) => (ed.components ?? []).map((c) => nameBytes(c.key))),
-        group: g === undefined ? undefined : nameBytes(g.key),
-        items: g === undefined ? [] : g.itemKeys.map((k) => nameBytes(k)),
-      }
-    : null;
+  if (ok) {
+    const names = def.elements.map((ed) => nameBytes(ed.key));
+    const components = def.elements.map((ed) => (ed.components ?? []).map((c) => nameBytes(c.key)));
+    const group = g === undefined ? undefined : nameBytes(g.key);
+    const items = g === undefined ? [] : g.itemKeys.map((k) => nameBytes(k));
+    const all = [...names, ...components.flat(), ...items, ...(group === undefined ? [] : [group])];
+    plan = { names, components, group, items, longest: Math.max(24, ...all.map((b) => b.length)) };
+  } else plan = null;
   plans.set(def, plan);
   return plan;
 }
@@ -172,6 +178,21 @@ const ESCAPE = new Uint8Array(128);
 for (let b = 0; b < 0x20; b++) ESCAPE[b] = 2;
 for (const b of [0x08, 0x09, 0x0a, 0x0c, 0x0d, 0x22, 0x5c]) ESCAPE[b] = 1;
 const SHORT: Record<number, number> = { 0x08: 0x62, 0x09: 0x74, 0x0a: 0x6e, 0x0c: 0x66, 0x0d: 0x72, 0x22: 0x22, 0x5c: 0x5c };
+
+/** Writes byte `c` (one that ESCAPE marks) escaped as JSON.stringify does; returns the new offset. */
+function escapeInto(buf: Buffer, o: number, c: number): number {
+  buf[o++] = 0x5c;
+  if (ESCAPE[c] === 1) {
+    buf[o++] = SHORT[c];
+    return o;
+  }
+  buf[o++] = 0x75;
+  buf[o++] = 0x30;
+  buf[o++] = 0x30;
+  buf[o++] = HEX[c >> 4];
+  buf[o++] = HEX[c & 15];
+  return o;
+}
 
 /** The output buffer, handed to the sink as it fills. */
 class Out {
@@ -236,19 +257,8 @@ class Out {
         this.text(s);
         return;
       }
-      const e = ESCAPE[c];
-      if (e === 0) buf[o++] = c;
-      else if (e === 1) {
-        buf[o++] = 0x5c;
-        buf[o++] = SHORT[c];
-      } else {
-        buf[o++] = 0x5c;
-        buf[o++] = 0x75;
-        buf[o++] = 0x30;
-        buf[o++] = 0x30;
-        buf[o++] = HEX[c >> 4];
-        buf[o++] = HEX[c & 15];
-      }
+      if (ESCAPE[c] === 0) buf[o++] = c;
+      else o = escapeInto(buf, o, c);
     }
     buf[o++] = 0x22;
     this.o = o;
@@ -266,193 +276,205 @@ class Out {
   text(s: string): void {
     this.raw(Buffer.from(JSON.stringify(s), 'utf8'));
   }
-
-  /** Bytes src[a..b) (ASCII) as a JSON string. */
-  quoted(src: Buffer, a: number, b: number): void {
-    if ((b - a) * 6 + 2 > CHUNK - SLACK) {
-      this.text(src.toString('latin1', a, b));
-      return;
-    }
-    this.room((b - a) * 6 + 2);
-    const buf = this.buf;
-    let o = this.o;
-    buf[o++] = 0x22;
-    for (let i = a; i < b; i++) {
-      const c = src[i];
-      const e = ESCAPE[c];
-      if (e === 0) buf[o++] = c;
-      else if (e === 1) {
-        buf[o++] = 0x5c;
-        buf[o++] = SHORT[c];
-      } else {
-        buf[o++] = 0x5c;
-        buf[o++] = 0x75;
-        buf[o++] = 0x30;
-        buf[o++] = 0x30;
-        buf[o++] = HEX[c >> 4];
-        buf[o++] = HEX[c & 15];
-      }
-    }
-    buf[o++] = 0x22;
-    this.o = o;
-  }
-}
-
-const indexOf = (src: Buffer, c: number, a: number, b: number): number => {
-  for (let i = a; i < b; i++) if (src[i] === c) return i;
-  return -1;
-};
-
-/** compositeObject of segment-json.ts, from bytes. */
-function writeComposite(out: Out, src: Buffer, a: number, b: number, comps: Buffer[], comp: number): void {
-  out.byte(0x7b);
-  if (indexOf(src, comp, a, b) < 0) {
-    if (b > a) {
-      out.bytes(comps.length > 0 ? comps[0] : numbered(componentNames, 'component', 1));
-      out.quoted(src, a, b);
-    }
-  } else {
-    let first = true;
-    let i = 0;
-    let p = a;
-    for (;;) {
-      let q = p;
-      while (q < b && src[q] !== comp) q++;
-      if (q > p) {
-        if (!first) out.byte(0x2c);
-        first = false;
-        out.bytes(i < comps.length ? comps[i] : numbered(componentNames, 'component', i + 1));
-        out.quoted(src, p, q);
-      }
-      if (q >= b) break;
-      p = q + 1;
-      i++;
-    }
-  }
-  out.byte(0x7d);
-}
-
-/** elementValue of segment-json.ts, from bytes (the element is not empty). */
-function writeElement(out: Out, src: Buffer, a: number, b: number, def: ElementDef, comps: Buffer[], comp: number, rep: number): void {
-  const repeats = def.repeat !== undefined && def.repeat !== 1;
-  if (!repeats) {
-    if (def.components !== undefined) writeComposite(out, src, a, b, comps, comp);
-    else out.quoted(src, a, b);
-    return;
-  }
-  out.byte(0x5b);
-  let p = a;
-  for (let first = true; ; first = false) {
-    let q = p;
-    if (rep >= 0) while (q < b && src[q] !== rep) q++;
-    else q = b;
-    if (!first) out.byte(0x2c);
-    if (def.components !== undefined) writeComposite(out, src, p, q, comps, comp);
-    else out.quoted(src, p, q);
-    if (q >= b) break;
-    p = q + 1;
-  }
-  out.byte(0x5d);
-}
-
-/** segmentObject of segment-json.ts, from the segment's bytes. */
-function writeSegment(out: Out, src: Buffer, ref: ByteSegment, d: Delimiters): void {
-  const def = ref.def as SegmentDef;
-  const plan = planOf(def);
-  if (plan === null) {
-    const elements = src.toString('latin1', ref.start, ref.end).split(d.element);
-    writeValue(out, src, segmentObject(elements, def, d), d);
-    return;
-  }
-  const sep = d.element.charCodeAt(0);
-  const comp = d.component.charCodeAt(0);
-  const rep = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
-  const defs = def.elements;
-  const g = def.group;
-  const gEnd = g === undefined ? 0 : g.from + g.size * g.count;
-  const end = ref.end;
-  let a = ref.start;
-  while (a < end && src[a] !== sep) a++;
-  let first = true;
-  /** Items of the group written so far, and whether the current item's object is open (size > 1). */
-  let items = -1;
-  let item = -1;
-  let itemKeys = 0;
-  const closeGroup = (): void => {
-    if (items < 0) return;
-    if (item >= 0 && g !== undefined && g.size > 1) out.byte(0x7d);
-    out.byte(0x5d);
-    items = -1;
-    item = -1;
-  };
-  out.byte(0x7b);
-  for (let i = 1; a < end; i++) {
-    a++;
-    let b = a;
-    while (b < end && src[b] !== sep) b++;
-    if (b > a) {
-      const ed = defs[i - 1];
-      const inGroup = ed !== undefined && g !== undefined && i >= g.from && i < gEnd;
-      if (!inGroup) closeGroup();
-      if (ed === undefined) {
-        if (!first) out.byte(0x2c);
-        out.bytes(numbered(elementNames, 'element', i));
-        out.quoted(src, a, b);
-      } else if (inGroup) {
-        if (items < 0) {
-          if (!first) out.byte(0x2c);
-          out.bytes(plan.group as Buffer);
-          out.byte(0x5b);
-          items = 0;
-        }
-        const k = Math.floor((i - g.from) / g.size);
-        if (g.size === 1) {
-          while (items < k) {
-            if (items > 0) out.byte(0x2c);
-            out.bytes(NULL);
-            items++;
-          }
-          if (items > 0) out.byte(0x2c);
-          writeElement(out, src, a, b, ed, plan.components[i - 1], comp, rep);
-          items = k + 1;
-        } else {
-          if (k !== item) {
-            if (item >= 0) out.byte(0x7d);
-            while (items < k) {
-              if (items > 0) out.byte(0x2c);
-              out.bytes(EMPTY);
-              items++;
-            }
-            if (items > 0) out.byte(0x2c);
-            out.byte(0x7b);
-            item = k;
-            items = k + 1;
-            itemKeys = 0;
-          }
-          if (itemKeys > 0) out.byte(0x2c);
-          itemKeys++;
-          out.bytes(plan.items[(i - g.from) % g.size]);
-          writeElement(out, src, a, b, ed, plan.components[i - 1], comp, rep);
-        }
-      } else {
-        if (!first) out.byte(0x2c);
-        out.bytes(plan.names[i - 1]);
-        writeElement(out, src, a, b, ed, plan.components[i - 1], comp, rep);
-      }
-      first = false;
-    }
-    a = b;
-  }
-  closeGroup();
-  out.byte(0x7d);
 }
 
 const NULL = Buffer.from('null', 'latin1');
 const EMPTY = Buffer.from('{}', 'latin1');
 
+/** One document being written: its output, the transaction's bytes and delimiters, and their class table. */
+interface Writing {
+  out: Out;
+  src: Buffer;
+  d: Delimiters;
+  table: Uint8Array;
+}
+
+/** Class bits of a byte in a segment: where a copy stops (element, component, repetition separator). */
+const SEP = 1;
+const COMP = 2;
+const REP = 4;
+/** Per delimiter set: ESCAPE's class in bits 3-4, the separators in bits 0-2. */
+const classTables = new Map<string, Uint8Array>();
+
+function classTable(d: Delimiters): Uint8Array {
+  const key = d.element + d.component + d.repetition;
+  let t = classTables.get(key);
+  if (t === undefined) {
+    t = new Uint8Array(256);
+    for (let c = 0; c < 128; c++) t[c] = ESCAPE[c] << 3;
+    t[d.element.charCodeAt(0)] |= SEP;
+    if (d.component !== '') t[d.component.charCodeAt(0)] |= COMP;
+    if (d.repetition !== '') t[d.repetition.charCodeAt(0)] |= REP;
+    classTables.set(key, t);
+  }
+  return t;
+}
+
+/**
+ * Writes the segment as segmentObject + JSON.stringify would, straight into out.buf: one
+ * pass over its bytes, with room for the worst case made once. `pos` carries the read
+ * position between the helpers.
+ */
+let pos = 0;
+
+function putName(buf: Buffer, o: number, name: Buffer): number {
+  for (let i = 0; i < name.length; i++) buf[o++] = name[i];
+  return o;
+}
+
+/** src[pos..) up to a byte of class `stop` (or `end`) as a JSON string. */
+function putString(buf: Buffer, o: number, src: Buffer, end: number, table: Uint8Array, stop: number): number {
+  let i = pos;
+  buf[o++] = 0x22;
+  for (; i < end; i++) {
+    const c = src[i];
+    const t = table[c];
+    if (t === 0) {
+      buf[o++] = c;
+      continue;
+    }
+    if ((t & stop) !== 0) break;
+    if (t < 8) buf[o++] = c; // a separator that is data here
+    else o = escapeInto(buf, o, c);
+  }
+  buf[o++] = 0x22;
+  pos = i;
+  return o;
+}
+
+/** compositeObject: src[pos..) up to a byte of class `stop` other than the component separator. */
+function putComposite(buf: Buffer, o: number, src: Buffer, end: number, table: Uint8Array, stop: number, names: Buffer[]): number {
+  buf[o++] = 0x7b;
+  let first = true;
+  for (let k = 0; ; k++) {
+    const t = pos < end ? table[src[pos]] : SEP;
+    if ((t & (stop | COMP)) === 0) {
+      if (!first) buf[o++] = 0x2c;
+      first = false;
+      o = putName(buf, o, k < names.length ? names[k] : numbered(componentNames, 'component', k + 1));
+      o = putString(buf, o, src, end, table, stop | COMP);
+    }
+    if (pos >= end || (table[src[pos]] & COMP) === 0) break;
+    pos++;
+  }
+  buf[o++] = 0x7d;
+  return o;
+}
+
+/** elementValue: the element at src[pos..) (not empty) up to the element separator. */
+function putElement(buf: Buffer, o: number, src: Buffer, end: number, table: Uint8Array, ed: ElementDef, names: Buffer[], rep: boolean): number {
+  const composite = ed.components !== undefined;
+  if (ed.repeat === undefined || ed.repeat === 1) return composite ? putComposite(buf, o, src, end, table, SEP, names) : putString(buf, o, src, end, table, SEP);
+  const stop = rep ? SEP | REP : SEP;
+  buf[o++] = 0x5b;
+  for (let first = true; ; first = false) {
+    if (!first) buf[o++] = 0x2c;
+    o = composite ? putComposite(buf, o, src, end, table, stop, names) : putString(buf, o, src, end, table, stop);
+    if (pos >= end || (table[src[pos]] & REP) === 0 || !rep) break;
+    pos++;
+  }
+  buf[o++] = 0x5d;
+  return o;
+}
+
+/** segmentObject of segment-json.ts, from the segment's bytes. */
+function writeSegment(w: Writing, ref: ByteSegment): void {
+  const { out, src, d } = w;
+  const def = ref.def as SegmentDef;
+  const plan = planOf(def);
+  const end = ref.end;
+  const need = (end - ref.start) * (14 + (plan?.longest ?? 0)) + (plan?.longest ?? 0) + 64;
+  if (plan === null || need > CHUNK - SLACK) {
+    // names that could collide, or a segment too long for the buffer: the reference implementation
+    writeValue(w, segmentObject(src.toString('latin1', ref.start, end).split(d.element), def, d));
+    return;
+  }
+  out.room(need);
+  const buf = out.buf;
+  let o = out.o;
+  const table = w.table;
+  const rep = d.repetition !== '';
+  const defs = def.elements;
+  const g = def.group;
+  const gEnd = g === undefined ? 0 : g.from + g.size * g.count;
+  pos = ref.start;
+  while (pos < end && (table[src[pos]] & SEP) === 0) pos++;
+  let first = true;
+  /** Items of the group written so far (-1: no group open), the open item (size > 1) and its names written. */
+  let items = -1;
+  let item = -1;
+  let itemKeys = 0;
+  buf[o++] = 0x7b;
+  for (let i = 1; pos < end; i++) {
+    pos++;
+    if (pos >= end || (table[src[pos]] & SEP) !== 0) continue; // empty element
+    const ed = defs[i - 1];
+    const inGroup = ed !== undefined && g !== undefined && i >= g.from && i < gEnd;
+    if (!inGroup && items >= 0) {
+      if (item >= 0 && g !== undefined && g.size > 1) buf[o++] = 0x7d;
+      buf[o++] = 0x5d;
+      items = -1;
+      item = -1;
+    }
+    if (ed === undefined) {
+      if (!first) buf[o++] = 0x2c;
+      o = putName(buf, o, numbered(elementNames, 'element', i));
+      o = putString(buf, o, src, end, table, SEP);
+    } else if (inGroup) {
+      if (items < 0) {
+        if (!first) buf[o++] = 0x2c;
+        o = putName(buf, o, plan.group as Buffer);
+        buf[o++] = 0x5b;
+        items = 0;
+      }
+      const k = Math.floor((i - g.from) / g.size);
+      if (g.size === 1) {
+        for (; items < k; items++) {
+          if (items > 0) buf[o++] = 0x2c;
+          o = putName(buf, o, NULL);
+        }
+        if (items > 0) buf[o++] = 0x2c;
+        o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+        items = k + 1;
+      } else {
+        if (k !== item) {
+          if (item >= 0) buf[o++] = 0x7d;
+          for (; items < k; items++) {
+            if (items > 0) buf[o++] = 0x2c;
+            o = putName(buf, o, EMPTY);
+          }
+          if (items > 0) buf[o++] = 0x2c;
+          buf[o++] = 0x7b;
+          item = k;
+          items = k + 1;
+          itemKeys = 0;
+        }
+        if (itemKeys > 0) buf[o++] = 0x2c;
+        itemKeys++;
+        o = putName(buf, o, plan.items[(i - g.from) % g.size]);
+        o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+      }
+    } else {
+      if (!first) buf[o++] = 0x2c;
+      o = putName(buf, o, plan.names[i - 1]);
+      o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+    }
+    first = false;
+    // on to the next element separator (the copy stopped at one, or at the end)
+    while (pos < end && (table[src[pos]] & SEP) === 0) pos++;
+  }
+  if (items >= 0) {
+    if (item >= 0 && g !== undefined && g.size > 1) buf[o++] = 0x7d;
+    buf[o++] = 0x5d;
+  }
+  buf[o++] = 0x7d;
+  out.o = o;
+}
+
 /** A value of the walker's tree: loops, source pointers, kept segments, and segment references. */
-function writeValue(out: Out, src: Buffer, v: JsonValue | ByteSegment | number | undefined, d: Delimiters): void {
-  if (v instanceof ByteSegment) writeSegment(out, src, v, d);
+function writeValue(w: Writing, v: JsonValue | ByteSegment | number | undefined): void {
+  const out = w.out;
+  if (v instanceof ByteSegment) writeSegment(w, v);
   else if (typeof v === 'string') out.string(v);
   else if (typeof v === 'number') out.count(v);
   else if (v === null) out.bytes(NULL);
@@ -460,22 +482,50 @@ function writeValue(out: Out, src: Buffer, v: JsonValue | ByteSegment | number |
     out.byte(0x5b);
     for (let i = 0; i < v.length; i++) {
       if (i > 0) out.byte(0x2c);
-      writeValue(out, src, v[i], d);
+      writeValue(w, v[i]);
     }
     out.byte(0x5d);
   } else if (typeof v === 'object') {
     out.byte(0x7b);
     let first = true;
-    for (const k of Object.keys(v)) {
+    // for-in walks the object's own names in order (tree objects are plain, with no inherited enumerable names)
+    for (const k in v) {
       const x = v[k] as JsonValue | ByteSegment | number | undefined;
       if (x === undefined) continue;
       if (!first) out.byte(0x2c);
       first = false;
+      if (k === 'source' && isLoopSource(x)) {
+        writeLoopSource(out, x);
+        continue;
+      }
       out.bytes(nameBytes(k));
-      writeValue(out, src, x, d);
+      writeValue(w, x);
     }
     out.byte(0x7d);
   }
+}
+
+/** A loop's source pointer as the walker makes it: exactly { loop, first, last }. */
+function isLoopSource(v: unknown): v is LoopSource {
+  const s = v as Partial<LoopSource>;
+  return typeof s.loop === 'string' && typeof s.first === 'number' && typeof s.last === 'number';
+}
+
+/** `"source":{"loop":"2300","first":` per loop id. */
+const sourceHeads = new Map<string, Buffer>();
+const LAST = Buffer.from(',"last":', 'latin1');
+
+function writeLoopSource(out: Out, s: LoopSource): void {
+  let head = sourceHeads.get(s.loop);
+  if (head === undefined) {
+    head = Buffer.from(`"source":{"loop":${JSON.stringify(s.loop)},"first":`, 'utf8');
+    sourceHeads.set(s.loop, head);
+  }
+  out.bytes(head);
+  out.count(s.first);
+  out.bytes(LAST);
+  out.count(s.last);
+  out.byte(0x7d);
 }
 
 /** The transaction's bytes, in a buffer reused from one set to the next (a very long one is not kept). */
@@ -516,7 +566,7 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   out.sink = sink;
   try {
     out.raw(Buffer.from(`${head.slice(0, -1)},"transaction":`, 'utf8'));
-    writeValue(out, src, tree, d);
+    writeValue({ out, src, d, table: classTable(d) }, tree);
     out.byte(0x7d);
     out.flush();
   } finally {

@@ -92,6 +92,24 @@ describe('writeSemanticJson', () => {
     expect(compared).toBeGreaterThan(250);
   });
 
+  it('when a repeating element holds repetitions (DMG05), then each repetition is written as the tree has it', () => {
+    const sets = FILES.flatMap(([, read]) => transactions(read())).filter((t) => t.tx.setId === '837' && t.tx.segments.some((g) => g.id === 'DMG'));
+    expect(sets.length).toBeGreaterThan(3);
+    let compared = 0;
+    for (const source of sets.slice(0, 6)) {
+      const r = source.tx.delimiters.repetition;
+      for (const value of [`RET${r}2106-3`, `A${r}${r}B${r}`, `${r}`, `X${source.tx.delimiters.component}Y${r}"Z`]) {
+        for (const t of rebuilt(source, (segs) => {
+          for (const seg of segs) if (seg[0] === 'DMG') seg.splice(4, seg.length, seg[4] ?? 'U', value, 'AFTER');
+        })) {
+          expect(semanticJson(t.tx, ctxOf(t))).toBe(expected(t));
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(10);
+  });
+
   it('when a value is longer than the output buffer, then the document is written in pieces of at most 64 KiB and reads back whole', () => {
     const [first] = transactions(readOwn('837D/patient-two-claims.x12'));
     const [t] = rebuilt(first, (segs) => {
