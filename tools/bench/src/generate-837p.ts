@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { seededRandom as rng } from '@ediflow/testkit';
 
 /**
  * Writes a valid 005010X222A1 837P interchange of about `targetBytes`: one ISA/GS,
@@ -13,16 +14,6 @@ export interface Generate837Options {
   seed?: number;
   /** Segment terminator followed by a newline (default) or not. */
   newlines?: boolean;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
 }
 
 const pad = (v: string | number, n: number) => String(v).padStart(n, '0');

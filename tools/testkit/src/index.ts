@@ -1,2 +1,3 @@
 export { startS3Server, type S3Server } from './s3rver';
 export { corpusFile, CORPUS_DIR } from './corpus';
+export { seededRandom } from './random';

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseX12, type TransactionSet } from '@ediflow/x12';
 import { semanticJson, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
 import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, transactions, type Tx } from '../corpus';
+import { seededRandom as rng } from '@ediflow/testkit';
 
 const LFH = join(OWN, 'lfh');
 const FILES: [string, () => Buffer][] = [
@@ -21,16 +22,6 @@ const FILES: [string, () => Buffer][] = [
 
 const ctxOf = (t: Tx): TranslateContext => ({ interchange: t.ic, group: t.group, fileId: 'file-1', transactionIndex: t.index });
 const expected = (t: Tx): string => JSON.stringify(translateTransaction(t.tx, ctxOf(t)).documents[0]);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 /** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
 function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {

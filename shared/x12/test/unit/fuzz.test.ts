@@ -10,21 +10,12 @@ import { writeFileSync } from 'node:fs';
 import { X12FormatError, X12Reader, ReportBuilder, generateAcks, parseX12Document, sequentialControlNumbers, serialize, validate } from '@ediflow/x12';
 import type { X12Event, X12Issue } from '@ediflow/x12';
 import { corpusFile, manifest } from '../corpus';
+import { seededRandom as rng } from '@ediflow/testkit';
 
 const SEED = 0x5eed1234;
 const MUTATIONS = 10_000;
 /** Per-input bound (ms) for corpus-sized inputs; a hang would also hit the jest timeout. */
 const PER_INPUT_MS = 5_000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const random = rng(SEED);
 const int = (n: number): number => Math.floor(random() * n);
