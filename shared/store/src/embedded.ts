@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import { AppError } from '@ediflow/errors';
 import { StoreConflictError, StoreInvalidKeyError, StoreNotFoundError, StoreUnavailableError } from './errors';
 import { compareKeys, validateKey, validatePrefix } from './keys';
-import type { Body, ListedObject, ObjectInfo, ObjectStore, PutOptions } from './port';
+import type { Body, ListedObject, MatchOptions, ObjectInfo, ObjectStore, PutOptions } from './port';
 import { bodyBytes } from './stream';
 
 export interface EmbeddedObjectStoreSettings {
@@ -135,7 +135,7 @@ export class EmbeddedObjectStore implements ObjectStore {
     }
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: MatchOptions = {}): Promise<void> {
     const place = this.place(key);
     const grabbed = join(place.dir, `${place.base}${TEMP_INFIX}${randomUUID().replace(/-/g, '')}`);
     try {
@@ -145,20 +145,35 @@ export class EmbeddedObjectStore implements ObjectStore {
       if (errno(err) === 'ENOENT') return;
       throw new StoreUnavailableError('delete', key, { cause: err });
     }
+    const record = await this.guard('delete', key, async () => JSON.parse(await readFile(grabbed, 'utf8')) as MetaRecord);
+    if (options.ifMatch !== undefined && record.etag !== options.ifMatch) {
+      // Another version: put it back, unless a put made a newer one meanwhile (then the grabbed one is superseded).
+      await this.guard('delete', key, async () => {
+        try {
+          await link(grabbed, place.metaPath);
+        } catch (err) {
+          if (errno(err) !== 'EEXIST') throw err;
+          await unlinkQuietly(join(place.dir, record.data));
+        }
+        await unlinkQuietly(grabbed);
+      });
+      throw new StoreConflictError(key);
+    }
     await this.guard('delete', key, async () => {
-      const record = JSON.parse(await readFile(grabbed, 'utf8')) as MetaRecord;
       await unlinkQuietly(join(place.dir, record.data));
       await unlinkQuietly(grabbed);
     });
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
+  async copy(fromKey: string, toKey: string, options: MatchOptions = {}): Promise<void> {
     const from = this.place(fromKey);
     const to = this.place(toKey);
     await this.guard('copy', toKey, () => mkdir(to.dir, { recursive: true }));
     for (let attempt = 0; attempt < READ_ATTEMPTS; attempt += 1) {
       const source = await this.readRecord('copy', fromKey, from);
       if (!source) throw new StoreNotFoundError(fromKey);
+      // The data file a record names never changes, so this check holds for the bytes linked below.
+      if (options.ifMatch !== undefined && source.etag !== options.ifMatch) throw new StoreConflictError(fromKey);
       const version = randomUUID().replace(/-/g, '');
       const dataName = `${to.base}${DATA_INFIX}${version}`;
       try {

@@ -1,4 +1,4 @@
-export type { Body, ListedObject, ObjectInfo, ObjectStore, PutOptions } from './port';
+export type { Body, ListedObject, MatchOptions, ObjectInfo, ObjectStore, PutOptions } from './port';
 export {
   STORE_CONFLICT,
   STORE_FAILED,

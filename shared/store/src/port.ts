@@ -42,6 +42,17 @@ export interface PutOptions {
   ifNoneMatch?: boolean;
 }
 
+/** A precondition on the object's current version. */
+export interface MatchOptions {
+  /**
+   * Act only while the object's etag is this one (S3 `If-Match` on DeleteObject,
+   * `x-amz-copy-source-if-match` on CopyObject); otherwise reject with StoreConflictError.
+   * For an upload that may be replaced under the same key while it is processed: the newer
+   * version is neither archived under the older one's id nor deleted unprocessed.
+   */
+  ifMatch?: string;
+}
+
 export type Body = Buffer | string | Uint8Array | Readable;
 
 export interface ObjectStore {
@@ -56,10 +67,10 @@ export interface ObjectStore {
   head(key: string): Promise<ObjectInfo | undefined>;
   /** Objects under a prefix, in key order (UTF-8 byte order, as S3). No metadata: head() the ones you need. */
   list(prefix: string): AsyncIterable<ListedObject>;
-  /** Deletes; absent keys are fine. */
-  delete(key: string): Promise<void>;
-  /** Server-side copy keeping metadata. */
-  copy(fromKey: string, toKey: string): Promise<void>;
+  /** Deletes; absent keys are fine. With `ifMatch`, a different current version rejects with StoreConflictError. */
+  delete(key: string, options?: MatchOptions): Promise<void>;
+  /** Server-side copy keeping metadata. With `ifMatch`, a different current source version rejects with StoreConflictError. */
+  copy(fromKey: string, toKey: string, options?: MatchOptions): Promise<void>;
   /** True once the store answered a request. Feeds /readyz. */
   isReady(): Promise<boolean>;
 }

@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import { AppError, ConfigError } from '@ediflow/errors';
 import { StoreConflictError, StoreFailedError, StoreNotFoundError, StoreUnavailableError } from './errors';
 import { validateKey, validatePrefix } from './keys';
-import type { Body, ListedObject, ObjectInfo, ObjectStore, PutOptions } from './port';
+import type { Body, ListedObject, MatchOptions, ObjectInfo, ObjectStore, PutOptions } from './port';
 import { bodyBytes } from './stream';
 
 export interface S3ObjectStoreSettings {
@@ -203,10 +203,10 @@ export class S3ObjectStore implements ObjectStore {
     } while (token !== undefined);
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string, options: MatchOptions = {}): Promise<void> {
     validateKey(key);
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key, ...(options.ifMatch === undefined ? {} : { IfMatch: `"${options.ifMatch}"` }) }));
     } catch (err) {
       const mapped = mapError(err, 'delete', key);
       if (mapped instanceof StoreNotFoundError) return;
@@ -214,7 +214,7 @@ export class S3ObjectStore implements ObjectStore {
     }
   }
 
-  async copy(fromKey: string, toKey: string): Promise<void> {
+  async copy(fromKey: string, toKey: string, options: MatchOptions = {}): Promise<void> {
     validateKey(fromKey);
     validateKey(toKey);
     try {
@@ -223,6 +223,7 @@ export class S3ObjectStore implements ObjectStore {
           Bucket: this.bucket,
           Key: toKey,
           CopySource: `${encodeURIComponent(this.bucket)}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+          ...(options.ifMatch === undefined ? {} : { CopySourceIfMatch: `"${options.ifMatch}"` }),
           MetadataDirective: 'COPY',
           ...this.encryption(),
         }),
@@ -282,6 +283,9 @@ export function mapS3Error(err: unknown, operation: string, key: string | undefi
   return mapError(err, operation, key);
 }
 
+/** Operations that may carry a precondition (If-None-Match, If-Match, x-amz-copy-source-if-match). */
+const CONDITIONAL = new Set(['put', 'delete', 'copy']);
+
 function mapError(err: unknown, operation: string, key: string | undefined): AppError {
   if (err instanceof AppError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as {
@@ -293,7 +297,7 @@ function mapError(err: unknown, operation: string, key: string | undefined): App
   const status = e.$metadata?.httpStatusCode;
   const name = e.Code ?? e.name ?? '';
   if (name === 'NoSuchKey' || (name === 'NotFound' && status === 404)) return new StoreNotFoundError(key ?? '', { cause: err });
-  if (operation === 'put' && (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict')) {
+  if (CONDITIONAL.has(operation) && (status === 412 || status === 409 || name === 'PreconditionFailed' || name === 'ConditionalRequestConflict')) {
     return new StoreConflictError(key ?? '', { cause: err });
   }
   if (status === undefined || status >= 500 || status === 429 || THROTTLING_NAMES.has(name) || e.$retryable !== undefined) {

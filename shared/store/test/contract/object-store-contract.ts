@@ -15,7 +15,9 @@ export interface ContractCapabilities {
    * The embedded store honours them atomically, and real S3 has honoured
    * If-None-Match on PutObject and CompleteMultipartUpload since August 2024.
    * s3rver 3.7 ignores the header and overwrites, so its run sets this to false
-   * and the create-only cases are not registered there.
+   * and the create-only cases are not registered there. The same flag covers
+   * `ifMatch` on delete and copy (S3 If-Match / x-amz-copy-source-if-match), which
+   * s3rver ignores as well.
    */
   conditionalWrites: boolean;
   /** Most bytes of Buffer memory the test process may hold while a 30 MiB stream is put. */
@@ -275,6 +277,30 @@ export function objectStoreContract(
         await store.put(key, 'first');
         await expect(store.put(key, Readable.from([Buffer.from('second')]), { ifNoneMatch: true })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
         expect((await readAll((await store.get(key)).body)).toString()).toBe('first');
+      });
+
+      it('when an object was replaced after it was read, then a delete or copy bound to the old etag rejects with STORE_CONFLICT and leaves the new version', async () => {
+        const key = `${fresh()}/upload`;
+        const old = await store.put(key, 'version one');
+        const current = await store.put(key, 'version two');
+        expect(current.etag).not.toBe(old.etag);
+        await expect(store.copy(key, `${key}-archive`, { ifMatch: old.etag })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        expect(await store.head(`${key}-archive`)).toBeUndefined();
+        await expect(store.delete(key, { ifMatch: old.etag })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+        expect((await readAll((await store.get(key)).body)).toString()).toBe('version two');
+        expect((await store.head(key))?.etag).toBe(current.etag);
+      });
+
+      it('when the etag still matches, then the conditional copy and delete act, and a conditional delete of an absent key resolves', async () => {
+        const key = `${fresh()}/upload`;
+        const { etag } = await store.put(key, 'the one', { metadata: { channel: 'sftp' } });
+        await store.copy(key, `${key}-archive`, { ifMatch: etag });
+        await store.delete(key, { ifMatch: etag });
+        expect(await store.head(key)).toBeUndefined();
+        const { body, info } = await store.get(`${key}-archive`);
+        expect((await readAll(body)).toString()).toBe('the one');
+        expect(info.metadata).toEqual({ channel: 'sftp' });
+        await expect(store.delete(key, { ifMatch: etag })).resolves.toBeUndefined();
       });
     }
   });

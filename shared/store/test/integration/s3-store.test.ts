@@ -151,6 +151,29 @@ describe('S3ObjectStore requests and answers (scripted S3 on loopback)', () => {
     }
   });
 
+  it('when a delete or copy is bound to an etag, then S3 gets If-Match / x-amz-copy-source-if-match, and 412 rejects with STORE_CONFLICT', async () => {
+    let answer = { status: 204, body: '' };
+    const s3 = await startScriptedS3(() => answer);
+    const store = new S3ObjectStore(settings(s3.endpoint));
+    try {
+      await store.delete('inbound/acme/f.pgp', { ifMatch: '0123456789abcdef0123456789abcdef' });
+      answer = { status: 200, body: '<?xml version="1.0" encoding="UTF-8"?><CopyObjectResult><ETag>"0123456789abcdef0123456789abcdef"</ETag></CopyObjectResult>' };
+      await store.copy('inbound/acme/f.pgp', 'archive/f1/original', { ifMatch: '0123456789abcdef0123456789abcdef' });
+      await store.delete('inbound/acme/g.pgp');
+      const [del, copy, plain] = s3.requests;
+      expect(del.method).toBe('DELETE');
+      expect(del.headers['if-match']).toBe('"0123456789abcdef0123456789abcdef"');
+      expect(copy.headers['x-amz-copy-source-if-match']).toBe('"0123456789abcdef0123456789abcdef"');
+      expect(plain.headers['if-match']).toBeUndefined();
+      answer = { status: 412, body: s3ErrorXml('PreconditionFailed') };
+      await expect(store.delete('inbound/acme/f.pgp', { ifMatch: 'ffff' })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+      await expect(store.copy('inbound/acme/f.pgp', 'archive/f1/original', { ifMatch: 'ffff' })).rejects.toMatchObject({ code: 'STORE_CONFLICT' });
+    } finally {
+      store.destroy();
+      await s3.close();
+    }
+  });
+
   it.each([
     [412, 'PreconditionFailed', 'STORE_CONFLICT', false],
     [409, 'ConditionalRequestConflict', 'STORE_CONFLICT', false],
