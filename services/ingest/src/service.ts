@@ -6,7 +6,7 @@ import type { ListedObject, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource } from '@ediflow/partners';
 import type { AlertSink } from '@ediflow/alerts';
-import { describeError } from '@ediflow/errors';
+import { AppError, describeError } from '@ediflow/errors';
 import { fileIdFor } from '@ediflow/messages';
 import { createIngest, type IngestOutcome } from './domain/ingest-file';
 import { createClaims, type Lease } from './domain/claims';
@@ -65,8 +65,13 @@ export function createIngestService(deps: IngestServiceDeps) {
         // Finished before: a stale listing, or the same bytes uploaded again under the same name
         // (same etag, so same file id: its original is archived already). Remove the leftover.
         if ((await deps.store.head(listed.key))?.etag === listed.etag) {
-          await deps.store.delete(listed.key);
-          deps.logger.info({ fileId }, 'repeat upload of a file already ingested removed');
+          try {
+            await deps.store.delete(listed.key, { ifMatch: listed.etag });
+            deps.logger.info({ fileId }, 'repeat upload of a file already ingested removed');
+          } catch (err) {
+            // replaced by other bytes since the head: a file of its own, left for the next pass
+            if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+          }
         }
       }
       return { outcome: claim.status, fileId };

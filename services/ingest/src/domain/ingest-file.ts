@@ -88,19 +88,37 @@ export function createIngest(deps: IngestDeps) {
     registers: [deps.registry],
   });
 
+  /**
+   * Removes the upload once its version is archived or quarantined, bound to the etag that was
+   * read: when the partner replaced the file meanwhile, the newer version stays in inbound/
+   * (it has its own file id and is picked up on a later pass) instead of being deleted unread.
+   */
+  async function removeUpload(info: ObjectInfo, fileId: string): Promise<void> {
+    try {
+      await store.delete(info.key, { ifMatch: info.etag });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+      logger.warn({ fileId }, 'upload replaced while it was ingested; the newer version stays in inbound/');
+    }
+  }
+
   async function quarantine(info: ObjectInfo, fileId: string, partnerId: string, err: AppError): Promise<IngestOutcome> {
     const prefix = KEYS.quarantine(fileId);
     try {
-      await store.copy(info.key, `${prefix}original`);
+      await store.copy(info.key, `${prefix}original`, { ifMatch: info.etag });
     } catch (copyErr) {
-      // Another replica finished it (quarantined or received) and removed the upload.
-      if (copyErr instanceof AppError && copyErr.code === 'STORE_NOT_FOUND') return { fileId, outcome: 'gone' };
+      // Another replica finished it (quarantined or received) and removed the upload, or the partner replaced it:
+      // the version read is gone either way, and a newer one is a file of its own.
+      if (copyErr instanceof AppError && (copyErr.code === 'STORE_NOT_FOUND' || copyErr.code === 'STORE_CONFLICT')) {
+        await store.delete(KEYS.source(fileId));
+        return { fileId, outcome: 'gone' };
+      }
       throw copyErr;
     }
     const reason: QuarantineReason = { fileId, partnerId, code: err.code, message: err.message, quarantinedAt: deps.clock().toISOString() };
     await store.put(`${prefix}reason.json`, JSON.stringify(reason, null, 2), { contentType: 'application/json' });
     await store.delete(KEYS.source(fileId));
-    await store.delete(info.key);
+    await removeUpload(info, fileId);
     files.inc({ outcome: 'quarantined', code: err.code });
     logger.warn({ fileId, partnerId, code: err.code }, 'file quarantined');
     await deps.alerts.alert('ediflow: file quarantined', { fileId, partnerId, code: err.code });
@@ -202,8 +220,15 @@ export function createIngest(deps: IngestDeps) {
         DESTINATIONS.fileReceived,
         { type: MESSAGE_TYPES.fileReceived, version: 1, id: fileId, fileId, partnerId: partner.id, occurredAt: record.receivedAt, body },
       );
-      await store.copy(info.key, KEYS.archive(fileId));
-      await store.delete(info.key);
+      try {
+        await store.copy(info.key, KEYS.archive(fileId), { ifMatch: info.etag });
+        await removeUpload(info, fileId);
+      } catch (archiveErr) {
+        // FileReceived is out and the plaintext stored: a version replaced (or removed) since it was read
+        // cannot be archived any more, and what holds the key now is a file of its own.
+        if (!(archiveErr instanceof AppError && (archiveErr.code === 'STORE_CONFLICT' || archiveErr.code === 'STORE_NOT_FOUND'))) throw archiveErr;
+        logger.warn({ fileId }, 'upload replaced or removed before it was archived; the newer version stays in inbound/');
+      }
       files.inc({ outcome: 'received', code: 'OK' });
       latency.observe(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
       bytes.inc(plainBytes);

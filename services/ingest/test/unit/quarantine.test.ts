@@ -3,7 +3,11 @@
  * one alert and one metric increment, and nothing is published. MemoryBus + embedded
  * object store; bad PGP messages are built here with @ediflow/pgp and openpgp.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { fileIdFor } from '@ediflow/messages';
+import { EmbeddedObjectStore, type ObjectStore } from '@ediflow/store';
 import { harness, makeParties, openpgp, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(30_000);
@@ -148,6 +152,70 @@ describe('quarantine', () => {
     expect(await h.count('received', 'OK')).toBe(1);
     expect(h.alerts()).toEqual([]);
     expect(h.logs.text()).not.toContain(NAME);
+  });
+
+  describe('when the partner uploads the same name again while the first version is being ingested', () => {
+    /** An embedded store that puts `replacement` under the upload's key when ingest writes `trigger` (after its read). */
+    function replacingStore(root: string, key: string, trigger: RegExp, replacement: () => Buffer): ObjectStore {
+      const inner = new EmbeddedObjectStore({ root });
+      let done = false;
+      return Object.assign(Object.create(inner) as ObjectStore, {
+        async put(k: string, body: Parameters<ObjectStore['put']>[1], options?: Parameters<ObjectStore['put']>[2]) {
+          const result = await inner.put(k, body, options);
+          if (!done && trigger.test(k)) {
+            done = true;
+            await inner.put(key, replacement());
+          }
+          return result;
+        },
+      });
+    }
+
+    it('when the first version is good, then it is received, and the newer version is neither archived under its id nor deleted but received next', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'ingest-replace-'));
+      const key = `inbound/acme/${NAME}`;
+      const first = await seal(x12(), p.platform, p.partner);
+      const second = await seal(x12('ACME', 'EDIFLOW', 300), p.platform, p.partner);
+      h = await harness(p, registryInput(p), { store: replacingStore(root, key, /\/file\.json$/, () => second) });
+      const service = h.service();
+      const { etag } = await h.store.put(key, first);
+      const firstId = fileIdFor(h.bucket, key, etag);
+
+      expect(await service.processClaimed({ key, size: first.length, etag, lastModified: new Date() })).toEqual({ fileId: firstId, outcome: 'received' });
+      const now = await h.store.head(key);
+      expect(now?.size).toBe(second.length);
+      expect(await h.store.head(`archive/${firstId}/original`)).toBeUndefined();
+      expect(h.logs.text()).toContain('the newer version stays in inbound/');
+
+      const secondId = fileIdFor(h.bucket, key, (now as { etag: string }).etag);
+      expect(await service.processClaimed({ key, size: second.length, etag: (now as { etag: string }).etag, lastModified: new Date() })).toEqual({ fileId: secondId, outcome: 'received' });
+      await h.settle();
+      expect(h.received.map((e) => e.fileId)).toEqual([firstId, secondId]);
+      expect((await h.bytes(`archive/${secondId}/original`))?.equals(second)).toBe(true);
+      expect(await h.store.head(key)).toBeUndefined();
+      await rm(root, { recursive: true, force: true });
+    });
+
+    it('when the first version is bad, then the quarantine stops without deleting the newer version, which is received next', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'ingest-replace-'));
+      const key = `inbound/acme/${NAME}`;
+      const bad = await seal(x12('MALLORY'), p.platform, p.partner);
+      const good = await seal(x12(), p.platform, p.partner);
+      h = await harness(p, registryInput(p), { store: replacingStore(root, key, /\/source\.x12$/, () => good) });
+      const service = h.service();
+      const { etag } = await h.store.put(key, bad);
+      const badId = fileIdFor(h.bucket, key, etag);
+
+      expect(await service.processClaimed({ key, size: bad.length, etag, lastModified: new Date() })).toEqual({ fileId: badId, outcome: 'gone' });
+      expect(await h.store.head(`work/${badId}/source.x12`)).toBeUndefined();
+      const now = await h.store.head(key);
+      expect(now?.size).toBe(good.length);
+      const goodId = fileIdFor(h.bucket, key, (now as { etag: string }).etag);
+      expect(await service.processClaimed({ key, size: good.length, etag: (now as { etag: string }).etag, lastModified: new Date() })).toEqual({ fileId: goodId, outcome: 'received' });
+      await h.settle();
+      expect(h.received.map((e) => e.fileId)).toEqual([goodId]);
+      await rm(root, { recursive: true, force: true });
+    });
   });
 
   it('when the same bytes are uploaded again under the same name after ingest, then the repeat is removed and nothing is published twice', async () => {
