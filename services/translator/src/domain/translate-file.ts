@@ -17,7 +17,7 @@ import {
   type Envelope,
   type FileReceivedBody,
 } from '@ediflow/messages';
-import { ReportBuilder, codeListed, generateAcks, readX12, type ValidationReport } from '@ediflow/x12';
+import { ReportBuilder, generateAcks, readX12, type TransactionReport, type ValidationReport } from '@ediflow/x12';
 import {
   GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJson, translateTransaction, type ClaimDecision, type SemanticDocument,
 } from '@ediflow/hipaa';
@@ -54,9 +54,19 @@ export interface FileOutcome {
   finishedAt: string;
 }
 
+/** Pass 1's word on one transaction set: its report and where its group's and interchange's reports are. */
+interface Verdict {
+  report: TransactionReport;
+  interchangeIndex: number;
+  groupIndex: number;
+}
+
 /**
- * Translates one received file: streams the X12 from the object store, publishes one
- * TransactionTranslated per accepted transaction set (id = partner + ISA13 + GS06 + ST02),
+ * Translates one received file in two streaming passes over the X12 in the object store:
+ * the first validates everything (envelopes, syntax, guide), the second publishes one
+ * TransactionTranslated per transaction set that the TA1/999 accept: the set itself, its
+ * group and its interchange, so a set whose GE or IEA turns out bad is never published
+ * (id = partner + ISA13 + GS06 + ST02). Memory stays one set plus per-set verdicts. It
  * writes the TA1/999/997 for the partner to outbound/, and records the outcome. Publishing
  * is idempotent, so a redelivered FileReceived republishes the same ids and consumers drop
  * them. Only when all of this is durable does the handler return (and the message get acked).
@@ -84,12 +94,18 @@ export function createTranslator(deps: TranslatorDeps) {
     return written;
   }
 
+  /** Whether the TA1/999 accept a set: its own IK5, its group's AK9 and its interchange's TA1 are not R. */
+  function isAccepted(report: ValidationReport, v: Verdict): boolean {
+    const ic = report.interchanges[v.interchangeIndex];
+    const group = ic?.groups[v.groupIndex];
+    return v.report.ack !== 'R' && ic !== undefined && ic.ta1.ack !== 'R' && group !== undefined && group.ack !== 'R';
+  }
+
   async function translate(message: Envelope<FileReceivedBody>): Promise<FileOutcome> {
     const started = Date.now();
     const { fileId, partnerId } = message;
     const partner = (await deps.partners.current()).get(partnerId);
     const body = await resolveBody(store, message);
-    const { body: source } = await store.get(body.sourceKey);
     // Envelope and syntax checks, then the implementation guide's (loops, usage, codes, balancing).
     const warnOnly = partner.lenient ? [...partner.acceptWithErrors, ...GUIDE_ISSUE_CODES] : partner.acceptWithErrors;
     const builder = new ReportBuilder({ warnOnly, validators: [guideValidator()] });
@@ -100,20 +116,34 @@ export function createTranslator(deps: TranslatorDeps) {
     const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
     let outcome: FileOutcome;
     try {
-      let positionInInterchange = 0;
-      for await (const event of readX12(source)) {
+      // Pass 1: validate the whole file. A set's group (GE) or interchange (IEA) can turn out bad only after the
+      // set was read, and what the TA1/999 rejects must not have been published: the partner sends it again.
+      const verdicts: Verdict[] = [];
+      let interchangeIndex = 0;
+      let groupIndex = 0;
+      for await (const event of readX12((await store.get(body.sourceKey)).body)) {
         const report = builder.add(event);
+        if (event.type === 'interchangeStart') groupIndex = 0;
+        else if (event.type === 'groupEnd') groupIndex += 1;
+        else if (event.type === 'interchangeEnd') interchangeIndex += 1;
+        else if (event.type === 'transaction' && report !== undefined) verdicts.push({ report, interchangeIndex, groupIndex });
+      }
+      const report = builder.report();
+      // Pass 2: the same events again; translate and publish the sets the acknowledgments accept.
+      let positionInInterchange = 0;
+      let k = 0;
+      for await (const event of readX12((await store.get(body.sourceKey)).body)) {
         if (event.type === 'interchangeStart') positionInInterchange = 0;
-        if (event.type === 'transaction') positionInInterchange += 1;
-        if (event.type !== 'transaction' || report === undefined) continue;
+        if (event.type !== 'transaction') continue;
+        positionInInterchange += 1;
+        const verdict = verdicts[k++];
         const { interchange: ic, group, transaction: tx } = event;
-        // A group already known to be rejected (e.g. a GS06 used twice in the interchange) takes its sets with it.
-        const groupRejected = group.issues.some((i) => i.severity === 'error' && !codeListed(partner.acceptWithErrors, i.code));
-        if (report.ack === 'R' || groupRejected) {
+        if (verdict === undefined || !isAccepted(report, verdict)) {
           rejected += 1;
           txCounter.inc({ set: tx.setId, outcome: 'rejected' });
           continue;
         }
+        const txReport = verdict.report;
         // Loop-aware JSON for the guides we know (one document, or one per claim when the
         // partner splits or is lenient); the envelope and raw segments for any other set.
         const ctx = { interchange: ic, group, fileId, transactionIndex: positionInInterchange };
@@ -130,7 +160,7 @@ export function createTranslator(deps: TranslatorDeps) {
           documents = [{ body: new JsonText(semanticJson(tx, ctx) as string) }];
         } else if (lenient837) {
           // The report noted guide errors as warnings (the set stays accepted); per claim they still reject.
-          const claimIssues = report.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
+          const claimIssues = txReport.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
           const lenient = lenientClaims(tx, ctx, claimIssues);
           decisions = lenient.decisions;
           claimsHeldBack += decisions.filter((d) => !d.accepted).length;
@@ -141,7 +171,7 @@ export function createTranslator(deps: TranslatorDeps) {
         if (guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA')) {
           const whole: SemanticDocument | undefined = partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
           if (whole !== undefined) {
-            const text = generate277CA([{ document: whole, decisions, issues: report.issues }], {
+            const text = generate277CA([{ document: whole, decisions, issues: txReport.issues }], {
               controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),
               clock: deps.clock,
             });
@@ -167,7 +197,6 @@ export function createTranslator(deps: TranslatorDeps) {
         accepted += 1;
         txCounter.inc({ set: tx.setId, outcome: 'accepted' });
       }
-      const report = builder.report();
       acknowledgments.unshift(...(await writeAcks(partner, fileId, report)));
       outcome = {
         fileId,

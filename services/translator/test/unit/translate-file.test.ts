@@ -110,6 +110,37 @@ describe('translator', () => {
     expect((await lenient.text('outbound/acme/f1.999.x12')).match(/IK5\*E\*4/g)).toHaveLength(2);
   });
 
+  it('when a group trailer turns out wrong after its sets were read (GE01 count), then the 999 rejects the group and none of its sets is published', async () => {
+    const { translate, published, text } = await setup();
+    // Group 1 is fine. Group 2 holds a small set, then one over 1 MiB, and its GE says 3 sets: the reader hands on the
+    // small set before it reads the chunk with the GE, so the error is known only after that set.
+    const filler = Array.from({ length: 50_000 }, (_, i) => `REF*ZZ*FILLER${String(i).padStart(12, '0')}`);
+    const x12 = [
+      'ISA*00*          *00*          *ZZ*ACME           *ZZ*PAYER          *240101*1200*^*00501*000000042*0*T*:',
+      'GS*PO*SENDER*RECEIVER*20240101*1200*1*X*005010', 'ST*850*0001', 'BEG*00*SA*PO1**20240101', 'SE*3*0001', 'GE*1*1',
+      'GS*PO*SENDER*RECEIVER*20240101*1200*2*X*005010', 'ST*850*0001', 'BEG*00*SA*PO2**20240101', 'SE*3*0001',
+      'ST*850*0002', 'BEG*00*SA*PO3**20240101', ...filler, `SE*${filler.length + 3}*0002`, 'GE*3*2',
+      'IEA*2*000000042',
+    ].join('~\n') + '~\n';
+    expect(x12.length).toBeGreaterThan(1.2 * 1024 * 1024);
+    const outcome = await translate(x12);
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 2 } });
+    expect(published.map((p) => (p.body as { group: { controlNumber: string } }).group.controlNumber)).toEqual(['1']);
+    const ack = parseX12(await text('outbound/acme/f1.999.x12'));
+    const ak9 = ack[0].groups.flatMap((g) => g.transactions.flatMap((t) => t.segments.map((s) => s.raw))).filter((s) => s.startsWith('AK9'));
+    expect(ak9[0]).toBe('AK9*A*1*1*1');
+    expect(ak9[1]).toMatch(/^AK9\*R\*3\*2\*/);
+  });
+
+  it('when the interchange trailer is missing (a truncated file), then the TA1 rejects the interchange and nothing is published', async () => {
+    const { translate, published, text } = await setup();
+    const x12 = twoGroups(4, '2').replace(/IEA\*2\*000000042~\n$/, '');
+    const outcome = await translate(x12);
+    expect(outcome).toMatchObject({ state: 'rejected', transactions: { accepted: 0, rejected: 2 } });
+    expect(published).toHaveLength(0);
+    expect(await text('outbound/acme/f1.TA1.x12')).toMatch(/TA1\*000000042\*\d+\*\d+\*R\*/);
+  });
+
   it('when the source is not X12, then the file is recorded as rejected with its code and nothing is published', async () => {
     const { translate, published, text, logs } = await setup();
     const outcome = await translate('hello, this is not an interchange');
