@@ -2,12 +2,15 @@ import { readFile, stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
 import { InvalidInputError, NotFoundError } from '@ediflow/errors';
+import { partnerSubscriptionSchema } from './subscriptions';
+
+export * from './subscriptions';
 
 /**
  * The trading partner registry: one versioned JSON document (a file, or an object-store
  * key), validated here and read by ingest (SFTP users and keys, ISA ids, PGP keys,
  * plaintext policy, HTTP tokens), translator (acknowledgments, split mode, keys to
- * encrypt what goes back). Callback subscriptions live in the notifier's own document.
+ * encrypt what goes back) and notifier (callback subscriptions, see subscriptions.ts).
  *
  * Unknown fields are refused (a typo such as `requireSignatures` must not silently
  * fall back to a default), and errors name the path of each bad field, never its value.
@@ -64,16 +67,16 @@ export const partnerSchema = z.strictObject({
   split: z.enum(['transaction', 'claim']).default('transaction'),
   acknowledgments: z.array(z.enum(['TA1', '999', '277CA'])).default(['999']),
   /**
-   * X12 issue codes this partner's files may carry and still be accepted, noted in the 999 as
-   * "accepted with errors" (e.g. SE_COUNT_MISMATCH for a sender whose trailer counts are off).
-   * Empty by default: every error rejects its transaction set or group.
-   */
-  /**
    * Lenient mode for 837s: implementation-guide errors reject the claims they are in, not the
    * whole transaction set; good claims go on (one document each), bad ones are held back and
    * rejected in the 277CA, and the 999 notes the errors (accepted with errors).
    */
   lenient: z.boolean().default(false),
+  /**
+   * X12 issue codes this partner's files may carry and still be accepted, noted in the 999 as
+   * "accepted with errors" (e.g. SE_COUNT_MISMATCH for a sender whose trailer counts are off).
+   * Empty by default: every error rejects its transaction set or group.
+   */
   acceptWithErrors: z.array(z.string().regex(/^[A-Z0-9_]+\*?$/, 'an X12 issue code, or a prefix ending in *')).default([]),
   /** SFTP logins (Transfer Family users in AWS, the embedded SFTP server locally). */
   sftpUsers: z.array(sftpUserSchema).default([]),
@@ -82,6 +85,8 @@ export const partnerSchema = z.strictObject({
    * hashes are stored; several allow rotation. Empty: no HTTP submission.
    */
   httpTokenSha256: z.array(z.string().regex(/^[0-9a-f]{64}$/, '64 lower-case hex digits (sha256 of the token)')).default([]),
+  /** Callback endpoints that receive this partner's translated transactions (the notifier's deliveries). */
+  subscriptions: z.array(partnerSubscriptionSchema).default([]),
 });
 
 export const registrySchema = z.strictObject({
@@ -122,7 +127,7 @@ export class RegistryInvalidError extends InvalidInputError {
   }
 }
 
-/** Rules across partners: ids, SFTP user names, SSH keys, ISA senders and token hashes belong to one partner each. */
+/** Rules across partners: ids, SFTP user names, SSH keys, ISA senders and token hashes belong to one partner each; subscription ids are unique. */
 function crossPartnerIssues(doc: PartnerRegistryDocument): RegistryIssue[] {
   const issues: RegistryIssue[] = [];
   const owners = new Map<string, string>();
@@ -133,6 +138,7 @@ function crossPartnerIssues(doc: PartnerRegistryDocument): RegistryIssue[] {
     else if (first === undefined) owners.set(k, owner);
   };
   const ids = new Set<string>();
+  const subscriptionIds = new Set<string>();
   doc.partners.forEach((p, i) => {
     if (ids.has(p.id)) issues.push({ path: `partners.${i}.id`, message: `duplicate partner id ${p.id}` });
     ids.add(p.id);
@@ -148,6 +154,11 @@ function crossPartnerIssues(doc: PartnerRegistryDocument): RegistryIssue[] {
       });
     });
     p.httpTokenSha256.forEach((h, j) => claim('token', h, `partners.${i}.httpTokenSha256.${j}`, p.id, 'HTTP token hash'));
+    p.subscriptions.forEach((sub, j) => {
+      // ids name queues, metrics and dead-letter keys: one per subscription in the whole registry
+      if (subscriptionIds.has(sub.id)) issues.push({ path: `partners.${i}.subscriptions.${j}.id`, message: `subscription id ${sub.id} is used twice` });
+      subscriptionIds.add(sub.id);
+    });
   });
   return issues;
 }

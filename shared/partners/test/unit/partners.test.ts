@@ -89,6 +89,27 @@ describe('parseRegistry', () => {
     expect(issues[0].message).toBe('ISA sender ZZ/ACME is already used by partner acme-clinic');
   });
 
+  it('when partners list callback subscriptions, then they validate with defaults; a bad one or an id used twice is an issue at its path', () => {
+    const hook = { id: 'claims-api', url: 'https://claims.example.test/hooks', transactionSets: ['837'], auth: [{ type: 'hmac', secrets: [{ env: 'CLAIMS_SECRET' }] }] };
+    const reg = parseRegistry({ version: 1, partners: [{ ...partner, subscriptions: [hook] }] });
+    expect(reg.get('acme-clinic').subscriptions).toEqual([{ ...hook, headers: {}, ordering: 'none' }]);
+    expect(parseRegistry({ version: 1, partners: [partner] }).get('acme-clinic').subscriptions).toEqual([]);
+
+    const other = { ...partner, id: 'other-clinic', isaSenders: [{ qualifier: 'ZZ', id: 'OTHER' }] };
+    expect(
+      registryIssues({
+        version: 1,
+        partners: [
+          { ...partner, subscriptions: [hook, { ...hook, id: 'bad-url', url: 'ftp://x.example.test/' }] },
+          { ...other, subscriptions: [{ ...hook, auth: [{ type: 'hmac', secrets: [{ env: 'lower' }] }] }] },
+        ],
+      }).map((i) => i.path),
+    ).toEqual(['partners.0.subscriptions.1.url', 'partners.1.subscriptions.0.auth.0.secrets.0.env']);
+    expect(registryIssues({ version: 1, partners: [{ ...partner, subscriptions: [hook] }, { ...other, subscriptions: [hook] }] })).toEqual([
+      { path: 'partners.1.subscriptions.0.id', message: 'subscription id claims-api is used twice' },
+    ]);
+  });
+
   it('when the text is not JSON, then the error is PARTNERS_INVALID at the root', () => {
     expect(() => parseRegistryText('{ "version": 1,')).toThrow(expect.objectContaining({ code: 'PARTNERS_INVALID', message: expect.stringMatching(/^partner registry invalid: \(root\): not JSON/) }));
   });
