@@ -5,7 +5,12 @@ import type { NotifierSettings } from './notifier';
 /** Environment of the notifier service. Names and defaults are listed in README.md. */
 export const notifierConfigSchema = z.object({
   ...commonEnvShape,
-  NOTIFIER_SUBSCRIPTIONS_FILE: z.string().min(1),
+  /** The partner registry whose `subscriptions` the notifier delivers to (as ingest and translator read it). */
+  PARTNERS_FILE: z.string().default('var/partners.json'),
+  /** When set, the registry is read from this object-store key instead of PARTNERS_FILE. */
+  PARTNERS_OBJECT_KEY: z.string().optional(),
+  /** A separate subscriptions document (each subscription with its partnerId) used instead of the registry's. */
+  NOTIFIER_SUBSCRIPTIONS_FILE: z.string().min(1).optional(),
   NOTIFIER_MAX_ATTEMPTS: envInt(8, 1),
   NOTIFIER_MAX_AGE_MS: envInt(24 * 60 * 60_000, 1),
   NOTIFIER_RETRY_BASE_MS: envInt(1000, 0),

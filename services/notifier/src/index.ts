@@ -6,6 +6,7 @@ export {
   parseSubscriptions,
   envSecretReader,
   matchSubscriptions,
+  subscriptionsFromRegistry,
   type Subscription,
   type SubscriptionsDocument,
   type SubscriptionsDocumentInput,

@@ -5,13 +5,21 @@ import { createRuntime, runService } from '@ediflow/runtime';
 import { createAlerts } from '@ediflow/alerts';
 import { notifierConfigSchema, settingsFromConfig } from './config';
 import { createNotifier } from './notifier';
-import { loadSubscriptionsFile } from './adapters/subscriptions-file';
+import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
+import { fileSecretReader, loadSubscriptionsFile } from './adapters/subscriptions-file';
+import { subscriptionsFromRegistry } from './domain/subscriptions';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(notifierConfigSchema, process.env, 'notifier');
-  const subscriptions = loadSubscriptionsFile(config.NOTIFIER_SUBSCRIPTIONS_FILE, process.env);
   let ready = false;
   const rt = createRuntime('notifier', config, { notifier: () => ready });
+  // Read once at start: a changed subscription takes effect when the service restarts (a new task set in ECS).
+  const subscriptions = config.NOTIFIER_SUBSCRIPTIONS_FILE
+    ? loadSubscriptionsFile(config.NOTIFIER_SUBSCRIPTIONS_FILE, process.env)
+    : subscriptionsFromRegistry(
+        (await (config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE)).current()).document,
+        fileSecretReader(process.env),
+      );
   // The notifier limits alerts per kind and endpoint (NOTIFIER_ALERT_INTERVAL_MS); the sink adds no window of its own.
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger, minIntervalMs: 0 });
   const notifier = createNotifier({

@@ -1,84 +1,22 @@
 import { z } from 'zod';
 import { InvalidInputError } from '@ediflow/errors';
+import { partnerSubscriptionSchema, type PartnerRegistryDocument, type SecretRef } from '@ediflow/partners';
+
+export { authSchema, hmacAuthSchema, mtlsAuthSchema, oauth2AuthSchema, secretRefSchema, type SecretRef } from '@ediflow/partners';
 
 /**
  * Callback subscriptions: which endpoint receives which partner's translated
- * transactions, and how we authenticate to it. The document is JSON validated here;
- * later it moves into the partner registry with the same shape per subscription.
+ * transactions, and how we authenticate to it. They live in the partner registry
+ * (`partners[].subscriptions`, @ediflow/partners); a separate subscriptions document
+ * (`{ version: 1, subscriptions: [...] }`, each with its `partnerId`) is still read when
+ * NOTIFIER_SUBSCRIPTIONS_FILE names one.
  *
  * Secrets never sit in the file itself: each secret is `{ "env": "VAR" }` (read from
  * the environment when the document is loaded) or `{ "file": "/path" }` for
  * certificates and keys (read by the file loader in adapters/).
  */
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, 1-63 characters');
-
-/** A secret given by reference: an environment variable or a file (PEM material). */
-export const secretRefSchema = z.union([
-  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/) }).strict(),
-  z.object({ file: z.string().min(1) }).strict(),
-]);
-export type SecretRef = z.infer<typeof secretRefSchema>;
-
-export const hmacAuthSchema = z
-  .object({
-    type: z.literal('hmac'),
-    /** Standard Webhooks secrets (`whsec_<base64>`); two during a rotation, newest first. */
-    secrets: z.array(secretRefSchema).min(1).max(2),
-  })
-  .strict();
-
-export const oauth2AuthSchema = z
-  .object({
-    type: z.literal('oauth2'),
-    tokenUrl: z.url(),
-    clientId: z.string().min(1),
-    clientSecret: secretRefSchema,
-    scope: z.string().optional(),
-    audience: z.string().optional(),
-    /** client_secret_basic (default) or client_secret_post. */
-    clientAuth: z.enum(['basic', 'body']).default('basic'),
-    /** Refresh this long before the token expires. */
-    refreshBeforeSeconds: z.number().int().min(0).default(60),
-  })
-  .strict();
-
-export const mtlsAuthSchema = z
-  .object({
-    type: z.literal('mtls'),
-    cert: secretRefSchema,
-    key: secretRefSchema,
-    /** Extra CA certificates to trust for the endpoint (PEM). */
-    ca: secretRefSchema.optional(),
-    passphrase: secretRefSchema.optional(),
-  })
-  .strict();
-
-export const authSchema = z.discriminatedUnion('type', [hmacAuthSchema, oauth2AuthSchema, mtlsAuthSchema]);
-
-export const subscriptionSchema = z
-  .object({
-    /** Stable id for metrics, queues and dead-letter keys (never the URL, which may carry tokens). */
-    id: slug,
-    partnerId: z.string().min(1),
-    /** Transaction set ids (ST01, e.g. "837", "835"); all when omitted. */
-    transactionSets: z.array(z.string().regex(/^[0-9A-Z]{3}$/)).optional(),
-    url: z.url().refine((u) => /^https?:\/\//i.test(u), 'must be http(s)'),
-    /** Per-attempt timeout; the service default when omitted. */
-    timeoutMs: z.number().int().positive().optional(),
-    /** Extra request headers (non-secret, e.g. a tenant id). */
-    headers: z.record(z.string(), z.string()).default({}),
-    /** Requests in flight to this endpoint at once (per notifier process). */
-    maxConcurrency: z.number().int().min(1).max(64).optional(),
-    /**
-     * `claim`: deliveries to this endpoint keep publication order (per claim group
-     * across replicas via JMSXGroupID); retries wait in place instead of going back
-     * to the queue. `none` (default): no order, no head-of-line waiting.
-     */
-    ordering: z.enum(['none', 'claim']).default('none'),
-    /** HMAC signatures may be combined with OAuth2 or mTLS: list several. */
-    auth: z.array(authSchema).default([]),
-  })
-  .strict();
+/** A subscription as the notifier uses it: a registry subscription with its partner's id. */
+export const subscriptionSchema = partnerSubscriptionSchema.extend({ partnerId: z.string().min(1) }).strict();
 
 export const subscriptionsDocumentSchema = z
   .object({
@@ -177,6 +115,14 @@ export function parseSubscriptions(json: unknown, readSecret: SecretReader): Sub
     return { ...s, auth };
   });
   return { version: 1, subscriptions };
+}
+
+/** The subscriptions of every partner in a registry, validated as one document (ids unique) with secrets resolved. */
+export function subscriptionsFromRegistry(registry: PartnerRegistryDocument, readSecret: SecretReader): SubscriptionsDocument {
+  return parseSubscriptions(
+    { version: 1, subscriptions: registry.partners.flatMap((p) => p.subscriptions.map((s) => ({ ...s, partnerId: p.id }))) },
+    readSecret,
+  );
 }
 
 /**

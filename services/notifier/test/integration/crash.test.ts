@@ -63,8 +63,20 @@ describe('notifier process killed mid-stream', () => {
     const input = `/queue/edi.test.notifier.crash.${run}`;
     // Every key fails once (503) before it succeeds, so retries are in flight when the kill lands.
     receiver = await new Receiver((_key, n) => (n === 1 ? { status: 503, headers: { 'retry-after': '0' } } : { status: 200, delayMs: 20 })).start();
-    const subsFile = join(dir, 'subscriptions.json');
-    writeFileSync(subsFile, JSON.stringify({ version: 1, subscriptions: [{ id: subscriptionId, partnerId: 'acme-health', url: receiver.url, maxConcurrency: 4, auth: [{ type: 'hmac', secrets: [{ env: 'HOOK_SECRET' }] }] }] }));
+    // The subscription lives in the partner registry, where the service reads it by default (PARTNERS_FILE).
+    const partnersFile = join(dir, 'partners.json');
+    writeFileSync(
+      partnersFile,
+      JSON.stringify({
+        version: 1,
+        partners: [
+          {
+            id: 'acme-health', name: 'Acme Health', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false,
+            subscriptions: [{ id: subscriptionId, url: receiver.url, maxConcurrency: 4, auth: [{ type: 'hmac', secrets: [{ env: 'HOOK_SECRET' }] }] }],
+          },
+        ],
+      }),
+    );
     const storeRoot = join(dir, 'store');
     const logs: string[] = [];
     const start = async (): Promise<{ child: ChildProcess; port: number }> => {
@@ -80,7 +92,7 @@ describe('notifier process killed mid-stream', () => {
           HTTP_PORT: String(port),
           LOG_LEVEL: 'warn',
           HOOK_SECRET: SECRET,
-          NOTIFIER_SUBSCRIPTIONS_FILE: subsFile,
+          PARTNERS_FILE: partnersFile,
           NOTIFIER_INPUT_QUEUE: input,
           NOTIFIER_RETRY_BASE_MS: '20',
           NOTIFIER_RETRY_MAX_MS: '100',

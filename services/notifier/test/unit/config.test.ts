@@ -2,6 +2,13 @@ import { loadNotifierConfig, settingsFromConfig } from '@ediflow/notifier';
 import { ConfigError } from '@ediflow/errors';
 
 describe('notifier config', () => {
+  it('when nothing is set, then subscriptions come from the partner registry at var/partners.json', () => {
+    const config = loadNotifierConfig({});
+    expect(config.NOTIFIER_SUBSCRIPTIONS_FILE).toBeUndefined();
+    expect(config.PARTNERS_FILE).toBe('var/partners.json');
+    expect(config.PARTNERS_OBJECT_KEY).toBeUndefined();
+  });
+
   it('when only the subscriptions file is set, then production defaults apply', () => {
     const s = settingsFromConfig(loadNotifierConfig({ NOTIFIER_SUBSCRIPTIONS_FILE: '/etc/ediflow/subscriptions.json' }));
     expect(s).toEqual({
@@ -28,7 +35,7 @@ describe('notifier config', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).variables.sort()).toEqual(['NOTIFIER_MAX_ATTEMPTS', 'NOTIFIER_REPLAY_TOKEN', 'NOTIFIER_SUBSCRIPTIONS_FILE']);
+    expect((err as ConfigError).variables.sort()).toEqual(['NOTIFIER_MAX_ATTEMPTS', 'NOTIFIER_REPLAY_TOKEN']);
     expect((err as ConfigError).message).not.toContain('short-secret-token');
   });
 });

@@ -1,4 +1,5 @@
-import { envSecretReader, matchSubscriptions, parseSubscriptions } from '@ediflow/notifier';
+import { envSecretReader, matchSubscriptions, parseSubscriptions, subscriptionsFromRegistry } from '@ediflow/notifier';
+import { parseRegistry } from '@ediflow/partners';
 import { AppError } from '@ediflow/errors';
 
 const secret = `whsec_${Buffer.from('0123456789abcdef0123456789abcdef').toString('base64')}`;
@@ -76,5 +77,38 @@ describe('subscriptions document', () => {
     const inlineMsg = errorOf(() => parseSubscriptions(inline, envSecretReader(env))).message;
     expect(inlineMsg).toContain('subscriptions.0.auth.0.secrets.0');
     expect(inlineMsg).not.toContain(secret);
+  });
+});
+
+describe('subscriptionsFromRegistry', () => {
+  const pgp = '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxjMEZ\n-----END PGP PUBLIC KEY BLOCK-----\n';
+  const partner = (id: string, isa: string, subscriptions: unknown[]) => ({ id, name: id, isaSenders: [{ qualifier: 'ZZ', id: isa }], pgpPublicKeys: [pgp], subscriptions });
+
+  it('when partners in the registry hold subscriptions, then each becomes a subscription of that partner with its secrets resolved', () => {
+    const registry = parseRegistry({
+      version: 1,
+      partners: [
+        partner('acme-health', 'ACME', [{ id: 'claims-api', url: 'https://claims.example.test/hooks', auth: [{ type: 'hmac', secrets: [{ env: 'CLAIMS_HOOK_SECRET' }] }] }]),
+        partner('beta-clinic', 'BETA', [{ id: 'beta-remits', url: 'https://beta.example.test/in', transactionSets: ['835'] }]),
+        partner('quiet-clinic', 'QUIET', []),
+      ],
+    });
+    const got = subscriptionsFromRegistry(registry.document, envSecretReader(env));
+    expect(got.subscriptions.map((s) => [s.id, s.partnerId, s.auth])).toEqual([
+      ['claims-api', 'acme-health', [{ type: 'hmac', secrets: [secret] }]],
+      ['beta-remits', 'beta-clinic', []],
+    ]);
+    expect(matchSubscriptions(got, 'beta-clinic', '835').map((s) => s.id)).toEqual(['beta-remits']);
+    expect(matchSubscriptions(got, 'beta-clinic', '837')).toEqual([]);
+  });
+
+  it('when a referenced secret is not set, then loading fails naming the place, not the value', () => {
+    const registry = parseRegistry({
+      version: 1,
+      partners: [partner('acme-health', 'ACME', [{ id: 'claims-api', url: 'https://claims.example.test/hooks', auth: [{ type: 'hmac', secrets: [{ env: 'MISSING_SECRET' }] }] }])],
+    });
+    const err = errorOf(() => subscriptionsFromRegistry(registry.document, envSecretReader({})));
+    expect(err.code).toBe('SUBSCRIPTIONS_INVALID');
+    expect(err.message).toContain('MISSING_SECRET');
   });
 });
