@@ -3,9 +3,8 @@ import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
 import { z, type Env } from '@ediflow/config';
 import { generateKeyPair } from '@ediflow/pgp';
-import { parseRegistry } from '@ediflow/partners';
+import { parseRegistry, type PartnerSubscriptionInput } from '@ediflow/partners';
 import { generateSshKeyPair } from '@ediflow/ingest';
-import type { SubscriptionsDocumentInput } from '@ediflow/notifier';
 
 export const DEMO_PARTNER_ID = 'demo-partner';
 export const DEMO_SECRET_ENV = 'EDIFLOW_DEMO_CALLBACK_SECRET';
@@ -22,7 +21,6 @@ export interface LocalPaths {
   partnerSsh: string;
   sftpHostKey: string;
   partners: string;
-  subscriptions: string;
   callbacks: string;
   store: string;
 }
@@ -53,7 +51,6 @@ export function localPaths(home: string): LocalPaths {
     partnerSsh: path.join(keys, `${DEMO_PARTNER_ID}.ssh`),
     sftpHostKey: path.join(keys, 'sftp_host_ed25519'),
     partners: path.join(home, 'partners.json'),
-    subscriptions: path.join(home, 'subscriptions.json'),
     callbacks: path.join(home, 'callbacks'),
     store: path.join(home, 'store'),
   };
@@ -65,10 +62,18 @@ const exists = (p: string) =>
     () => false,
   );
 
+/** The id of the demo partner's subscription to the local callback receiver. */
+export const DEMO_SUBSCRIPTION_ID = 'demo-callbacks';
+
+/** The demo partner's subscription to the local callback receiver at `url` (HMAC secret from the environment). */
+export function demoSubscription(url: string): PartnerSubscriptionInput {
+  return { id: DEMO_SUBSCRIPTION_ID, url, headers: {}, ordering: 'none', auth: [{ type: 'hmac', secrets: [{ env: DEMO_SECRET_ENV }] }] };
+}
+
 /**
  * First-run setup of the local demo under `home` (default ./var): the platform's PGP key
- * pair, a demo trading partner with its own key pair, the partner registry, and the
- * notifier's subscription for the demo callback receiver. Existing files are kept.
+ * pair, a demo trading partner with its own key pair, and the partner registry (with the
+ * demo partner's subscription for the demo callback receiver). Existing files are kept.
  * Returns what was created, for the start-up message.
  */
 export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{ paths: LocalPaths; created: string[] }> {
@@ -116,6 +121,8 @@ export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{
           // Public sample files often carry hand-edited trailer counts and guide errors: the demo
           // partner's sets are accepted with those errors noted in the 999, so every sample shows its JSON.
           acceptWithErrors: ['SE_COUNT_MISMATCH', 'GE_COUNT_MISMATCH', 'GUIDE_*'],
+          // The demo callback receiver; `npm start` points it at the receiver's current address.
+          subscriptions: [demoSubscription(sinkUrl)],
         },
       ],
     };
@@ -123,21 +130,6 @@ export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{
     await writeFile(p.partners, `${JSON.stringify(doc, null, 2)}\n`);
     created.push(p.partners);
   }
-  const subscriptions: SubscriptionsDocumentInput = {
-    version: 1,
-    subscriptions: [
-      {
-        id: 'demo-callbacks',
-        partnerId: DEMO_PARTNER_ID,
-        url: sinkUrl,
-        headers: {},
-        ordering: 'none',
-        auth: [{ type: 'hmac', secrets: [{ env: DEMO_SECRET_ENV }] }],
-      },
-    ],
-  };
-  // Rewritten on every start: the sink's port may have changed.
-  await writeFile(p.subscriptions, `${JSON.stringify(subscriptions, null, 2)}\n`);
   return { paths: p, created };
 }
 

@@ -11,12 +11,12 @@ import { describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
 import { loadPrivateKey } from '@ediflow/pgp';
-import { loadSubscriptionsFile, verifyWebhook } from '@ediflow/notifier';
+import { fileSecretReader, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument } from '@ediflow/notifier';
 import { MemoryBus } from '@ediflow/bus';
 import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
-import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
+import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
 import { ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 
 const DEMO_ROUTES = {
@@ -35,6 +35,18 @@ const localSchema = z.object({
   BRIDGE_ROUTES_FILE: z.string().optional(),
   SFTP_PORT: envPort(2222),
 });
+
+/**
+ * The registry's subscriptions, with the demo partner's demo subscription pointed at the local
+ * receiver's address (DEMO_SINK_PORT may differ from the one the registry was written with),
+ * and added when a registry from an older setup has none.
+ */
+function withDemoReceiver(doc: SubscriptionsDocument, url: string, secret: string | undefined): SubscriptionsDocument {
+  const others = doc.subscriptions.filter((s) => s.id !== DEMO_SUBSCRIPTION_ID);
+  if (secret === undefined) return { ...doc, subscriptions: others };
+  const demo = { id: DEMO_SUBSCRIPTION_ID, partnerId: DEMO_PARTNER_ID, url, headers: {}, ordering: 'none' as const, auth: [{ type: 'hmac' as const, secrets: [secret] }] };
+  return { ...doc, subscriptions: [...others, demo] };
+}
 
 async function main(): Promise<void> {
   const { home, config } = resolveLocalHome(loadConfigOrExit(localSchema, process.env, 'ediflow'), process.env);
@@ -65,7 +77,7 @@ async function main(): Promise<void> {
     registry,
     partners,
     platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
-    subscriptions: loadSubscriptionsFile(paths.subscriptions, process.env),
+    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url, sinkState.secret),
     bucket: config.S3_BUCKET,
     pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,

@@ -82,6 +82,8 @@ export interface PartnerSummary {
   allowPlaintext: boolean;
   split: Partner['split'];
   acknowledgments: Partner['acknowledgments'];
+  /** Callback subscription ids (not their URLs, which may carry tokens). */
+  subscriptions: string[];
 }
 
 export function summarisePartners(registry: PartnerRegistry): PartnerSummary[] {
@@ -97,12 +99,13 @@ export function summarisePartners(registry: PartnerRegistry): PartnerSummary[] {
     allowPlaintext: p.allowPlaintext,
     split: p.split,
     acknowledgments: p.acknowledgments,
+    subscriptions: p.subscriptions.map((sub) => sub.id),
   }));
 }
 
 /** A plain-text table of the summaries (for a terminal). */
 export function formatPartnerTable(rows: PartnerSummary[]): string {
-  const header = ['ID', 'NAME', 'ISA SENDERS', 'SFTP USERS', 'PGP KEYS', 'SIGNED', 'PLAINTEXT', 'SPLIT', 'ACKS'];
+  const header = ['ID', 'NAME', 'ISA SENDERS', 'SFTP USERS', 'PGP KEYS', 'SIGNED', 'PLAINTEXT', 'SPLIT', 'ACKS', 'CALLBACKS'];
   const cells = rows.map((r) => [
     r.id,
     r.name,
@@ -113,6 +116,7 @@ export function formatPartnerTable(rows: PartnerSummary[]): string {
     r.allowPlaintext ? 'allowed' : 'no',
     r.split,
     r.acknowledgments.join(','),
+    r.subscriptions.join(',') || '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();

@@ -32,11 +32,12 @@ describe('partners validate / list', () => {
         allowPlaintext: false,
         split: 'transaction',
         acknowledgments: ['999'],
+        subscriptions: [],
       },
     ]);
     const table = formatPartnerTable(rows).split('\n');
     expect(table[0]).toMatch(/^ID\s+NAME\s+ISA SENDERS\s+SFTP USERS/);
-    expect(table[1]).toMatch(/^acme\s+Acme\s+ZZ\/ACME\s+acme_sftp\s+1\s+required\s+no\s+transaction\s+999$/);
+    expect(table[1]).toMatch(/^acme\s+Acme\s+ZZ\/ACME\s+acme_sftp\s+1\s+required\s+no\s+transaction\s+999\s+-$/);
   });
 
   it('when a PGP key is unreadable or private, or an SSH key does not parse, then each is reported by path', async () => {

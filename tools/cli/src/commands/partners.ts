@@ -18,7 +18,8 @@ FILE is the partner registry (default: $PARTNERS_FILE, else var/partners.json).
                            Prints each issue as "<JSON path>: <message>" (never a value).
                            Exit 0 valid, 1 invalid, 2 usage error.
   list [--json] [FILE]     one line per partner: ISA senders, SFTP users, key counts, signature
-                           and plaintext policy, split mode, acknowledgments (no keys, no hashes).
+                           and plaintext policy, split mode, acknowledgments, callback subscription
+                           ids (no keys, no hashes, no URLs).
   onboard <ID> [FILE]      makes the AWS Transfer Family server match the registry for partner ID:
                            its SFTP users exist with logical home folders /inbound and /outbound
                            mapped to inbound/<ID>/ and outbound/<ID>/ of the bucket, the role, and

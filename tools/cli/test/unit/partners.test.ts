@@ -126,7 +126,8 @@ describe('edi partners validate', () => {
 
 describe('edi partners list', () => {
   it('when listing, then a table without keys is printed, and --json gives the summaries', async () => {
-    const file = registryFile('list.json', { version: 1, partners: [partner('acme', { sftpUsers: [{ userName: 'acme_sftp', sshPublicKeys: [ssh1] }] }), partner('globex')] });
+    const hook = { id: 'acme-claims', url: 'https://hooks.example.test/x12?token=not-for-listing' };
+    const file = registryFile('list.json', { version: 1, partners: [partner('acme', { sftpUsers: [{ userName: 'acme_sftp', sshPublicKeys: [ssh1] }], subscriptions: [hook] }), partner('globex')] });
     const c = capture();
     expect(await runCli(['partners', 'list', file], c.io)).toBe(0);
     const lines = c.out().trimEnd().split('\n');
@@ -134,13 +135,17 @@ describe('edi partners list', () => {
     expect(lines[1]).toMatch(/^acme\s+Partner acme\s+ZZ\/ACME\s+acme_sftp\s+1\s+required/);
     expect(lines).toHaveLength(3);
     expect(c.out()).not.toContain('BEGIN PGP');
+    expect(lines[0]).toMatch(/\sCALLBACKS$/);
+    expect(lines[1]).toMatch(/\sacme-claims$/);
+    expect(c.out()).not.toContain('not-for-listing');
     const j = capture();
     expect(await runCli(['partners', 'list', '--json', file], j.io)).toBe(0);
-    const rows = JSON.parse(j.out()) as { id: string; sftpUsers: string[]; pgpKeys: number }[];
-    expect(rows.map((r) => [r.id, r.sftpUsers, r.pgpKeys])).toEqual([
-      ['acme', ['acme_sftp'], 1],
-      ['globex', [], 1],
+    const rows = JSON.parse(j.out()) as { id: string; sftpUsers: string[]; pgpKeys: number; subscriptions: string[] }[];
+    expect(rows.map((r) => [r.id, r.sftpUsers, r.pgpKeys, r.subscriptions])).toEqual([
+      ['acme', ['acme_sftp'], 1, ['acme-claims']],
+      ['globex', [], 1, []],
     ]);
+    expect(j.out()).not.toContain('not-for-listing');
   });
 });
 
