@@ -17,7 +17,8 @@ export interface S3Server {
  * one bucket. A child, because s3rver encrypts list continuation tokens with single DES,
  * which OpenSSL 3 offers only with --openssl-legacy-provider (without it every paginated
  * list answers 500); it also keeps s3rver's buffers out of memory measured by tests.
- * s3rver ignores conditional writes (If-None-Match): create-only puts are not honoured.
+ * s3rver ignores conditional requests; the child adds them (CONDITIONS below): create-only
+ * puts, and deletes and copies bound to an etag, answer 412 as S3 does.
  *
  * s3rver creates a new object's file first and writes its bytes afterwards, so a listing
  * that falls in between sees the key with 0 bytes (or part of them) and an etag of those.
@@ -48,6 +49,57 @@ const ATOMIC_PUT = `
       return { size, md5: digest };
     };`;
 
+/**
+ * Conditional requests as S3 answers them (runs inside the child, before s3rver's router):
+ * PutObject and CompleteMultipartUpload with `If-None-Match: *` fail with 412 when the key
+ * exists; DeleteObject with `If-Match` and CopyObject with `x-amz-copy-source-if-match` fail
+ * with 412 when the etag differs. Requests with a condition on the same key run one at a
+ * time (check, then the write), so of racing creators exactly one wins, as in S3.
+ */
+const CONDITIONS = `
+    const locks = new Map();
+    const serial = async (key, fn) => {
+      const before = locks.get(key) || Promise.resolve();
+      let release;
+      const mine = before.then(() => new Promise((r) => { release = r; }));
+      locks.set(key, mine);
+      await before;
+      try { return await fn(); } finally { release(); if (locks.get(key) === mine) locks.delete(key); }
+    };
+    const unquote = (v) => String(v).replace(/^(W\\/)?"(.*)"$/, '$2');
+    const etagOf = async (bucket, key) => {
+      try { return unquote((await server.store.getMetadata(bucket, key)).etag); } catch { return undefined; }
+    };
+    const refuse = (ctx, condition) => {
+      ctx.status = 412;
+      ctx.type = 'application/xml';
+      ctx.body = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code>'
+        + '<Message>At least one of the pre-conditions you specified did not hold</Message><Condition>' + condition + '</Condition></Error>';
+    };
+    const pathOf = (p) => {
+      const m = /^\\/([^/]+)\\/(.+)$/.exec(p);
+      return m ? { bucket: decodeURIComponent(m[1]), key: m[2].split('/').map(decodeURIComponent).join('/') } : undefined;
+    };
+    server.middleware.splice(server.middleware.length - 1, 0, async (ctx, next) => {
+      const target = pathOf(ctx.path);
+      const noneMatch = ctx.get('if-none-match');
+      const match = ctx.get('if-match');
+      const copyMatch = ctx.get('x-amz-copy-source-if-match');
+      if (!target || !['PUT', 'POST', 'DELETE'].includes(ctx.method) || (!noneMatch && !match && !copyMatch)) return next();
+      return serial(target.bucket + '/' + target.key, async () => {
+        if (ctx.method === 'DELETE' && match) {
+          const etag = await etagOf(target.bucket, target.key);
+          if (etag !== undefined && etag !== unquote(match)) return refuse(ctx, 'If-Match');
+        }
+        if (ctx.method !== 'DELETE' && noneMatch === '*' && (await etagOf(target.bucket, target.key)) !== undefined) return refuse(ctx, 'If-None-Match');
+        if (ctx.method === 'PUT' && copyMatch) {
+          const from = pathOf('/' + decodeURI(ctx.get('x-amz-copy-source')).replace(/^\\//, ''));
+          if (from && (await etagOf(from.bucket, from.key)) !== unquote(copyMatch)) return refuse(ctx, 'x-amz-copy-source-If-Match');
+        }
+        return next();
+      });
+    });`;
+
 export async function startS3Server(bucket = 'ediflow-test'): Promise<S3Server> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'ediflow-s3rver-'));
   const script = `
@@ -55,6 +107,7 @@ export async function startS3Server(bucket = 'ediflow-test'): Promise<S3Server> 
     const server = new S3rver({ address: '127.0.0.1', port: 0, directory: process.env.S3RVER_DIR, silent: true,
       configureBuckets: [{ name: process.env.S3RVER_BUCKET }] });
     ${ATOMIC_PUT}
+    ${CONDITIONS}
     server.run().then((address) => console.log(JSON.stringify({ port: address.port })));
     process.on('SIGTERM', () => server.close().then(() => process.exit(0)));`;
   const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', script], {

@@ -14,10 +14,9 @@ export interface ContractCapabilities {
    * Whether create-only puts (`ifNoneMatch`, S3 `If-None-Match: *`) are honoured.
    * The embedded store honours them atomically, and real S3 has honoured
    * If-None-Match on PutObject and CompleteMultipartUpload since August 2024.
-   * s3rver 3.7 ignores the header and overwrites, so its run sets this to false
-   * and the create-only cases are not registered there. The same flag covers
-   * `ifMatch` on delete and copy (S3 If-Match / x-amz-copy-source-if-match), which
-   * s3rver ignores as well.
+   * The same flag covers `ifMatch` on delete and copy (S3 If-Match /
+   * x-amz-copy-source-if-match). s3rver 3.7 ignores all three; @ediflow/testkit's
+   * server adds them, so both runs register these cases.
    */
   conditionalWrites: boolean;
   /** Most bytes of Buffer memory the test process may hold while a 30 MiB stream is put. */

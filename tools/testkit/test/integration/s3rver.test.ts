@@ -1,9 +1,12 @@
 /**
  * startS3Server replaces s3rver's object write with one that makes the object visible only
- * once it is complete (see s3rver.ts). These tests check that the replacement still stores
- * what S3 would: bytes, size, md5 etag and user metadata, and lists no temporary names.
+ * once it is complete (see s3rver.ts): no listing shows a half-written object, and the
+ * replacement still stores what S3 would (bytes, size, md5 etag, user metadata) and lists
+ * no temporary names. Conditional requests are checked by the store contract
+ * (shared/store/test/integration) through the SDK.
  */
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startS3Server, type S3Server } from '@ediflow/testkit';
 
@@ -42,6 +45,28 @@ describe('startS3Server', () => {
     }
     const listed = (await client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: 'inbound/' }))).Contents ?? [];
     expect(listed.map((o) => [o.Key, o.Size])).toEqual(bodies.map((b, i) => [`inbound/p/${i}.bin`, b.length]));
+  });
+
+  it('when a PUT has sent half of its body, then no listing shows the object; once it completed, the whole object is listed', async () => {
+    // A raw HTTP PUT (s3rver takes unsigned requests), so the test decides when the second half is sent.
+    const half = Buffer.alloc(64 * 1024, 0x41);
+    const url = new URL(`${server.endpoint}/${server.bucket}/inbound/r/slow.bin`);
+    const req = request({ method: 'PUT', host: url.hostname, port: url.port, path: url.pathname, headers: { 'content-length': String(half.length * 2) } });
+    const status = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+    });
+    req.write(half);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const during = (await client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: 'inbound/r/' }))).Contents ?? [];
+    req.end(half);
+    expect(await status).toBe(200);
+    const after = (await client.send(new ListObjectsV2Command({ Bucket: server.bucket, Prefix: 'inbound/r/' }))).Contents ?? [];
+    expect(during.map((o) => [o.Key, o.Size])).toEqual([]);
+    expect(after.map((o) => [o.Key, o.Size])).toEqual([['inbound/r/slow.bin', half.length * 2]]);
   });
 
   it('when an object is put again under the same key, then the new bytes replace the old', async () => {
