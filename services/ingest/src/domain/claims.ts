@@ -39,8 +39,9 @@ import { AppError } from '@ediflow/errors';
  * - an S3 lifecycle rule that expires `claims/` after some days (housekeeping only).
  * Clocks: `expiresAt` is written from the owner's clock and compared with the taker's;
  * ECS tasks are NTP-synchronised (Amazon Time Sync), so skew is far below the lease
- * (default 60 s). s3rver ignores If-None-Match, so the protocol is tested on the
- * embedded store, which honours it atomically.
+ * (default 60 s). The protocol is tested with 3 replicas on the embedded store (which
+ * honours create-only puts atomically) and on @ediflow/testkit's S3-protocol server
+ * (s3rver, to which it adds If-None-Match as S3 answers it).
  */
 
 export const CLAIMS_PREFIX = 'claims/';
