@@ -305,6 +305,8 @@ function classTable(d: Delimiters): Uint8Array {
     t[d.element.charCodeAt(0)] |= SEP;
     if (d.component !== '') t[d.component.charCodeAt(0)] |= COMP;
     if (d.repetition !== '') t[d.repetition.charCodeAt(0)] |= REP;
+    // delimiters come from the input: keep a few sets, not one per odd file
+    if (classTables.size >= 64) classTables.clear();
     classTables.set(key, t);
   }
   return t;
