@@ -38,6 +38,25 @@ function digits(v: string): number {
   return n;
 }
 
+/** A definition's code list and pattern, ready to test (built once per definition). */
+interface Tests {
+  codes: Set<string> | undefined;
+  pattern: RegExp | undefined;
+}
+const tests = new WeakMap<ElementDef, Tests>();
+
+function testsOf(def: ElementDef): Tests {
+  let t = tests.get(def);
+  if (t === undefined) {
+    t = {
+      codes: def.codes !== undefined && def.codes.length > 0 ? new Set(def.codes) : undefined,
+      pattern: def.pattern !== undefined ? new RegExp(`^(?:${def.pattern})$`) : undefined,
+    };
+    tests.set(def, t);
+  }
+  return t;
+}
+
 /** Checks one simple value; returns [code, reason] or undefined. */
 function checkValue(v: string, def: ElementDef): [ElementErrorCode, string] | undefined {
   const type = def.type ?? 'AN';
@@ -51,9 +70,36 @@ function checkValue(v: string, def: ElementDef): [ElementErrorCode, string] | un
   if (def.max !== undefined && len > def.max) return ['5', 'too long'];
   if (type === 'DT' && !isValidDate(v)) return ['8', 'invalid date'];
   if (type === 'TM' && !isValidTime(v)) return ['9', 'invalid time'];
-  if (def.codes !== undefined && def.codes.length > 0 && !def.codes.includes(v)) return ['7', 'code value not in the guide'];
-  if (def.pattern !== undefined && !new RegExp(`^(?:${def.pattern})$`).test(v)) return ['I12', 'does not match the guide pattern'];
+  const t = testsOf(def);
+  if (t.codes !== undefined && !t.codes.has(v)) return ['7', 'code value not in the guide'];
+  if (t.pattern !== undefined && !t.pattern.test(v)) return ['I12', 'does not match the guide pattern'];
   return undefined;
+}
+
+/** One value (or one repetition `rep` of it) of element `p`: its components, or the value itself. */
+function checkRepetition(seg: SegmentLike, loopId: string, p: number, ed: ElementDef, rv: string, rep: number | undefined, component: string, out: X12Issue[]): void {
+  if (ed.components === undefined) {
+    const bad = checkValue(rv, ed);
+    if (bad !== undefined) out.push(elementIssue(seg, loopId, p, ed, bad[0], bad[1], rv, undefined, rep));
+    return;
+  }
+  const comps = rv.split(component);
+  const cdefs = ed.components;
+  if (cdefs.length > 0 && comps.length > cdefs.length) out.push(elementIssue(seg, loopId, p, ed, '13', 'too many components', undefined, undefined, rep));
+  for (let c = 1; c <= cdefs.length; c++) {
+    const cd = cdefs[c - 1];
+    const cv = c - 1 < comps.length ? comps[c - 1] : '';
+    if (cv === '') {
+      if (cd.usage === 'R') out.push(elementIssue(seg, loopId, p, cd, '1', 'required component missing', undefined, c, rep));
+      continue;
+    }
+    if (cd.usage === 'N') {
+      out.push(elementIssue(seg, loopId, p, cd, 'I10', 'component not used in this guide', cv, c, rep));
+      continue;
+    }
+    const bad = checkValue(cv, cd);
+    if (bad !== undefined) out.push(elementIssue(seg, loopId, p, cd, bad[0], bad[1], cv, c, rep));
+  }
 }
 
 function checkSegment(seg: SegmentLike, def: SegmentDef, loopId: string, out: X12Issue[]): void {
@@ -71,36 +117,17 @@ function checkSegment(seg: SegmentLike, def: SegmentDef, loopId: string, out: X1
       out.push(elementIssue(seg, loopId, p, ed, 'I10', 'element not used in this guide', v));
       continue;
     }
-    const reps = d.repetition !== '' && v.includes(d.repetition) ? v.split(d.repetition) : [v];
-    if (reps.length > 1 && (ed.repeat === undefined || ed.repeat === 1)) {
+    if (d.repetition === '' || !v.includes(d.repetition)) {
+      // the common case: one value, no repetition list to build
+      checkRepetition(seg, loopId, p, ed, v, undefined, d.component, out);
+      continue;
+    }
+    const reps = v.split(d.repetition);
+    if (ed.repeat === undefined || ed.repeat === 1) {
       out.push(elementIssue(seg, loopId, p, ed, '12', 'too many repetitions'));
       continue;
     }
-    reps.forEach((rv, r) => {
-      const rep = reps.length > 1 ? r + 1 : undefined;
-      if (ed.components !== undefined) {
-        const comps = rv.split(d.component);
-        const cdefs = ed.components;
-        if (cdefs.length > 0 && comps.length > cdefs.length) out.push(elementIssue(seg, loopId, p, ed, '13', 'too many components', undefined, undefined, rep));
-        for (let c = 1; c <= cdefs.length; c++) {
-          const cd = cdefs[c - 1];
-          const cv = c - 1 < comps.length ? comps[c - 1] : '';
-          if (cv === '') {
-            if (cd.usage === 'R') out.push(elementIssue(seg, loopId, p, cd, '1', 'required component missing', undefined, c, rep));
-            continue;
-          }
-          if (cd.usage === 'N') {
-            out.push(elementIssue(seg, loopId, p, cd, 'I10', 'component not used in this guide', cv, c, rep));
-            continue;
-          }
-          const bad = checkValue(cv, cd);
-          if (bad !== undefined) out.push(elementIssue(seg, loopId, p, cd, bad[0], bad[1], cv, c, rep));
-        }
-        return;
-      }
-      const bad = checkValue(rv, ed);
-      if (bad !== undefined) out.push(elementIssue(seg, loopId, p, ed, bad[0], bad[1], rv, undefined, rep));
-    });
+    for (let r = 0; r < reps.length; r++) checkRepetition(seg, loopId, p, ed, reps[r], r + 1, d.component, out);
   }
   if (els.length - 1 > defs.length) {
     let last = els.length - 1;
@@ -110,14 +137,26 @@ function checkSegment(seg: SegmentLike, def: SegmentDef, loopId: string, out: X1
   for (const rule of def.syntax ?? []) checkSyntax(seg, def, loopId, rule, out);
 }
 
+/** The element positions a syntax note names ('P0809' -> [8, 9]), parsed once per note. */
+const ruleCache = new Map<string, number[]>();
+
+function rulePositions(rule: string): number[] {
+  let positions = ruleCache.get(rule);
+  if (positions === undefined) {
+    positions = [];
+    for (let i = 1; i + 1 < rule.length + 1; i += 2) {
+      const n = Number(rule.slice(i, i + 2));
+      if (Number.isFinite(n) && n > 0) positions.push(n);
+    }
+    ruleCache.set(rule, positions);
+  }
+  return positions;
+}
+
 /** X12 syntax notes: P paired, R required (one of), E exclusion, C conditional, L list conditional. */
 function checkSyntax(seg: SegmentLike, def: SegmentDef, loopId: string, rule: string, out: X12Issue[]): void {
   const kind = rule.charAt(0);
-  const positions: number[] = [];
-  for (let i = 1; i + 1 < rule.length + 1; i += 2) {
-    const n = Number(rule.slice(i, i + 2));
-    if (Number.isFinite(n) && n > 0) positions.push(n);
-  }
+  const positions = rulePositions(rule);
   if (positions.length === 0) return;
   // a rule over elements the guide does not use cannot be broken by a conforming sender
   const present = positions.map((p) => (seg.elements[p] ?? '') !== '');
@@ -246,6 +285,8 @@ export function checkWithGuide(guide: SupportedGuide, segments: readonly Segment
   const balance = new Balancer(elementIssues);
   const r = walk(compiledGuide(guide), segments, {
     check: true,
+    // only the issues are wanted: no JSON objects for the segments
+    segmentValue: () => null,
     onSegment: (seg: SegmentLike, rt: RtSegment, loop: RtLoop) => {
       if (seg.id !== 'ST' && seg.id !== 'SE') checkSegment(seg, rt.def, loop.id, elementIssues);
       balance.segment(seg, loop);
