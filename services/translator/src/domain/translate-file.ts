@@ -149,8 +149,10 @@ export function createTranslator(deps: TranslatorDeps) {
         const ctx = { interchange: ic, group, fileId, transactionIndex: positionInInterchange };
         const guide = resolveGuide(tx.setId, tx.implementationRef, group.version);
         const lenient837 = partner.lenient && tx.setId === '837';
-        // One document per set: written straight to JSON text (same text, no object tree). Otherwise the tree.
-        const direct = guide !== undefined && partner.split === 'transaction' && !lenient837;
+        const wants277 = guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA');
+        // One document per set: written straight to JSON text (same text, no object tree). The tree when it is
+        // needed anyway: per-claim splits, lenient claims, and the 277CA (built from the document).
+        const direct = guide !== undefined && partner.split === 'transaction' && !lenient837 && !wants277;
         const semantic = direct ? undefined : translateTransaction(tx, ctx, { split: partner.split });
         let documents: { body: unknown; claimId?: string }[];
         let decisions: ClaimDecision[] | undefined;
@@ -168,7 +170,7 @@ export function createTranslator(deps: TranslatorDeps) {
         } else {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }
-        if (guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA')) {
+        if (wants277) {
           const whole: SemanticDocument | undefined = partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
           if (whole !== undefined) {
             const text = generate277CA([{ document: whole, decisions, issues: txReport.issues }], {

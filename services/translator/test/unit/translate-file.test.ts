@@ -9,6 +9,7 @@ import { createLogAlerts } from '@ediflow/alerts';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { DESTINATIONS, decodeEnvelope, type Envelope, type FileReceivedBody } from '@ediflow/messages';
 import { parseX12 } from '@ediflow/x12';
+import { translateTransaction } from '@ediflow/hipaa';
 import { readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/domain/translate-file';
 
@@ -163,6 +164,17 @@ describe('translator', () => {
     const tx = ack[0].groups[0].transactions[0];
     expect(tx.setId).toBe('277');
     expect(tx.segments.some((seg) => seg.id === 'STC' && seg.element(1).startsWith('A1'))).toBe(true);
+  });
+
+  it('when a partner wants no 277CA, then the document is published as the byte writer writes it, the same as the tree gives', async () => {
+    const { translate, published } = await setup();
+    const x12 = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');
+    await translate(x12);
+    expect(published).toHaveLength(1);
+    const [ic] = parseX12(x12);
+    const group = ic.groups[0];
+    const expectedDoc = translateTransaction(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }).documents[0];
+    expect(published[0].body).toEqual(JSON.parse(JSON.stringify(expectedDoc)));
   });
 
   it('when a lenient partner sends an 837I whose claims break the guide, then the set is accepted with errors, the bad claims are held back and the 277CA rejects them', async () => {
