@@ -41,9 +41,8 @@ const localSchema = z.object({
  * receiver's address (DEMO_SINK_PORT may differ from the one the registry was written with),
  * and added when a registry from an older setup has none.
  */
-function withDemoReceiver(doc: SubscriptionsDocument, url: string, secret: string | undefined): SubscriptionsDocument {
+function withDemoReceiver(doc: SubscriptionsDocument, url: string, secret: string): SubscriptionsDocument {
   const others = doc.subscriptions.filter((s) => s.id !== DEMO_SUBSCRIPTION_ID);
-  if (secret === undefined) return { ...doc, subscriptions: others };
   const demo = { id: DEMO_SUBSCRIPTION_ID, partnerId: DEMO_PARTNER_ID, url, headers: {}, ordering: 'none' as const, auth: [{ type: 'hmac' as const, secrets: [secret] }] };
   return { ...doc, subscriptions: [...others, demo] };
 }
@@ -66,8 +65,9 @@ async function main(): Promise<void> {
     },
   });
   const { paths, created } = await ensureLocalSetup(home, sink.url);
-  sinkState.secret = await readCallbackSecret(paths);
-  process.env[DEMO_SECRET_ENV] = sinkState.secret;
+  const secret = await readCallbackSecret(paths);
+  sinkState.secret = secret;
+  process.env[DEMO_SECRET_ENV] = secret;
 
   const partners = registryFromFile(paths.partners);
   const pipeline = createPipeline({
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     registry,
     partners,
     platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
-    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url, sinkState.secret),
+    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url, secret),
     bucket: config.S3_BUCKET,
     pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
