@@ -11,12 +11,12 @@ import { describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
 import { registryFromFile } from '@ediflow/partners';
 import { loadPrivateKey } from '@ediflow/pgp';
-import { fileSecretReader, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument } from '@ediflow/notifier';
+import { envSecretReader, fileSecretReader, parseSubscriptions, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument } from '@ediflow/notifier';
 import { MemoryBus } from '@ediflow/bus';
 import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
-import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
+import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscription, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
 import { ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 
 const DEMO_ROUTES = {
@@ -41,9 +41,9 @@ const localSchema = z.object({
  * receiver's address (DEMO_SINK_PORT may differ from the one the registry was written with),
  * and added when a registry from an older setup has none.
  */
-function withDemoReceiver(doc: SubscriptionsDocument, url: string, secret: string): SubscriptionsDocument {
+function withDemoReceiver(doc: SubscriptionsDocument, url: string): SubscriptionsDocument {
   const others = doc.subscriptions.filter((s) => s.id !== DEMO_SUBSCRIPTION_ID);
-  const demo = { id: DEMO_SUBSCRIPTION_ID, partnerId: DEMO_PARTNER_ID, url, headers: {}, ordering: 'none' as const, auth: [{ type: 'hmac' as const, secrets: [secret] }] };
+  const [demo] = parseSubscriptions({ version: 1, subscriptions: [{ ...demoSubscription(url), partnerId: DEMO_PARTNER_ID }] }, envSecretReader(process.env)).subscriptions;
   return { ...doc, subscriptions: [...others, demo] };
 }
 
@@ -65,9 +65,8 @@ async function main(): Promise<void> {
     },
   });
   const { paths, created } = await ensureLocalSetup(home, sink.url);
-  const secret = await readCallbackSecret(paths);
-  sinkState.secret = secret;
-  process.env[DEMO_SECRET_ENV] = secret;
+  sinkState.secret = await readCallbackSecret(paths);
+  process.env[DEMO_SECRET_ENV] = sinkState.secret;
 
   const partners = registryFromFile(paths.partners);
   const pipeline = createPipeline({
@@ -77,7 +76,7 @@ async function main(): Promise<void> {
     registry,
     partners,
     platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
-    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url, secret),
+    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url),
     bucket: config.S3_BUCKET,
     pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,

@@ -54,6 +54,16 @@ describe('StompBus on ActiveMQ', () => {
     buses.push(bus);
     return bus;
   };
+  /** A new client subscribed to `dest`; the array fills with what it receives. */
+  const freshConsumer = async (dest: string): Promise<ReceivedMessage[]> => {
+    const consumer = track(new StompBus(brokerUrl(), fast));
+    await consumer.connect();
+    const got: ReceivedMessage[] = [];
+    await consumer.subscribe(dest, async (m) => {
+      got.push(m);
+    });
+    return got;
+  };
 
   afterEach(async () => {
     await Promise.all(buses.splice(0).map((b) => b.close()));
@@ -102,12 +112,7 @@ describe('StompBus on ActiveMQ', () => {
     await publisher.connect();
     await publisher.publish(dest, 'durable', { headers: { 'idempotency-key': 'k-durable' } });
     await publisher.close();
-    const consumer = track(new StompBus(brokerUrl(), fast));
-    await consumer.connect();
-    const got: ReceivedMessage[] = [];
-    await consumer.subscribe(dest, async (m) => {
-      got.push(m);
-    });
+    const got = await freshConsumer(dest);
     await waitFor(() => got.length === 1, 5000, 'delivery');
     expect(got[0].body.toString()).toBe('durable');
     expect(got[0].headers['idempotency-key']).toBe('k-durable');
@@ -166,12 +171,7 @@ describe('StompBus on ActiveMQ', () => {
     expect(attempts).toEqual([1, 2]);
     // The original was acknowledged once its retry copy was durable: a new consumer after this one gets nothing.
     await bus.close();
-    const after = track(new StompBus(brokerUrl(), fast));
-    await after.connect();
-    const late: ReceivedMessage[] = [];
-    await after.subscribe(dest, async (m) => {
-      late.push(m);
-    });
+    const late = await freshConsumer(dest);
     await sleep(1000);
     expect(late).toHaveLength(0);
   });

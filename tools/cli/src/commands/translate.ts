@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { guideValidator, toX12, translateTransaction, writeSemanticJson, type SemanticDocument } from '@ediflow/hipaa';
+import { guideValidator, semanticJson, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
@@ -45,10 +45,9 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position };
     if (split === 'transaction') {
       // One document per set: written from the bytes (the same text as JSON.stringify of the document).
-      const parts: Buffer[] = [];
-      if (writeSemanticJson(e.transaction, ctx, (bytes) => parts.push(Buffer.from(bytes))) !== undefined) {
-        parts.push(Buffer.from('\n'));
-        await write(io.stdout, Buffer.concat(parts));
+      const json = semanticJson(e.transaction, ctx);
+      if (json !== undefined) {
+        await write(io.stdout, `${json}\n`);
         continue;
       }
     }
