@@ -38,3 +38,37 @@ export function runJob(job: string, params: Record<string, unknown>, options: { 
     });
   });
 }
+
+/**
+ * Runs each measurement `rounds` times, taking turns (a, b, a, b, ...; every run a fresh process
+ * when the thunk calls runJob), and keeps per measurement its fastest run, with the highest peak RSS
+ * of its runs and the slowest run's seconds (`slowestSeconds`). On a shared machine other tenants
+ * only ever slow a run down (runs of the same code differ by up to half here), so the fastest of
+ * several is the truest figure of the code; taking turns keeps a slow spell from landing on one
+ * side of a comparison only. A measurement with a failed run gives that run's error.
+ */
+export async function fastestOf(rounds: number, measurements: Array<() => Promise<JobResult>>): Promise<Array<JobResult | string>> {
+  const runs: JobResult[][] = measurements.map(() => []);
+  const failed: Array<string | undefined> = measurements.map(() => undefined);
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < measurements.length; i++) {
+      if (failed[i] !== undefined) continue;
+      try {
+        runs[i].push(await measurements[i]());
+      } catch (err) {
+        failed[i] = (err as Error).message;
+      }
+    }
+  }
+  return runs.map((list, i) => {
+    const error = failed[i];
+    if (error !== undefined) return error;
+    const best = list.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+    return {
+      ...best,
+      maxRssMb: Math.max(...list.map((r) => r.maxRssMb)),
+      slowestSeconds: Math.max(...list.map((r) => r.seconds)),
+      runs: list.length,
+    };
+  });
+}

@@ -49,3 +49,9 @@ export function fmt(n: number | undefined): string | undefined {
 }
 
 export const MB = 1024 * 1024;
+
+/** The seconds cell of a measurement: its fastest run, and after several runs (fastestOf) the slowest in brackets. */
+export function secondsCell(r: { seconds: number; slowestSeconds?: number; runs?: number }): string | undefined {
+  const best = fmt(r.seconds);
+  return r.runs !== undefined && r.runs > 1 && r.slowestSeconds !== undefined ? `${best} (${fmt(r.slowestSeconds)})` : best;
+}

@@ -1,8 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runJob, type JobResult } from '../child';
+import { fastestOf, runJob, type JobResult } from '../child';
 import { write837P } from '../generate-837p';
-import { MB, fmt, type BenchOptions, type Section, type SectionResult } from '../section';
+import { MB, fmt, secondsCell, type BenchOptions, type Section, type SectionResult } from '../section';
+
+/** Fresh-process runs on the big file; the fastest counts (fastestOf). */
+const BIG_RUNS = 2;
 
 /** Semantic translation (@ediflow/hipaa, 837P guide) + JSON serialization vs node-x12's X12Parser.parse. */
 export function translateSection(sizeMb = 200, smallMb = 10): Section {
@@ -23,14 +26,19 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
       const nodeX12 = await run('nodex12-parse', `node-x12 X12Parser.parse on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
       await rm(small, { force: true });
       await write837P(big, { targetBytes: sizeMb * MB });
-      const oursBig = await run('hipaa-translate', `ediflow on ${sizeMb} MB`, big);
+      const [oursBig] = await fastestOf(BIG_RUNS, [
+        () => {
+          options.log(`translate: ediflow on ${sizeMb} MB ...`);
+          return runJob('hipaa-translate', { file: big }, { timeoutMs: 300_000, maxOldSpaceMb: 8192 });
+        },
+      ]);
       await rm(big, { force: true });
       const mbps = (r: JobResult | string): number | undefined => (typeof r === 'string' ? undefined : r.bytes / MB / r.seconds);
       const cells = (r: JobResult | string, size: number): Record<string, string | undefined> =>
         typeof r === 'string'
           ? { file: `${size} MB`, seconds: r }
           : {
-              file: `${size} MB`, 'MB/s': fmt(mbps(r)), 'peak RSS MB': fmt(r.maxRssMb), seconds: fmt(r.seconds),
+              file: `${size} MB`, 'MB/s': fmt(mbps(r)), 'peak RSS MB': fmt(r.maxRssMb), seconds: secondsCell(r),
               ...(r.jsonBytes !== undefined ? { 'JSON x X12 size': `${fmt(r.jsonBytes / r.bytes)}x` } : {}),
               ...(r.stringifySeconds !== undefined ? { 'JSON.stringify s': fmt(r.stringifySeconds) } : {}),
             };
@@ -67,7 +75,8 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
           'ediflow tree + JSON.stringify: the same documents (the same text) through translateTransaction\'s object tree and JSON.stringify, the path',
           '  for per-claim splits and lenient partners; JSON.stringify s is the part of its seconds spent in V8\'s JSON.stringify alone.',
           'node-x12 X12Parser.parse: the whole file as a string into its generic segment object model (no guide, no JSON output): less work than the translation.',
-          `${smallMb} MB rows: fastest of 3 runs in one process (peak RSS of that process); ${sizeMb} MB: one run in a fresh process. MB/s = file MiB / seconds.`,
+          `${smallMb} MB rows: fastest of 3 runs in one process (peak RSS of that process); ${sizeMb} MB: the fastest of ${BIG_RUNS} runs, each in a fresh process`,
+          '  (seconds of the slowest in brackets; peak RSS = the highest). MB/s = file MiB / seconds of the fastest run.',
           'JSON x X12 size: JSON bytes written per X12 byte read (camelCase names, loop nesting and source pointers).',
         ],
       };
