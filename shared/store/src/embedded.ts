@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, link, mkdir, open, readdir, readFile, rename, unlink, copyFile } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { AppError } from '@ediflow/errors';
@@ -9,6 +8,8 @@ import { StoreConflictError, StoreInvalidKeyError, StoreNotFoundError, StoreUnav
 import { compareKeys, validateKey, validatePrefix } from './keys';
 import type { Body, ListedObject, MatchOptions, ObjectInfo, ObjectStore, PutOptions } from './port';
 import { bodyBytes } from './stream';
+import { HashThreadError, StreamHash } from './stream-hash';
+import { FsWriteError, WriteQueue } from './write-queue';
 
 export interface EmbeddedObjectStoreSettings {
   /** Folder that holds the objects (created on first write), e.g. ./var/store. */
@@ -30,13 +31,6 @@ const READ_ATTEMPTS = 5;
  * machine (Node 20).
  */
 const READ_CHUNK_BYTES = 1024 * 1024;
-/** Writes (and flushes) of one put() running at once (see WriteQueue). */
-const WRITES_IN_FLIGHT = 4;
-/**
- * A put() flushes (fdatasync) every this many bytes while it writes, so that the fsync before the
- * commit does not wait for the whole file: 137 ms -> 12 ms for 200 MB on the CI machine.
- */
-const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 interface MetaRecord {
   format: 1;
@@ -209,9 +203,10 @@ export class EmbeddedObjectStore implements ObjectStore {
 
   private async writeData(key: string, dataPath: string, body: Body): Promise<{ size: number; etag: string }> {
     // The etag: SHA-256 cut to 128 bits (32 hex digits, the shape of an S3 etag). Not md5 as in S3:
-    // the hash runs on the event loop, and md5 ran at 586 MB/s against SHA-256's 1,447 MB/s on the
-    // CI machine (SHA extensions): 0.2 s less per 200 MB ingested. Etags are opaque (port.ts).
-    const hash = createHash('sha256');
+    // md5 ran at 586 MB/s against SHA-256's 1,447 MB/s on the CI machine (SHA extensions). A long
+    // stream is hashed on a worker thread (stream-hash.ts). Etags are opaque (port.ts).
+    let digest: () => Promise<string> = async () => '';
+    let etag = '';
     let size = 0;
     let sourceError: { error: unknown } | undefined;
     try {
@@ -219,10 +214,13 @@ export class EmbeddedObjectStore implements ObjectStore {
       try {
         const bytes = bodyBytes(body);
         if (bytes) {
-          hash.update(bytes);
+          const hash = createHash('sha256').update(bytes);
+          digest = async () => hash.digest('hex');
           size = bytes.length;
           await handle.writeFile(bytes);
         } else {
+          const hash = new StreamHash(dataPath);
+          digest = () => hash.digest(size);
           const source = body as AsyncIterable<Buffer | string>;
           // Up to WRITES_IN_FLIGHT chunks are written at once (at their positions) while the next is
           // pulled, so a producer such as a decryptor keeps working while the disk writes.
@@ -230,18 +228,26 @@ export class EmbeddedObjectStore implements ObjectStore {
           try {
             for await (const chunk of source) {
               const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+              // nothing to write (and two writes at one position would confuse writtenThrough)
+              if (buf.length === 0) continue;
               hash.update(buf);
               await writes.add(buf, size);
               size += buf.length;
+              hash.written(writes.writtenThrough(size));
             }
             await writes.drain();
           } catch (err) {
+            hash.abort();
             await writes.settle();
-            if (!(err instanceof FsWriteError)) sourceError = { error: err };
+            if (!(err instanceof FsWriteError || err instanceof HashThreadError)) sourceError = { error: err };
             throw err instanceof FsWriteError ? err.cause : err;
           }
         }
-        await handle.sync();
+        // the hashing thread finishes while the disk flushes
+        const [hex, synced] = await Promise.allSettled([digest(), handle.sync()]);
+        if (synced.status === 'rejected') throw synced.reason;
+        if (hex.status === 'rejected') throw hex.reason;
+        etag = hex.value.slice(0, 32);
       } finally {
         await handle.close();
       }
@@ -250,7 +256,7 @@ export class EmbeddedObjectStore implements ObjectStore {
       if (sourceError) throw sourceError.error;
       throw err instanceof AppError ? err : new StoreUnavailableError('put', key, { cause: err });
     }
-    return { size, etag: hash.digest('hex').slice(0, 32) };
+    return { size, etag };
   }
 
   /** Makes `record` the current version of the key; on failure removes its data file. */
@@ -363,82 +369,6 @@ async function linkOrCopy(from: string, to: string): Promise<void> {
     const code = errno(err);
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw err;
     await copyFile(from, to, fsConstants.COPYFILE_EXCL);
-  }
-}
-
-/** Marks a failure of the file write, as opposed to a failure of the body stream. */
-class FsWriteError extends Error {
-  constructor(cause: unknown) {
-    super('write failed', { cause });
-  }
-}
-
-async function writeFully(handle: FileHandle, buf: Buffer, position: number): Promise<void> {
-  try {
-    let offset = 0;
-    while (offset < buf.length) {
-      const { bytesWritten } = await handle.write(buf, offset, buf.length - offset, position + offset);
-      offset += bytesWritten;
-    }
-  } catch (err) {
-    throw new FsWriteError(err);
-  }
-}
-
-/**
- * Chunks written concurrently, each at its own position, with a flush every SYNC_EVERY_BYTES.
- * Memory stays at WRITES_IN_FLIGHT of the source's chunks. Measured on the 2-core CI machine: ingest of a 200 MB file spent ~1.1 s waiting
- * for one-at-a-time writes (the decryptor idle meanwhile).
- */
-class WriteQueue {
-  private readonly pending = new Set<Promise<void>>();
-  private failure: { error: unknown } | undefined;
-  private unsynced = 0;
-
-  constructor(private readonly handle: FileHandle) {}
-
-  /** Starts the write; resolves once fewer than WRITES_IN_FLIGHT writes are running. Rejects with the first failed write. */
-  async add(buf: Buffer, position: number): Promise<void> {
-    this.check();
-    const write = writeFully(this.handle, buf, position);
-    this.track(write);
-    this.unsynced += buf.length;
-    if (this.unsynced >= SYNC_EVERY_BYTES) {
-      // flush what is written so far while the next chunks come: the fsync at the end then has little left to do
-      this.unsynced = 0;
-      const written = [...this.pending];
-      this.track(Promise.all(written).then(() => this.handle.datasync()));
-    }
-    while (this.pending.size >= WRITES_IN_FLIGHT) await Promise.race(this.pending);
-    this.check();
-  }
-
-  private track(op: Promise<unknown>): void {
-    const tracked: Promise<void> = op.then(
-      () => {
-        this.pending.delete(tracked);
-      },
-      (err: unknown) => {
-        this.pending.delete(tracked);
-        this.failure ??= { error: err instanceof FsWriteError ? err : new FsWriteError(err) };
-      },
-    );
-    this.pending.add(tracked);
-  }
-
-  /** Waits for every write; rejects with the first failure. */
-  async drain(): Promise<void> {
-    await this.settle();
-    this.check();
-  }
-
-  /** Waits for every write, ignoring failures (before the file is closed on an error path). */
-  async settle(): Promise<void> {
-    await Promise.all(this.pending);
-  }
-
-  private check(): void {
-    if (this.failure !== undefined) throw this.failure.error;
   }
 }
 

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { EmbeddedObjectStore, createObjectStore, readAll } from '@ediflow/store';
 import { objectStoreContract } from '../contract/object-store-contract';
 
@@ -110,6 +111,48 @@ describe('EmbeddedObjectStore on disk', () => {
     const store = new EmbeddedObjectStore({ root: join(file, 'store') });
     expect(await store.isReady()).toBe(false);
     await expect(store.put('a/b', 'x')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', retryable: true });
+  });
+
+  /** `total` bytes of seeded noise in chunks of 0 bytes to ~1.5 MiB (uneven, so writes land out of order). */
+  function unevenChunks(total: number, seed: number): Buffer[] {
+    let x = seed;
+    const next = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const chunks: Buffer[] = [];
+    for (let left = total; left > 0; ) {
+      const r = next();
+      const n = Math.min(left, r < 0.1 ? 0 : r < 0.2 ? 1 : Math.floor(next() * 1.5 * MiB));
+      const c = Buffer.alloc(n);
+      for (let i = 0; i < n; i += 4096) c[i] = Math.floor(next() * 256);
+      chunks.push(c);
+      left -= n;
+    }
+    return chunks;
+  }
+  const sha = (chunks: Buffer[]): string => createHash('sha256').update(Buffer.concat(chunks)).digest('hex').slice(0, 32);
+
+  it('when long and short streams are put at once in uneven chunks, then each etag is the SHA-256 of its bytes (long ones hashed on a thread from the file)', async () => {
+    const store = new EmbeddedObjectStore({ root });
+    const bodies = [unevenChunks(9 * MiB + 7, 1), unevenChunks(12 * MiB, 2), unevenChunks(3 * MiB, 3), unevenChunks(4 * MiB + 1, 4)];
+    const etags = await Promise.all(bodies.map((chunks, i) => store.put(`work/f${i}/source.x12`, Readable.from(chunks))));
+    for (let i = 0; i < bodies.length; i++) {
+      expect(etags[i].etag).toBe(sha(bodies[i]));
+      expect((await store.head(`work/f${i}/source.x12`))?.etag).toBe(sha(bodies[i]));
+      expect((await readAll((await store.get(`work/f${i}/source.x12`)).body)).equals(Buffer.concat(bodies[i]))).toBe(true);
+    }
+  });
+
+  it('when a long stream fails after its hashing moved to the thread, then put rejects with its error, leaves no file, and the next long put is hashed right', async () => {
+    const store = new EmbeddedObjectStore({ root });
+    const chunks = unevenChunks(8 * MiB, 5);
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield* chunks;
+      throw new Error('decryption failed midway');
+    }
+    await expect(store.put('work/f1/source.x12', Readable.from(failing()))).rejects.toThrow('decryption failed midway');
+    expect(await store.head('work/f1/source.x12')).toBeUndefined();
+    expect(await readdir(join(root, 'work', 'f1'))).toEqual([]);
+    const again = unevenChunks(6 * MiB, 6);
+    expect((await store.put('work/f1/source.x12', Readable.from(again))).etag).toBe(sha(again));
   });
 
   it('when a key segment is too long for a file name, then put rejects with STORE_INVALID_KEY', async () => {
