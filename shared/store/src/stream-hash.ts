@@ -13,7 +13,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
 /** Streams shorter than this are hashed in line (starting the thread costs more). */
-export const OFF_THREAD_FROM = 4 * 1024 * 1024;
+const OFF_THREAD_FROM = 4 * 1024 * 1024;
 /** The thread is told about newly written bytes in steps of at least this. */
 const ADVANCE_STEP = 1024 * 1024;
 /** The thread ends after this long without a stream (it is started again on demand). */
@@ -142,8 +142,8 @@ class HashThread {
     if (this.streams.size > 0) return;
     this.worker.unref();
     if (thread !== this) return;
+    // open() clears the timer: when it fires, no stream is open
     this.idleTimer = setTimeout(() => {
-      if (this.streams.size > 0) return;
       if (thread === this) thread = undefined;
       void this.worker.terminate();
     }, IDLE_MS);

@@ -4,14 +4,14 @@ import { fastestOf, runJob, type JobResult } from '../child';
 import { removeCipherFixture, writeCipherFixture, type CipherFixture } from '../pgp-fixture';
 import { MB, fmt, secondsCell, type BenchOptions, type Row, type Section, type SectionResult } from '../section';
 
+/** Runs of each 200 MB row; the fastest counts (fastestOf). */
+const ROUNDS = 3;
+
 /**
  * Ingest end to end: @ediflow/ingest's processObject (read the upload, streaming decrypt + verify,
  * store, publish, archive on an embedded store) against openpgp's own streamed decrypt of the same
  * file, each in its own child process; with --1gb also a 1 GB file for peak RSS.
  */
-/** Runs of each 200 MB row; the fastest counts (fastestOf). */
-const ROUNDS = 3;
-
 export function ingestSection(sizeMb = 200): Section {
   return {
     name: 'ingest',

@@ -2,13 +2,13 @@ import { fastestOf, runJob, type JobResult } from '../child';
 import { removeCipherFixture, writeCipherFixture } from '../pgp-fixture';
 import { MB, fmt, secondsCell, type BenchOptions, type Section, type SectionResult } from '../section';
 
+/** Runs of each row; the fastest counts (fastestOf). */
+const ROUNDS = 3;
+
 /**
  * Ingest decryption: shared/pgp decryptStream (decrypt + signature verification + size cap, Node
  * streams) against openpgp's own streamed decrypt of the same signed, encrypted file.
  */
-/** Runs of each row; the fastest counts (fastestOf). */
-const ROUNDS = 3;
-
 export function pgpSection(sizeMb = 200): Section {
   return {
     name: 'pgp',

@@ -13,10 +13,12 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
     name: 'translate',
     title: `Semantic translation: 837P (synthetic, valid) -> guide JSON documents, ${sizeMb} MB and ${smallMb} MB`,
     async run(options: BenchOptions): Promise<SectionResult> {
-      const run = async (job: string, label: string, file: string, extra: Record<string, unknown> = {}): Promise<JobResult | string> => {
+      const start = (job: string, label: string, file: string, extra: Record<string, unknown> = {}): Promise<JobResult> => {
         options.log(`translate: ${label} ...`);
-        return runJob(job, { file, ...extra }, { timeoutMs: 300_000, maxOldSpaceMb: 8192 }).catch((err: unknown) => (err as Error).message);
+        return runJob(job, { file, ...extra }, { timeoutMs: 300_000, maxOldSpaceMb: 8192 });
       };
+      const run = (job: string, label: string, file: string, extra: Record<string, unknown> = {}): Promise<JobResult | string> =>
+        start(job, label, file, extra).catch((err: unknown) => (err as Error).message);
       const small = join(options.tmpDir, `translate-837p-${smallMb}mb.x12`);
       const big = join(options.tmpDir, `translate-837p-${sizeMb}mb.x12`);
       options.log(`translate: generating ${smallMb} MB and ${sizeMb} MB 837P ...`);
@@ -26,12 +28,7 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
       const nodeX12 = await run('nodex12-parse', `node-x12 X12Parser.parse on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
       await rm(small, { force: true });
       await write837P(big, { targetBytes: sizeMb * MB });
-      const [oursBig] = await fastestOf(BIG_RUNS, [
-        () => {
-          options.log(`translate: ediflow on ${sizeMb} MB ...`);
-          return runJob('hipaa-translate', { file: big }, { timeoutMs: 300_000, maxOldSpaceMb: 8192 });
-        },
-      ]);
+      const [oursBig] = await fastestOf(BIG_RUNS, [() => start('hipaa-translate', `ediflow on ${sizeMb} MB`, big)]);
       await rm(big, { force: true });
       const mbps = (r: JobResult | string): number | undefined => (typeof r === 'string' ? undefined : r.bytes / MB / r.seconds);
       const cells = (r: JobResult | string, size: number): Record<string, string | undefined> =>
