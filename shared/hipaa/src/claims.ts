@@ -132,25 +132,69 @@ export function statusFor(issue: X12Issue): ClaimStatus {
   return s;
 }
 
-const within = (p: number, s: LoopSource): boolean => p >= s.first && p <= s.last;
+/** A level above the claims (2000A, 2000B, 2000C instance) and the errors that sit in it and in no claim or deeper level. */
+interface Level {
+  src: LoopSource;
+  errors: number[];
+}
 
 /**
  * Accept or reject each claim of an 837 document given the issues of its transaction set
- * (envelope + guide, errors only count). An issue in no claim but inside an ancestor level
- * (or the header) rejects every claim under it.
+ * (envelope + guide, errors only count). An issue inside a claim rejects that claim; one in a
+ * level above the claims (billing provider, subscriber, patient: its own segments) rejects every
+ * claim below that level and no other; one at transaction level or in the header rejects all.
+ * Linear in claims and issues (sorted once): a large file with many errors stays fast.
  */
 export function claimDecisions(doc: SemanticDocument, issues: readonly X12Issue[]): ClaimDecision[] {
   const claims = listClaims(doc);
   const errors = issues.filter((i) => i.severity === 'error');
-  return claims.map((c) => {
-    const mine = errors.filter((i) => {
-      const p = i.segment?.position ?? 0;
-      if (p === 0) return true; // transaction-level (counts, trailer): everything in it
-      if (within(p, c.source)) return true;
-      if (claims.some((o) => within(p, o.source))) return false; // another claim's issue
-      // in an ancestor's own segments (or in the header, before any billing provider)
-      return c.ancestors.some((a) => within(p, a)) || claims.every((o) => o.ancestors.every((a) => !within(p, a)));
-    });
+  const at = (e: number): number => errors[e].segment?.position ?? 0;
+  const levels = new Map<number, Level>();
+  for (const c of claims) for (const a of c.ancestors) if (!levels.has(a.first)) levels.set(a.first, { src: a, errors: [] });
+  // loop instances nest or are disjoint: in order of their first segment, a stack holds those around a position
+  const ordered = [...levels.values()].sort((x, y) => x.src.first - y.src.first);
+  const byFirst = claims.map((_, k) => k).sort((a, b) => claims[a].source.first - claims[b].source.first);
+  /** The claim whose 2300 holds segment p, or -1 (claims do not overlap). */
+  const claimAt = (p: number): number => {
+    let lo = 0;
+    let hi = byFirst.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (claims[byFirst[mid]].source.first <= p) {
+        found = byFirst[mid];
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found >= 0 && p <= claims[found].source.last ? found : -1;
+  };
+  const own: number[][] = claims.map(() => []);
+  const everywhere: number[] = [];
+  const open: Level[] = [];
+  let next = 0;
+  for (const e of errors.map((_, k) => k).sort((a, b) => at(a) - at(b) || a - b)) {
+    const p = at(e);
+    if (p === 0) {
+      everywhere.push(e); // transaction-level (counts, trailer)
+      continue;
+    }
+    const k = claimAt(p);
+    if (k >= 0) {
+      own[k].push(e);
+      continue;
+    }
+    while (next < ordered.length && ordered[next].src.first <= p) {
+      const l = ordered[next++];
+      while (open.length > 0 && open[open.length - 1].src.last < l.src.first) open.pop();
+      open.push(l);
+    }
+    while (open.length > 0 && open[open.length - 1].src.last < p) open.pop();
+    // the innermost level around it, or none (the header, or past every level): every claim
+    if (open.length > 0) open[open.length - 1].errors.push(e);
+    else everywhere.push(e);
+  }
+  return claims.map((c, k) => {
+    const mine = [...everywhere, ...c.ancestors.flatMap((a) => levels.get(a.first)?.errors ?? []), ...own[k]].sort((a, b) => a - b).map((e) => errors[e]);
     const statuses: ClaimStatus[] = [];
     for (const i of mine) {
       const s = statusFor(i);

@@ -5,6 +5,14 @@
 const SCALE = 6;
 const FACTOR = 10n ** BigInt(SCALE);
 
+/** X12 R type: optional minus, digits with an optional decimal point ('12.', '.5'); no sign '+', no exponent. */
+const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
+
+/** Whether a value is an X12 decimal (R type) as sent, without trimming. */
+export function isDecimal(v: string): boolean {
+  return DECIMAL.test(v);
+}
+
 /** Parses an X12 decimal ('-12.5', '.5', '100'); undefined when it is not one. */
 export function parseDecimal(v: string): bigint | undefined {
   const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(v.trim());

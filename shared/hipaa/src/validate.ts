@@ -9,12 +9,11 @@
 import { isValidDate, isValidTime } from '@ediflow/x12';
 import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, TransactionValidator, X12Issue } from '@ediflow/x12';
 import type { ElementDef, RtLoop, RtSegment, SegmentDef } from './definition';
-import { parseDecimal } from './decimal';
+import { isDecimal, parseDecimal } from './decimal';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { fastSegments, walk, type SegmentLike } from './walk';
 
 const NUMERIC = /^-?\d+$/;
-const DECIMAL = /^-?(\d+\.?\d*|\.\d+)$/;
 
 function elementIssue(seg: SegmentLike, loopId: string, position: number, def: ElementDef, code: ElementErrorCode, what: string, bad?: string, component?: number, repetition?: number): X12Issue {
   const element: X12Issue['element'] = { position, syntaxCode: code };
@@ -61,7 +60,7 @@ function testsOf(def: ElementDef): Tests {
 function checkValue(v: string, def: ElementDef): [ElementErrorCode, string] | undefined {
   const type = def.type ?? 'AN';
   if (type === 'R') {
-    if (!DECIMAL.test(v)) return ['6', 'not a decimal number'];
+    if (!isDecimal(v)) return ['6', 'not a decimal number'];
   } else if (type.startsWith('N')) {
     if (!NUMERIC.test(v)) return ['6', 'not a number'];
   }

@@ -177,7 +177,8 @@ export function createTranslator(deps: TranslatorDeps) {
               controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),
               clock: deps.clock,
             });
-            acknowledgments.push(await writeOutbound(partner, fileId, `${positionInInterchange}.277CA`, text));
+            // undefined: the set holds no claim (the 999 answers for it)
+            if (text !== undefined) acknowledgments.push(await writeOutbound(partner, fileId, `${positionInInterchange}.277CA`, text));
           }
         }
         for (const doc of documents) {

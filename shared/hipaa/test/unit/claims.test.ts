@@ -84,12 +84,57 @@ describe('claims and the 277CA', () => {
     expect(decisions[0].statuses).toEqual([{ category: 'A7', status: '21', entity: '85' }]);
   });
 
+  it('when an issue sits in one subscriber level, then only the claims under that subscriber are rejected', () => {
+    // one billing provider, two subscribers with one claim each; the second subscriber's last name removed
+    const original = readCorpus('837I/lfh__two-claims-single-provider.837i').toString('latin1');
+    const text = original.replace('NM1*IL*1*SMITH*JOE', 'NM1*IL*1**JOE');
+    const [t] = transactions(Buffer.from(text, 'latin1'));
+    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
+    const issuesOf = (x12: string) => validate(parseX12Document(x12), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues;
+    // the sample's own findings (a ZIP pattern in 2010AA, 4010-style codes in 2300) are left out: only the one the change made
+    const before = new Set(issuesOf(original).map((i) => i.message));
+    const issues = issuesOf(text).filter((i) => !before.has(i.message));
+    expect(issues.map((i) => [i.segment?.loopId, i.message])).toEqual([['2010BA', 'NM103 in loop 2010BA: required element missing']]);
+    const decisions = claimDecisions(doc, issues);
+    expect(decisions.map((d) => [d.claimId, d.accepted])).toEqual([['756048Q', true], ['756049Q', false]]);
+    expect(decisions[1].statuses).toEqual([{ category: 'A7', status: '21', entity: 'IL' }]);
+  });
+
+  it('when the 837 lacks what the 277CA repeats (CLM01, CLM02, names, ids), then the 277CA still conforms, with the envelope ids and UNKNOWN in their place', () => {
+    const text = readOwn('837D/patient-two-claims.x12').toString('latin1')
+      .replace(/NM1\*41\*2\*[^~]*~/, 'NM1*41*2~')
+      .replace(/NM1\*40\*2\*[^~]*~/, 'NM1*40*2~')
+      .replace('NM1*85*2*EXAMPLE DENTAL GROUP*****XX*1999999984~', 'NM1*85*2~')
+      .replace('CLM*DCLAIM003*1340.25*', 'CLM**1340.2.5*');
+    const [t] = transactions(Buffer.from(text, 'latin1'));
+    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
+    const issues = [...t.tx.issues, ...validate(parseX12Document(text), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues];
+    const ack = generate277CA([{ document: doc, issues }], { controlNumbers: sequentialControlNumbers(7), clock }) as string;
+    const report = validate(parseX12Document(ack), { validators: [guideValidator()] });
+    expect(report.interchanges[0].groups[0].transactions[0].issues).toEqual([]);
+    expect(report.valid).toBe(true);
+    // 2100A / 2100B: the 837's ISA08 / ISA06; the billing provider's tax id (REF*EI) stands for its missing NPI
+    expect(ack).toContain(`NM1*PR*2*${t.ic.header.receiverId.trim()}*****46*${t.ic.header.receiverId.trim()}~`);
+    expect(ack).toContain(`NM1*41*2*${t.ic.header.senderId.trim()}*****46*${t.ic.header.senderId.trim()}~`);
+    expect(ack).toMatch(/NM1\*85\*2\*UNKNOWN\*\*\*\*\*FI\*\d+~/);
+    // the claim without CLM01 and with an unreadable charge is still reported, rejected
+    expect(ack).toMatch(/TRN\*2\*UNKNOWN~\nSTC\*A7:21\*20260203\*U\*0\*/);
+  });
+
+  it('when the 837 holds no claim, then there is no 277CA (the 999 answers for the set) and no control number is used', () => {
+    const { doc } = first('837D/patient-two-claims.x12', true);
+    const numbers = sequentialControlNumbers(1);
+    const none = { ...doc, transaction: { source: doc.transaction.source } };
+    expect(generate277CA([{ document: none, issues: [] }], { controlNumbers: numbers, clock })).toBeUndefined();
+    expect(numbers.next('interchange')).toBe(1);
+  });
+
   it('when a 277CA is generated, then it conforms to 005010X214 and says accepted/rejected per claim with counts and amounts', () => {
     const text = readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*');
     const [t] = transactions(Buffer.from(text, 'latin1'));
     const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
     const issues = validate(parseX12Document(text), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues;
-    const ack = generate277CA([{ document: doc, issues }], { controlNumbers: sequentialControlNumbers(50), clock });
+    const ack = generate277CA([{ document: doc, issues }], { controlNumbers: sequentialControlNumbers(50), clock }) as string;
     const parsed = parseX12Document(ack);
     const report = validate(parsed, { validators: [guideValidator()] });
     expect(report.interchanges[0].groups[0].transactions[0].issues).toEqual([]);
