@@ -108,3 +108,17 @@ export function expectSchemaValid(doc: SemanticDocument): void {
 export function segmentsBack(doc: SemanticDocument): string[] {
   return treeSegments(doc.guide, JSON.parse(JSON.stringify(doc.transaction)) as JsonObject, doc.delimiters).map((e) => normal(e));
 }
+
+/** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
+export function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
+  const d = t.tx.delimiters;
+  const segments = t.tx.segments.map((s) => [...s.elements]);
+  const inner = segments.slice(1, -1);
+  mutate(inner);
+  const all = [segments[0], ...inner, segments[segments.length - 1]];
+  const e = d.element;
+  const isa = ['ISA', '00', '          ', '00', '          ', 'ZZ', 'SENDER         ', 'ZZ', 'RECEIVER       ', '260101', '1200', d.repetition || 'U', t.ic.header.version === '00401' ? '00401' : '00501', '000000001', '0', 'T', d.component].join(e);
+  const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
+  const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
+  return transactions(Buffer.from(text, 'latin1'));
+}

@@ -9,7 +9,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, type TransactionSet } from '@ediflow/x12';
 import { semanticJson, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
-import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, transactions, type Tx } from '../corpus';
+import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
 import { seededRandom as rng } from '@ediflow/testkit';
 
 const LFH = join(OWN, 'lfh');
@@ -22,20 +22,6 @@ const FILES: [string, () => Buffer][] = [
 
 const ctxOf = (t: Tx): TranslateContext => ({ interchange: t.ic, group: t.group, fileId: 'file-1', transactionIndex: t.index });
 const expected = (t: Tx): string => JSON.stringify(translateTransaction(t.tx, ctxOf(t)).documents[0]);
-
-/** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
-function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
-  const d = t.tx.delimiters;
-  const segments = t.tx.segments.map((s) => [...s.elements]);
-  const inner = segments.slice(1, -1);
-  mutate(inner);
-  const all = [segments[0], ...inner, segments[segments.length - 1]];
-  const e = d.element;
-  const isa = ['ISA', '00', '          ', '00', '          ', 'ZZ', 'SENDER         ', 'ZZ', 'RECEIVER       ', '260101', '1200', d.repetition || 'U', t.ic.header.version === '00401' ? '00401' : '00501', '000000001', '0', 'T', d.component].join(e);
-  const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
-  const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
-  return transactions(Buffer.from(text, 'latin1'));
-}
 
 describe('writeSemanticJson', () => {
   describe.each(FILES)('%s', (_path, read) => {
