@@ -18,6 +18,7 @@ export type {
   GroupContext, InterchangeContext, SemanticDocument, SplitMode, TranslateContext, TranslateOptions, TranslateResult,
 } from './translate';
 export { toX12, treeSegments } from './to-x12';
+export { documentProblems } from './check-document';
 export type { ToX12Options } from './to-x12';
 export { SCHEMA_VERSION, schemaFor } from './schema';
 export { checkTransaction, checkWithGuide, guideValidator } from './validate';

@@ -58,9 +58,7 @@ export function segmentObject(elements: readonly string[], def: SegmentDef, d: D
       }
       const k = Math.floor((i - g.from) / g.size);
       const within = (i - g.from) % g.size;
-      const blank: JsonValue = g.size === 1 ? null : {};
       while (items.length <= k) items.push(g.size === 1 ? null : {});
-      void blank;
       if (g.size === 1) items[k] = elementValue(v, ed, d);
       else (items[k] as JsonObject)[g.itemKeys[within]] = elementValue(v, ed, d);
       continue;

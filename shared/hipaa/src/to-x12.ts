@@ -5,6 +5,7 @@
  */
 import type { ControlNumberSource, Delimiters } from '@ediflow/x12';
 import { InvalidInputError } from '@ediflow/errors';
+import { documentProblems } from './check-document';
 import type { RtLoop } from './definition';
 import { compiledGuide, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
 import { segmentElements, type JsonObject, type JsonValue } from './segment-json';
@@ -81,6 +82,12 @@ const fixed = (v: string, n: number): string => v.padEnd(n, ' ').slice(0, n);
  * counted; ISA13, GS06 and ST02 come from `controlNumbers`; ISA09/10 and GS04/05 from `clock`.
  */
 export function toX12(document: SemanticDocument, options: ToX12Options): string {
+  if (!SUPPORTED_GUIDES.includes(document.guide)) throw new InvalidInputError('HIPAA_GUIDE_UNSUPPORTED', 'guide not supported');
+  // documents come from outside (edi generate): a key or value the guide has no place for is refused, not dropped
+  const problems = documentProblems(document);
+  if (problems.length > 0) {
+    throw new InvalidInputError('HIPAA_DOCUMENT_INVALID', `document does not match guide ${document.guide}: ${problems.join('; ')}`, { details: { problems: problems.length } });
+  }
   const d = options.delimiters ?? document.delimiters ?? DEFAULT_DELIMITERS;
   const nl = options.lineBreak ?? '\n';
   const segs = treeSegments(document.guide, document.transaction, d);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { guideValidator, semanticJson, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
+import { documentProblems, guideValidator, semanticJson, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
@@ -75,7 +75,11 @@ Reads semantic JSON documents (as edi translate prints them: one per line, or on
 and prints X12: each document in its own interchange, with SE01/GE01/IEA01 counted and control
 numbers counting up from --control-number (default 1). The delimiters are the document's own.
 
-Exit status: 0 done, 1 a document is not a semantic document of a supported guide, 2 usage error.`;
+Every document is checked against its guide first (keys the guide defines, string values); a
+problem is named by document number and JSON Pointer, and then nothing is printed.
+
+Exit status: 0 done, 1 a document is not a semantic document of a supported guide or does not
+match it, 2 usage error.`;
 
 async function runGenerate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { 'control-number': { type: 'string' }, now: { type: 'string' } });
@@ -108,15 +112,21 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
     await write(io.stderr, 'generate: input is not JSON (one document per line, or an array)\n');
     return 1;
   }
-  const controlNumbers = sequentialControlNumbers(start);
+  // every document is checked before any X12 is written: no partial output for a bad input
   for (const [i, doc] of docs.entries()) {
     const d = doc as Partial<SemanticDocument>;
     if (typeof d !== 'object' || d === null || d.guide === undefined || d.transaction === undefined) {
       await write(io.stderr, `generate: document ${i + 1} is not a semantic document (no guide or transaction)\n`);
       return 1;
     }
-    await write(io.stdout, toX12(d as SemanticDocument, { controlNumbers, clock: () => now }));
+    const problems = documentProblems(d);
+    if (problems.length > 0) {
+      await write(io.stderr, `generate: document ${i + 1} does not match its guide (${String(d.guide)}):\n${problems.map((p) => `  ${p}\n`).join('')}`);
+      return 1;
+    }
   }
+  const controlNumbers = sequentialControlNumbers(start);
+  for (const doc of docs) await write(io.stdout, toX12(doc as SemanticDocument, { controlNumbers, clock: () => now }));
   return 0;
 }
 

@@ -47,4 +47,34 @@ describe('edi translate and edi generate', () => {
     expect(await runCli(['generate', '-'], bad.io)).toBe(1);
     expect(bad.err()).toContain('not a semantic document');
   });
+
+  it('when a document given to generate has a misspelt key or a number for an amount, then nothing is printed and stderr names the document and the places', async () => {
+    const t = capture();
+    expect(await runCli(['translate', FIXTURE], t.io)).toBe(0);
+    const good = t.out().trim();
+    const doc = JSON.parse(good) as Record<string, unknown>;
+    /** The first claim (2300) in the document and its JSON Pointer. */
+    const firstClaim = (o: unknown, path: string): [string, Record<string, Record<string, unknown>>] | undefined => {
+      if (o === null || typeof o !== 'object') return undefined;
+      const rec = o as Record<string, unknown>;
+      if (Array.isArray(rec.claims)) return [`${path}/claims/0`, rec.claims[0] as Record<string, Record<string, unknown>>];
+      for (const [k, v] of Object.entries(rec)) {
+        const hit = Array.isArray(v) ? v.map((x, i) => firstClaim(x, `${path}/${k}/${i}`)).find((x) => x !== undefined) : firstClaim(v, `${path}/${k}`);
+        if (hit !== undefined) return hit;
+      }
+      return undefined;
+    };
+    const [at, claim] = firstClaim(doc.transaction, '/transaction')!;
+    claim.claim.totalClaimChargeAmount = 123.45;
+    claim.claimNote = { text: 'SECRET NOTE' };
+    const g = capture({ stdin: `${good}\n${JSON.stringify(doc)}\n` });
+    expect(await runCli(['generate', '-'], g.io)).toBe(1);
+    expect(g.out()).toBe('');
+    expect(g.err()).toBe([
+      'generate: document 2 does not match its guide (005010X222A1):',
+      `  ${at}/claim/totalClaimChargeAmount: must be a string (X12 values are text: amounts keep their decimal text), not a number`,
+      `  ${at}/claimNote: not a part of loop 2300 Claim Information`,
+      '',
+    ].join('\n'));
+  });
 });
