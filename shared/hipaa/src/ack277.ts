@@ -164,13 +164,13 @@ export function generate277CA(inputs: readonly Ack277Input[], options: Ack277Opt
       const bp = claims[0].billingProvider;
       const provHl = ++hl;
       // the NPI (XX) as sent, else the tax id (FI) from REF*EI
-      const taxId = fit(bp.taxId, 2, 80, '');
+      const taxId = fit(bp.taxId, 2, 50, '');
       const [bpName, bpQualifier, bpId] = party(bp.name, bp.idQualifier, bp.id, idQualifiers('2100C'), { name: UNKNOWN, qualifier: 'XX', id: taxId !== '' ? ['FI', taxId] : ['XX', UNKNOWN] });
       body.push(['HL', String(provHl), '2', '19', '1']);
       body.push(['NM1', '85', '2', bpName, '', '', '', '', bpQualifier, bpId]);
       body.push(['TRN', '1', '0']);
       body.push(['STC', 'A1:19:PR', '', 'WQ', sum(claims.map((d) => d.chargeAmount))]);
-      if (taxId !== '' && taxId.length <= 50) body.push(['REF', 'TJ', taxId]);
+      if (taxId !== '') body.push(['REF', 'TJ', taxId]);
       const pa = claims.filter((d) => d.accepted);
       const pr = claims.filter((d) => !d.accepted);
       if (pa.length > 0) body.push(['QTY', 'QA', String(pa.length)]);
