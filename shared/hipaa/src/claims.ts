@@ -209,14 +209,16 @@ export const GUIDE_ISSUE_CODES = ['GUIDE_SEGMENT', 'GUIDE_ELEMENT', 'GUIDE_BALAN
 
 /**
  * Lenient mode for one 837 transaction set: the decision on every claim, and one document per
- * accepted claim (split per claim, keyed by CLM01). Rejected claims are held back; they go into
- * the 277CA (generate277CA with the same decisions).
+ * accepted claim (split per claim, keyed by CLM01), and the whole set as one document (for the
+ * 277CA). Rejected claims are held back; they go into the 277CA (generate277CA with the same decisions).
  */
-export function lenientClaims(tx: TransactionSet, ctx: TranslateContext, issues: readonly X12Issue[]): { decisions: ClaimDecision[]; accepted: SemanticDocument[] } {
+export function lenientClaims(
+  tx: TransactionSet, ctx: TranslateContext, issues: readonly X12Issue[],
+): { decisions: ClaimDecision[]; accepted: SemanticDocument[]; whole: SemanticDocument | undefined } {
   const whole = translateTransaction(tx, ctx).documents[0];
-  if (whole === undefined || whole.transactionSet !== '837') return { decisions: [], accepted: [] };
+  if (whole === undefined || whole.transactionSet !== '837') return { decisions: [], accepted: [], whole };
   const decisions = claimDecisions(whole, issues);
   const parts = translateTransaction(tx, ctx, { split: 'claim' }).documents;
   const accepted = parts.filter((d, i) => decisions[i] !== undefined && decisions[i].claimId === d.split?.claimId && decisions[i].accepted);
-  return { decisions, accepted };
+  return { decisions, accepted, whole };
 }

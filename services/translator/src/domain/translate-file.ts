@@ -19,7 +19,7 @@ import {
 } from '@ediflow/messages';
 import { ReportBuilder, generateAcks, readX12, type TransactionReport, type ValidationReport } from '@ediflow/x12';
 import {
-  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJson, translateTransaction, type ClaimDecision, type SemanticDocument,
+  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJson, translateTransaction, type SemanticDocument,
 } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
@@ -153,27 +153,28 @@ export function createTranslator(deps: TranslatorDeps) {
         // One document per set: written straight to JSON text (same text, no object tree). The tree when it is
         // needed anyway: per-claim splits, lenient claims, and the 277CA (built from the document).
         const direct = guide !== undefined && partner.split === 'transaction' && !lenient837 && !wants277;
-        const semantic = direct ? undefined : translateTransaction(tx, ctx, { split: partner.split });
+        // Lenient: the report noted guide errors as warnings (the set stays accepted); per claim they still reject.
+        const lenient = guide !== undefined && lenient837
+          ? lenientClaims(tx, ctx, txReport.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i)))
+          : undefined;
+        const semantic = direct || lenient !== undefined ? undefined : translateTransaction(tx, ctx, { split: partner.split });
         let documents: { body: unknown; claimId?: string }[];
-        let decisions: ClaimDecision[] | undefined;
         if (guide === undefined) {
           documents = [{ body: toDocument(fileId, ic, group, tx) }];
+        } else if (lenient !== undefined) {
+          claimsHeldBack += lenient.decisions.filter((d) => !d.accepted).length;
+          documents = lenient.accepted.map((d) => ({ body: d, claimId: d.key.claimId }));
         } else if (semantic === undefined) {
           documents = [{ body: new JsonText(semanticJson(tx, ctx) as string) }];
-        } else if (lenient837) {
-          // The report noted guide errors as warnings (the set stays accepted); per claim they still reject.
-          const claimIssues = txReport.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
-          const lenient = lenientClaims(tx, ctx, claimIssues);
-          decisions = lenient.decisions;
-          claimsHeldBack += decisions.filter((d) => !d.accepted).length;
-          documents = lenient.accepted.map((d) => ({ body: d, claimId: d.key.claimId }));
         } else {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }
         if (wants277) {
-          const whole: SemanticDocument | undefined = partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0];
+          // the whole set as one document: lenient mode made it already, an unsplit partner's translation is it
+          const whole: SemanticDocument | undefined =
+            lenient?.whole ?? (partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0]);
           if (whole !== undefined) {
-            const text = generate277CA([{ document: whole, decisions, issues: txReport.issues }], {
+            const text = generate277CA([{ document: whole, decisions: lenient?.decisions, issues: txReport.issues }], {
               controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),
               clock: deps.clock,
             });
