@@ -155,7 +155,8 @@ describe('edi partners onboard', () => {
     const t = stubTransfer();
     const command = createPartnersCommand({ env: ENV, transfer: () => t.client });
     const c = capture();
-    expect(await runCli(['partners', 'onboard', 'acme', file], c.io, [command])).toBe(0);
+    // stderr in the comparison: a failure says why (it failed once in CI, 2026-11-23, and did not repeat)
+    expect({ exit: await runCli(['partners', 'onboard', 'acme', file], c.io, [command]), stderr: c.err() }).toEqual({ exit: 0, stderr: '' });
     expect(JSON.parse(c.out())).toEqual({ partnerId: 'acme', changed: true, users: [{ userName: 'acme_sftp', created: true, updated: false, keysImported: 1, keysDeleted: 0 }] });
     expect(t.ops).toEqual(['DescribeUser', 'CreateUser', 'ImportSshPublicKey']);
     const user = t.users.get('acme_sftp');
@@ -167,7 +168,7 @@ describe('edi partners onboard', () => {
     expect(user?.SshPublicKeys.map((k) => k.SshPublicKeyBody)).toEqual([ssh1.trim(), ssh2.trim()]);
 
     const again = capture();
-    expect(await runCli(['partners', 'onboard', 'acme', file], again.io, [command])).toBe(0);
+    expect({ exit: await runCli(['partners', 'onboard', 'acme', file], again.io, [command]), stderr: again.err() }).toEqual({ exit: 0, stderr: '' });
     expect((JSON.parse(again.out()) as { changed: boolean }).changed).toBe(false);
     expect(t.ops.slice(3)).toEqual(['DescribeUser']);
   });
