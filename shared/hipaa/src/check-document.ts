@@ -6,7 +6,7 @@
  * envelope field ended in a TypeError. Problems are named by JSON Pointer and key only, never by
  * value (values can hold PHI).
  */
-import type { ElementDef, RtLoop, RtSegment, SegmentDef } from './definition';
+import { inElementGroup, type ElementDef, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
 
 type Json = unknown;
@@ -16,17 +16,24 @@ const kind = (v: Json): string => (v === null ? 'null' : Array.isArray(v) ? 'an 
 /** A JSON Pointer step (RFC 6901). */
 const step = (path: string, key: string | number): string => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
-/** The children of a loop by their JSON key. */
-const childrenByKey = new WeakMap<RtLoop, Map<string, RtSegment | RtLoop>>();
-
-function keyed(rt: RtLoop): Map<string, RtSegment | RtLoop> {
-  let m = childrenByKey.get(rt);
-  if (m === undefined) {
-    m = new Map(rt.children.map((c) => [c.def.key, c]));
-    childrenByKey.set(rt, m);
-  }
-  return m;
+/** Lookups by JSON key, built once per definition object. */
+function cachedBy<K extends object, V>(build: (k: K) => V): (k: K) => V {
+  const cache = new WeakMap<K, V>();
+  return (k) => {
+    let v = cache.get(k);
+    if (v === undefined) {
+      v = build(k);
+      cache.set(k, v);
+    }
+    return v;
+  };
 }
+/** A loop's children by key. */
+const childrenOf = cachedBy((rt: RtLoop) => new Map<string, RtSegment | RtLoop>(rt.children.map((c) => [c.def.key, c])));
+/** A segment's elements by key (those outside its element group). */
+const elementsOf = cachedBy((def: SegmentDef) => new Map(def.elements.flatMap((ed, i): [string, ElementDef][] => (inElementGroup(def, i + 1) ? [] : [[ed.key, ed]]))));
+/** A composite's component keys. */
+const componentsOf = cachedBy((ed: ElementDef) => new Set((ed.components ?? []).map((c) => c.key)));
 
 class Problems {
   readonly list: string[] = [];
@@ -51,7 +58,7 @@ class Problems {
 function checkValue(ed: ElementDef, v: Json, path: string, out: Problems): void {
   if (typeof v === 'string') return;
   if (ed.components !== undefined && isObject(v)) {
-    const names = new Set(ed.components.map((c) => c.key));
+    const names = componentsOf(ed);
     for (const [k, x] of Object.entries(v)) {
       const m = /^component(\d+)$/.exec(k);
       if (!names.has(k) && (m === null || Number(m[1]) <= ed.components.length)) out.add(step(path, k), `not a component of ${ed.name || 'this element'}`);
@@ -59,7 +66,7 @@ function checkValue(ed: ElementDef, v: Json, path: string, out: Problems): void 
     }
     return;
   }
-  out.want(path, `${ed.components !== undefined ? 'a string or an object of components' : 'a string (X12 values are text: amounts keep their decimal text)'}`, v);
+  out.want(path, ed.components !== undefined ? 'a string or an object of components' : 'a string (X12 values are text: amounts keep their decimal text)', v);
 }
 
 function checkElement(ed: ElementDef, v: Json, path: string, out: Problems): void {
@@ -75,11 +82,7 @@ function checkSegment(def: SegmentDef, obj: Json, path: string, out: Problems): 
     return;
   }
   const g = def.group;
-  const inGroup = (p: number): boolean => g !== undefined && p >= g.from && p < g.from + g.size * g.count;
-  const byKey = new Map<string, ElementDef>();
-  def.elements.forEach((ed, i) => {
-    if (!inGroup(i + 1)) byKey.set(ed.key, ed);
-  });
+  const byKey = elementsOf(def);
   for (const [k, v] of Object.entries(obj)) {
     if (out.full) return;
     const at = step(path, k);
@@ -87,7 +90,7 @@ function checkSegment(def: SegmentDef, obj: Json, path: string, out: Problems): 
     if (ed !== undefined) checkElement(ed, v, at, out);
     else if (g !== undefined && k === g.key) {
       if (!Array.isArray(v)) {
-        out.want(at, `an array`, v);
+        out.want(at, 'an array', v);
         continue;
       }
       if (v.length > g.count) out.add(at, `holds ${v.length} items; ${def.segment} has room for ${g.count}`);
@@ -111,7 +114,7 @@ function checkSegment(def: SegmentDef, obj: Json, path: string, out: Problems): 
     } else {
       const m = /^element(\d+)$/.exec(k);
       if (m !== null && Number(m[1]) > def.elements.length) {
-        if (typeof v !== 'string') out.want(at, `a string`, v);
+        if (typeof v !== 'string') out.want(at, 'a string', v);
       } else out.add(at, `not an element of ${def.segment} ${def.name}`.trimEnd());
     }
   }
@@ -119,7 +122,7 @@ function checkSegment(def: SegmentDef, obj: Json, path: string, out: Problems): 
 
 function checkUnrecognized(v: Json, path: string, out: Problems): void {
   if (!Array.isArray(v)) {
-    out.want(path, `an array`, v);
+    out.want(path, 'an array', v);
     return;
   }
   v.forEach((u, i) => {
@@ -135,7 +138,7 @@ function checkLoop(rt: RtLoop, obj: Json, path: string, out: Problems): void {
     out.want(path, `an object (loop ${rt.id})`, obj);
     return;
   }
-  const children = keyed(rt);
+  const children = childrenOf(rt);
   for (const [k, v] of Object.entries(obj)) {
     if (out.full) return;
     const at = step(path, k);
@@ -170,19 +173,19 @@ const ENVELOPE: Record<string, readonly string[]> = {
 export function documentProblems(doc: Json, limit = 10): string[] {
   const out = new Problems(limit);
   if (!isObject(doc)) {
-    out.want('', `an object (a semantic document)`, doc);
+    out.want('', 'an object (a semantic document)', doc);
     return out.list;
   }
   if (typeof doc.guide !== 'string' || !(SUPPORTED_GUIDES as readonly string[]).includes(doc.guide)) out.add('/guide', `must be one of ${SUPPORTED_GUIDES.join(', ')}`);
-  for (const k of ['controlNumber', 'implementationRef']) if (typeof doc[k] !== 'string') out.want(`/${k}`, `a string`, doc[k]);
+  for (const k of ['controlNumber', 'implementationRef']) if (typeof doc[k] !== 'string') out.want(`/${k}`, 'a string', doc[k]);
   for (const [part, fields] of Object.entries(ENVELOPE)) {
     const o = doc[part];
-    if (!isObject(o)) out.want(`/${part}`, `an object`, o);
-    else for (const f of fields) if (typeof o[f] !== 'string') out.want(`/${part}/${f}`, `a string`, o[f]);
+    if (!isObject(o)) out.want(`/${part}`, 'an object', o);
+    else for (const f of fields) if (typeof o[f] !== 'string') out.want(`/${part}/${f}`, 'a string', o[f]);
   }
   const d = doc.delimiters;
   if (d !== undefined && d !== null) {
-    if (!isObject(d)) out.want('/delimiters', `an object`, d);
+    if (!isObject(d)) out.want('/delimiters', 'an object', d);
     else {
       for (const f of ['element', 'segment']) if (typeof d[f] !== 'string' || d[f].length !== 1) out.add(`/delimiters/${f}`, 'must be one character');
       for (const f of ['component', 'repetition']) if (typeof d[f] !== 'string' || d[f].length > 1) out.add(`/delimiters/${f}`, 'must be one character or empty');

@@ -80,6 +80,12 @@ export interface GuideDefinition {
 
 export const isLoop = (c: SegmentDef | LoopDef): c is LoopDef => (c as LoopDef).loop !== undefined;
 
+/** Whether element `position` (1-based) of a segment is one of its element group's (written as the group's list). */
+export function inElementGroup(def: SegmentDef, position: number): boolean {
+  const g = def.group;
+  return g !== undefined && position >= g.from && position < g.from + g.size * g.count;
+}
+
 /** Compiled segment: where its qualifier sits and which values select it. */
 export interface RtSegment {
   kind: 'segment';

@@ -15,7 +15,7 @@
  * collide, go through segmentObject and JSON.stringify, so the output is always the same text.
  */
 import type { Delimiters, TransactionSet } from '@ediflow/x12';
-import type { ElementDef, SegmentDef } from './definition';
+import { inElementGroup, type ElementDef, type SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { segmentObject, type JsonValue } from './segment-json';
 import { documentBase, translateTransaction, type TranslateContext } from './translate';
@@ -132,8 +132,7 @@ function planOf(def: SegmentDef): Plan | null {
     seen.add(name);
   };
   def.elements.forEach((ed, i) => {
-    const inGroup = g !== undefined && i + 1 >= g.from && i + 1 < g.from + g.size * g.count;
-    if (!inGroup) add(ed.key);
+    if (!inElementGroup(def, i + 1)) add(ed.key);
     const comps = new Set<string>();
     for (const c of ed.components ?? []) {
       if (comps.has(c.key) || /^component\d+$/.test(c.key) || c.key === '__proto__') ok = false;

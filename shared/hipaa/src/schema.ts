@@ -4,7 +4,7 @@
  * (written by `npm run schemas -w shared/hipaa`; a test checks they are current).
  */
 import type { ElementDef, LoopDef, SegmentDef } from './definition';
-import { isLoop } from './definition';
+import { inElementGroup, isLoop } from './definition';
 import { guideDefinition, type SupportedGuide } from './guides';
 
 type Schema = { [k: string]: unknown };
@@ -41,7 +41,7 @@ function segmentSchema(def: SegmentDef): Schema {
   const pos = (i: number): string => `${def.segment}${String(i).padStart(2, '0')}`;
   def.elements.forEach((e, i) => {
     const p = i + 1;
-    if (g !== undefined && p >= g.from && p < g.from + g.size * g.count) return;
+    if (inElementGroup(def, p)) return;
     if (e.usage === 'N' && e.name === '') return;
     props[e.key] = elementSchema(e, pos(p));
   });

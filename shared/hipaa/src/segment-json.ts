@@ -5,7 +5,7 @@
  * the definition groups (HI, CAS, PER, CRC) become one list.
  */
 import type { Delimiters } from '@ediflow/x12';
-import type { ElementDef, SegmentDef } from './definition';
+import { inElementGroup, type ElementDef, type SegmentDef } from './definition';
 
 export type JsonValue = string | null | JsonValue[] | { [k: string]: JsonValue };
 export type JsonObject = { [k: string]: JsonValue };
@@ -113,7 +113,7 @@ export function segmentElements(o: JsonObject, def: SegmentDef, d: Delimiters): 
   for (let i = 1; i <= defs.length; i++) {
     const ed = defs[i - 1];
     let v: JsonValue | undefined;
-    if (g !== undefined && i >= g.from && i < g.from + g.size * g.count) {
+    if (g !== undefined && inElementGroup(def, i)) {
       const k = Math.floor((i - g.from) / g.size);
       const within = (i - g.from) % g.size;
       const item = Array.isArray(items) ? items[k] : undefined;

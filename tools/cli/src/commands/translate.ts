@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { AppError } from '@ediflow/errors';
 import { documentProblems, guideValidator, semanticJson, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
@@ -112,21 +113,25 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
     await write(io.stderr, 'generate: input is not JSON (one document per line, or an array)\n');
     return 1;
   }
-  // every document is checked before any X12 is written: no partial output for a bad input
+  // every document is written (toX12 checks it against its guide) before any is printed: no partial output
+  const controlNumbers = sequentialControlNumbers(start);
+  const x12: string[] = [];
   for (const [i, doc] of docs.entries()) {
     const d = doc as Partial<SemanticDocument>;
     if (typeof d !== 'object' || d === null || d.guide === undefined || d.transaction === undefined) {
       await write(io.stderr, `generate: document ${i + 1} is not a semantic document (no guide or transaction)\n`);
       return 1;
     }
-    const problems = documentProblems(d);
-    if (problems.length > 0) {
-      await write(io.stderr, `generate: document ${i + 1} does not match its guide (${String(d.guide)}):\n${problems.map((p) => `  ${p}\n`).join('')}`);
+    try {
+      x12.push(toX12(d as SemanticDocument, { controlNumbers, clock: () => now }));
+    } catch (err) {
+      if (!(err instanceof AppError && (err.code === 'HIPAA_DOCUMENT_INVALID' || err.code === 'HIPAA_GUIDE_UNSUPPORTED'))) throw err;
+      // the error's message holds the places on one line; here one per line
+      await write(io.stderr, `generate: document ${i + 1} does not match its guide (${String(d.guide)}):\n${documentProblems(d).map((p) => `  ${p}\n`).join('')}`);
       return 1;
     }
   }
-  const controlNumbers = sequentialControlNumbers(start);
-  for (const doc of docs) await write(io.stdout, toX12(doc as SemanticDocument, { controlNumbers, clock: () => now }));
+  for (const text of x12) await write(io.stdout, text);
   return 0;
 }
 
