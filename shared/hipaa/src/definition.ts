@@ -98,6 +98,8 @@ export interface RtSegment {
   keyCodes: Set<string> | undefined;
   /** True when the segment may occur more than once here (its JSON is a list). */
   repeatable: boolean;
+  /** Its number in the compiled guide (loops and segments, root = 0): an index for per-guide tables. */
+  ordinal: number;
 }
 
 export interface RtLoop {
@@ -111,6 +113,8 @@ export interface RtLoop {
   first: RtSegment;
   repeatable: boolean;
   parent: RtLoop | undefined;
+  /** As RtSegment's. */
+  ordinal: number;
 }
 
 export interface CompiledGuide {
@@ -120,9 +124,11 @@ export interface CompiledGuide {
   segmentIds: Set<string>;
   /** Key (JSON name) -> child, per loop definition (for JSON -> X12). */
   loops: RtLoop[];
+  /** Every loop and segment, by ordinal. */
+  nodes: (RtSegment | RtLoop)[];
 }
 
-function compileSegment(def: SegmentDef): RtSegment {
+function compileSegment(def: SegmentDef, nodes: (RtSegment | RtLoop)[]): RtSegment {
   let keyPos = 0;
   let keyComp = 0;
   let keyCodes: Set<string> | undefined;
@@ -141,15 +147,19 @@ function compileSegment(def: SegmentDef): RtSegment {
       }
     }
   }
-  return { kind: 'segment', def, id: def.segment, keyPos, keyComp, keyCodes, repeatable: def.maxUse !== 1 };
+  const rt: RtSegment = { kind: 'segment', def, id: def.segment, keyPos, keyComp, keyCodes, repeatable: def.maxUse !== 1, ordinal: nodes.length };
+  nodes.push(rt);
+  return rt;
 }
 
-function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], ids: Set<string>): RtLoop {
+function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], ids: Set<string>, nodes: (RtSegment | RtLoop)[]): RtLoop {
   const loop: RtLoop = {
     kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, repeatable: def.repeat !== 1, parent,
+    ordinal: nodes.length,
   };
   all.push(loop);
-  for (const c of def.children) loop.children.push(isLoop(c) ? compileLoop(c, loop, all, ids) : compileSegment(c));
+  nodes.push(loop);
+  for (const c of def.children) loop.children.push(isLoop(c) ? compileLoop(c, loop, all, ids, nodes) : compileSegment(c, nodes));
   loop.children.forEach((c, i) => {
     const first = c.kind === 'segment' ? c : c.first;
     ids.add(first.id);
@@ -165,6 +175,7 @@ function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], id
 export function compileGuide(definition: GuideDefinition): CompiledGuide {
   const loops: RtLoop[] = [];
   const ids = new Set<string>();
-  const root = compileLoop(definition.root, undefined, loops, ids);
-  return { definition, root, segmentIds: ids, loops };
+  const nodes: (RtSegment | RtLoop)[] = [];
+  const root = compileLoop(definition.root, undefined, loops, ids, nodes);
+  return { definition, root, segmentIds: ids, loops, nodes };
 }

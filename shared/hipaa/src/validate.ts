@@ -8,10 +8,10 @@
  */
 import { isValidDate, isValidTime } from '@ediflow/x12';
 import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, TransactionValidator, X12Issue } from '@ediflow/x12';
-import type { ElementDef, RtLoop, RtSegment, SegmentDef } from './definition';
+import type { ElementDef, RtLoop, SegmentDef } from './definition';
 import { isDecimal, parseDecimal } from './decimal';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
-import { fastSegments, walk, type SegmentLike } from './walk';
+import { fastSegments, walkWith, type SegmentLike } from './walk';
 
 const NUMERIC = /^-?\d+$/;
 
@@ -282,15 +282,16 @@ export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issu
 export function checkWithGuide(guide: SupportedGuide, segments: readonly SegmentLike[]): X12Issue[] {
   const elementIssues: X12Issue[] = [];
   const balance = new Balancer(elementIssues);
-  const r = walk(compiledGuide(guide), segments, {
-    check: true,
-    // only the issues are wanted: no JSON objects for the segments
-    segmentValue: () => null,
-    onSegment: (seg: SegmentLike, rt: RtSegment, loop: RtLoop) => {
+  // only the issues are wanted: the walker builds nothing
+  const r = walkWith<SegmentLike, null>(compiledGuide(guide), segments, true, {
+    root: () => null,
+    open: () => null,
+    segment(_node, rt, seg, loop) {
       if (seg.id !== 'ST' && seg.id !== 'SE') checkSegment(seg, rt.def, loop.id, elementIssues);
       balance.segment(seg, loop);
     },
-    onLoopClose: (loop: RtLoop) => balance.close(loop),
+    unplaced: () => undefined,
+    close: (_node, loop) => balance.close(loop),
   });
   const seen = new Set<string>();
   const all = r.issues.concat(elementIssues).filter((i) => {

@@ -17,11 +17,12 @@ export interface LoopSource {
   last: number;
 }
 
-interface Frame {
+interface Frame<N> {
   rt: RtLoop;
-  obj: JsonObject;
+  node: N;
   idx: number;
-  counts: number[];
+  /** Per child: times placed in this instance (a reused array, see countsAt: valid while the frame is open). */
+  counts: Int32Array;
   src: LoopSource;
   /** HL01 of the loop's HL segment, when it has one. */
   hl: string | undefined;
@@ -29,8 +30,8 @@ interface Frame {
   hlSeg?: SegmentLike;
 }
 
-export interface WalkResult {
-  root: JsonObject;
+export interface WalkResult<N = JsonObject> {
+  root: N;
   issues: X12Issue[];
 }
 
@@ -59,6 +60,46 @@ export interface WalkOptions<S extends SegmentLike = SegmentLike> {
    * (semantic-json.ts) puts a reference to the segment's bytes there and writes it later.
    */
   segmentValue?: (seg: S, def: SegmentDef) => JsonValue;
+}
+
+/**
+ * What the walker makes of the segments it places: the JSON tree (walk), nothing (the
+ * validator) or the byte writer's event list (json-writer.ts). Segments and loops always go
+ * into the innermost open loop instance: `open` and `segment` get the node of the top frame.
+ */
+export interface WalkBuilder<S extends SegmentLike, N> {
+  root(src: LoopSource): N;
+  /** A new instance of `loop` inside `parent`; `src` is its source pointer (its `last` grows until close). */
+  open(parent: N, loop: RtLoop, src: LoopSource): N;
+  /** `seg` placed as child `rt` of `loop`. */
+  segment(node: N, rt: RtSegment, seg: S, loop: RtLoop): void;
+  /** A segment with no place here (unknown, out of sequence, over its maximum use): kept as sent. */
+  unplaced(node: N, seg: S): void;
+  close(node: N, loop: RtLoop, src: LoopSource): void;
+}
+
+/** The walker's builder for the JSON tree, with the options' hooks. */
+function treeBuilder<S extends SegmentLike>(options: WalkOptions<S>): WalkBuilder<S, JsonObject> {
+  const value = options.segmentValue ?? ((seg: S, def: SegmentDef): JsonValue => segmentObject(seg.elements, def, seg.delimiters));
+  return {
+    root: (src) => ({ source: src as unknown as JsonValue }),
+    open(parent, loop, src) {
+      const obj: JsonObject = { source: src as unknown as JsonValue };
+      addTo(parent, loop.def.key, obj, loop.repeatable);
+      return obj;
+    },
+    segment(node, rt, seg, loop) {
+      const obj = value(seg, rt.def);
+      addTo(node, rt.def.key, obj, rt.repeatable);
+      options.onSegment?.(seg, rt, loop, obj as JsonObject);
+    },
+    unplaced(node, seg) {
+      addTo(node, 'unrecognizedSegments', { segment: seg.id, position: String(seg.position), elements: seg.elements.slice(1) }, true);
+    },
+    close(node, loop, src) {
+      options.onLoopClose?.(loop, node, src);
+    },
+  };
 }
 
 function qualifier(seg: SegmentLike, rt: RtSegment): string {
@@ -129,12 +170,26 @@ function addTo(obj: JsonObject, key: string, value: JsonValue, many: boolean): v
 }
 
 export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: readonly S[], options: WalkOptions<S> = {}): WalkResult {
-  const check = options.check === true;
-  const value = options.segmentValue ?? ((seg: S, def: SegmentDef): JsonValue => segmentObject(seg.elements, def, seg.delimiters));
+  return walkWith(guide, segments, options.check === true, treeBuilder(options));
+}
+
+/** The walker with its own builder; `check` reports structure issues. */
+export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segments: readonly S[], check: boolean, builder: WalkBuilder<S, N>): WalkResult<N> {
   const issues: X12Issue[] = [];
   const rootSrc: LoopSource = { loop: guide.root.id, first: segments.length > 0 ? segments[0].position : 0, last: 0 };
-  const root: JsonObject = { source: rootSrc as unknown as JsonValue };
-  const frames: Frame[] = [{ rt: guide.root, obj: root, idx: 0, counts: new Array<number>(guide.root.children.length).fill(0), src: rootSrc, hl: undefined }];
+  const root = builder.root(rootSrc);
+  // One counts array per depth, zeroed as a frame opens there: a new array per loop instance
+  // (filled with 0) was the walker's largest single cost on the bench's 837P.
+  const countsPool: Int32Array[] = [];
+  const countsAt = (depth: number, n: number): Int32Array => {
+    let c = countsPool[depth];
+    if (c === undefined || c.length < n) {
+      c = new Int32Array(Math.max(n, 16));
+      countsPool[depth] = c;
+    } else c.fill(0, 0, n);
+    return c;
+  };
+  const frames: Frame<N>[] = [{ rt: guide.root, node: root, idx: 0, counts: countsAt(0, guide.root.children.length), src: rootSrc, hl: undefined }];
 
   const issue = (seg: SegmentLike, code: SegmentErrorCode, loopId: string, message: string, id = seg.id, position = seg.position): void => {
     issues.push({
@@ -143,7 +198,7 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
     });
   };
 
-  const close = (f: Frame, at: SegmentLike | undefined): void => {
+  const close = (f: Frame<N>, at: SegmentLike | undefined): void => {
     const parent = frames[frames.length - 1];
     if (parent !== undefined && parent.src.last < f.src.last) parent.src.last = f.src.last;
     if (check && f.hlSeg !== undefined) {
@@ -169,7 +224,7 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
         issue(at, '3', f.rt.id, `required ${what} missing in loop ${f.rt.id}`, first.id, at.position);
       }
     }
-    options.onLoopClose?.(f.rt, f.obj, f.src);
+    builder.close(f.node, f.rt, f.src);
   };
 
   /** Finds where a segment goes: [frame index, child index], or undefined. */
@@ -233,11 +288,10 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
         f.idx = j;
         f.counts[j]++;
         const src: LoopSource = { loop: outer.id, first: seg.position, last: seg.position };
-        const obj: JsonObject = { source: src as unknown as JsonValue };
-        addTo(f.obj, outer.def.key, obj, outer.repeatable);
-        const counts = new Array<number>(outer.children.length).fill(0);
+        const node = builder.open(f.node, outer, src);
+        const counts = countsAt(frames.length, outer.children.length);
         counts[0] = 1; // reported above, not again when the loop closes
-        frames.push({ rt: outer, obj, idx: k, counts, src, hl: undefined });
+        frames.push({ rt: outer, node, idx: k, counts, src, hl: undefined });
         where = [frames.length - 1, k];
       }
     }
@@ -264,7 +318,7 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
         const known = guide.segmentIds.has(seg.id);
         issue(seg, known ? '2' : '1', f.rt.id, known ? `segment ${seg.id} not expected in loop ${f.rt.id}` : `segment ${seg.id} not in this guide`);
       }
-      addTo(f.obj, 'unrecognizedSegments', { segment: seg.id, position: String(seg.position), elements: seg.elements.slice(1) }, true);
+      builder.unplaced(f.node, seg);
       f.src.last = seg.position;
       continue;
     }
@@ -282,16 +336,14 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
       if (outOfOrder) f.counts[j]++;
       if (outOfOrder || (over && !child.repeatable)) {
         // no place for it without losing data: kept as sent, next to the loop's other segments
-        addTo(f.obj, 'unrecognizedSegments', { segment: seg.id, position: String(seg.position), elements: seg.elements.slice(1) }, true);
+        builder.unplaced(f.node, seg);
         frames[frames.length - 1].src.last = seg.position;
         continue;
       }
       f.idx = j;
       f.counts[j]++;
-      const obj = value(seg, child.def);
-      addTo(f.obj, child.def.key, obj, child.repeatable);
       frames[frames.length - 1].src.last = seg.position;
-      options.onSegment?.(seg, child, f.rt, obj as JsonObject);
+      builder.segment(f.node, child, seg, f.rt);
       continue;
     }
     // open a loop instance (and the loops between it and its first segment)
@@ -304,9 +356,8 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
     let parent = f;
     for (;;) {
       const src: LoopSource = { loop: loop.id, first: seg.position, last: seg.position };
-      const obj: JsonObject = { source: src as unknown as JsonValue };
-      addTo(parent.obj, loop.def.key, obj, loop.repeatable);
-      const nf: Frame = { rt: loop, obj, idx: 0, counts: new Array<number>(loop.children.length).fill(0), src, hl: undefined };
+      const node = builder.open(parent.node, loop, src);
+      const nf: Frame<N> = { rt: loop, node, idx: 0, counts: countsAt(frames.length, loop.children.length), src, hl: undefined };
       frames.push(nf);
       const c0 = loop.children[0];
       nf.counts[0] = 1;
@@ -328,10 +379,8 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
           });
         }
       }
-      const sobj = value(seg, c0.def);
-      addTo(nf.obj, c0.def.key, sobj, c0.repeatable);
       frames[frames.length - 1].src.last = seg.position;
-      options.onSegment?.(seg, c0, loop, sobj as JsonObject);
+      builder.segment(nf.node, c0, seg, loop);
       break;
     }
   }
@@ -340,7 +389,7 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
   return { root, issues };
 }
 
-function findParentHl(frames: Frame[]): string | undefined {
+function findParentHl<N>(frames: Frame<N>[]): string | undefined {
   for (let i = frames.length - 2; i >= 0; i--) if (frames[i].hl !== undefined) return frames[i].hl;
   return undefined;
 }
