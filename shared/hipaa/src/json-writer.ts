@@ -16,11 +16,11 @@
  * collide, go through segmentObject and JSON.stringify, so the output is always the same text.
  */
 import type { Delimiters, TransactionSet } from '@ediflow/x12';
-import { inElementGroup, type CompiledGuide, type ElementDef, type RtLoop, type RtSegment, type SegmentDef } from './definition';
+import { inElementGroup, type CompiledGuide, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { segmentObject, type JsonValue } from './segment-json';
 import { documentBase, translateTransaction, type TranslateContext } from './translate';
-import { walk, walkWith, type LoopSource, type SegmentLike, type WalkBuilder } from './walk';
+import { walk, walkWith, type LoopSource, type SegmentLike, type SegmentSource, type WalkBuilder } from './walk';
 
 /** Receives the JSON in pieces, in order; the bytes are valid only during the call. */
 export type JsonSink = (bytes: Buffer) => void;
@@ -31,22 +31,36 @@ const SLACK = 1024;
 
 /**
  * A segment read from the transaction's bytes; elements are split only when asked for. Once
- * placed, it stands in the tree for its JSON (with the definition it was placed with).
+ * placed, it stands in the tree for its JSON (with the definition it was placed with). The
+ * tape path moves one of them along the segments (Segments.at); the tree path keeps one per
+ * segment (Segments.all).
  */
 class ByteSegment implements SegmentLike {
   private split: string[] | undefined;
   def: SegmentDef | undefined;
+  id = '';
+  position = 0;
+  offset = 0;
+  start = 0;
+  end = 0;
 
   constructor(
-    readonly id: string,
-    readonly position: number,
-    readonly offset: number,
     readonly delimiters: Delimiters,
     private readonly src: Buffer,
-    readonly start: number,
-    readonly end: number,
     private readonly sep: number,
   ) {}
+
+  /** Makes this segment number `position` (ST = 1), at bytes [start, end) of the set (offset: in the file). */
+  set(id: string, position: number, offset: number, start: number, end: number): this {
+    this.id = id;
+    this.position = position;
+    this.offset = offset;
+    this.start = start;
+    this.end = end;
+    this.split = undefined;
+    this.def = undefined;
+    return this;
+  }
 
   get elements(): string[] {
     this.split ??= this.src.toString('latin1', this.start, this.end).split(this.delimiters.element);
@@ -84,28 +98,61 @@ function short(src: Buffer, a: number, b: number): string {
   return known;
 }
 
-function segmentsOf(tx: TransactionSet, src: Buffer, n: number): ByteSegment[] {
-  const d = tx.delimiters;
-  const term = d.segment.charCodeAt(0);
-  const sep = d.element.charCodeAt(0);
-  const tilde = term === 10 || term === 13 ? 126 : -1;
-  const out: ByteSegment[] = [];
-  let p = 0;
-  while (p < n) {
-    let c = src[p];
-    while (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde) {
-      if (++p >= n) break;
-      c = src[p];
+/** The segments of a transaction set's bytes src[0, n): ids and byte ranges, found in one pass. */
+class Segments implements SegmentSource<ByteSegment> {
+  private readonly ids: string[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  private readonly cursor: ByteSegment;
+
+  constructor(
+    private readonly tx: TransactionSet,
+    private readonly src: Buffer,
+    n: number,
+  ) {
+    const d = tx.delimiters;
+    const term = d.segment.charCodeAt(0);
+    const sep = d.element.charCodeAt(0);
+    const tilde = term === 10 || term === 13 ? 126 : -1;
+    // the terminators by String#indexOf on the set's text (the same bytes): ~3x a byte loop here
+    const text = tx.text;
+    const termChar = d.segment;
+    let p = 0;
+    while (p < n) {
+      let c = src[p];
+      while (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde) {
+        if (++p >= n) break;
+        c = src[p];
+      }
+      if (p >= n) break;
+      let t = text.indexOf(termChar, p);
+      if (t < 0 || t > n) t = n;
+      let e = p;
+      while (e < t && src[e] !== sep) e++;
+      this.ids.push(short(src, p, e));
+      this.starts.push(p);
+      this.ends.push(t);
+      p = t + 1;
     }
-    if (p >= n) break;
-    let t = p;
-    while (t < n && src[t] !== term) t++;
-    let e = p;
-    while (e < t && src[e] !== sep) e++;
-    out.push(new ByteSegment(short(src, p, e), out.length + 1, tx.offset + p, d, src, p, t, sep));
-    p = t + 1;
+    this.cursor = new ByteSegment(d, src, sep);
   }
-  return out;
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  /** Segment i (0-based) in the one cursor object: valid until the next call. */
+  at(i: number): ByteSegment {
+    const start = this.starts[i];
+    return this.cursor.set(this.ids[i], i + 1, this.tx.offset + start, start, this.ends[i]);
+  }
+
+  /** Every segment in an object of its own (the tree keeps them). */
+  all(): ByteSegment[] {
+    const d = this.tx.delimiters;
+    const sep = d.element.charCodeAt(0);
+    return this.ids.map((id, i) => new ByteSegment(d, this.src, sep).set(id, i + 1, this.tx.offset + this.starts[i], this.starts[i], this.ends[i]));
+  }
 }
 
 /** A segment definition's property names as bytes; null when two properties could share a name. */
@@ -118,7 +165,21 @@ interface Plan {
   items: Buffer[];
   /** The longest name's bytes (at least that of a generated elementN / componentN name). */
   longest: number;
+  /**
+   * Per element: how it is written (STRING, COMPOSITE, and REPEATS added when it repeats), read
+   * here once: element definitions come in many shapes, and reading their fields per segment was slow.
+   */
+  kinds: Uint8Array;
+  /** The element group's first element, size and end (past its last element); 0 when there is none. */
+  gFrom: number;
+  gSize: number;
+  gEnd: number;
 }
+
+/** Plan.kinds values. */
+const STRING = 1;
+const COMPOSITE = 2;
+const REPEATS = 4;
 
 const plans = new WeakMap<SegmentDef, Plan | null>();
 
@@ -150,7 +211,11 @@ function planOf(def: SegmentDef): Plan | null {
     const group = g === undefined ? undefined : nameBytes(g.key);
     const items = g === undefined ? [] : g.itemKeys.map((k) => nameBytes(k));
     const all = [...names, ...components.flat(), ...items, ...(group === undefined ? [] : [group])];
-    plan = { names, components, group, items, longest: Math.max(24, ...all.map((b) => b.length)) };
+    const kinds = Uint8Array.from(def.elements, (ed) => (ed.components !== undefined ? COMPOSITE : STRING) + (ed.repeat === undefined || ed.repeat === 1 ? 0 : REPEATS));
+    plan = {
+      names, components, group, items, longest: Math.max(24, ...all.map((b) => b.length)), kinds,
+      gFrom: g?.from ?? 0, gSize: g?.size ?? 0, gEnd: g === undefined ? 0 : g.from + g.size * g.count,
+    };
   } else plan = null;
   plans.set(def, plan);
   return plan;
@@ -223,19 +288,23 @@ class Out {
     this.o += n;
   }
 
-  /** A non-negative integer (segment numbers). */
+  /** A non-negative integer (segment numbers): in int32 range by small-integer arithmetic, else as JSON.stringify writes it. */
   count(v: number): void {
-    if (!(Number.isSafeInteger(v) && v >= 0)) {
+    if (!(v >= 0 && v <= 0x7fffffff && v === (v | 0))) {
       this.raw(Buffer.from(JSON.stringify(v), 'latin1'));
       return;
     }
-    this.room(20);
+    this.room(10);
     const buf = this.buf;
-    let o = this.o;
-    let div = 1;
-    while (div * 10 <= v) div *= 10;
-    for (; div >= 1; div = Math.floor(div / 10)) buf[o++] = 0x30 + (Math.floor(v / div) % 10);
-    this.o = o;
+    let digits = 1;
+    for (let x = v; x >= 10; x = (x / 10) | 0) digits++;
+    let e = this.o + digits;
+    this.o = e;
+    for (let x = v; ; ) {
+      buf[--e] = 0x30 + (x % 10);
+      x = (x / 10) | 0;
+      if (x === 0) break;
+    }
   }
 
   /** A JS string as a JSON string: ASCII by hand, anything else through JSON.stringify. */
@@ -362,10 +431,11 @@ function putComposite(buf: Buffer, o: number, src: Buffer, end: number, table: U
   return o;
 }
 
-/** elementValue: the element at src[pos..) (not empty) up to the element separator. */
-function putElement(buf: Buffer, o: number, src: Buffer, end: number, table: Uint8Array, ed: ElementDef, names: Buffer[], rep: boolean): number {
-  const composite = ed.components !== undefined;
-  if (ed.repeat === undefined || ed.repeat === 1) return composite ? putComposite(buf, o, src, end, table, SEP, names) : putString(buf, o, src, end, table, SEP);
+/** elementValue: the element at src[pos..) (not empty) up to the element separator; `kind` from Plan.kinds. */
+function putElement(buf: Buffer, o: number, src: Buffer, end: number, table: Uint8Array, kind: number, names: Buffer[], rep: boolean): number {
+  if (kind === STRING) return putString(buf, o, src, end, table, SEP);
+  const composite = (kind & COMPOSITE) !== 0;
+  if ((kind & REPEATS) === 0) return putComposite(buf, o, src, end, table, SEP, names);
   const stop = rep ? SEP | REP : SEP;
   buf[o++] = 0x5b;
   for (let first = true; ; first = false) {
@@ -392,9 +462,11 @@ function writeSegment(w: Writing, def: SegmentDef, plan: Plan | null, start: num
   let o = out.o;
   const table = w.table;
   const rep = d.repetition !== '';
-  const defs = def.elements;
-  const g = def.group;
-  const gEnd = g === undefined ? 0 : g.from + g.size * g.count;
+  const kinds = plan.kinds;
+  const defined = kinds.length;
+  const gFrom = plan.gFrom;
+  const gSize = plan.gSize;
+  const gEnd = plan.gEnd;
   pos = start;
   while (pos < end && (table[src[pos]] & SEP) === 0) pos++;
   let first = true;
@@ -406,15 +478,14 @@ function writeSegment(w: Writing, def: SegmentDef, plan: Plan | null, start: num
   for (let i = 1; pos < end; i++) {
     pos++;
     if (pos >= end || (table[src[pos]] & SEP) !== 0) continue; // empty element
-    const ed = defs[i - 1];
-    const inGroup = ed !== undefined && g !== undefined && i >= g.from && i < gEnd;
+    const inGroup = i >= gFrom && i < gEnd && i <= defined;
     if (!inGroup && items >= 0) {
-      if (item >= 0 && g !== undefined && g.size > 1) buf[o++] = 0x7d;
+      if (item >= 0 && gSize > 1) buf[o++] = 0x7d;
       buf[o++] = 0x5d;
       items = -1;
       item = -1;
     }
-    if (ed === undefined) {
+    if (i > defined) {
       if (!first) buf[o++] = 0x2c;
       o = putName(buf, o, numbered(elementNames, 'element', i));
       o = putString(buf, o, src, end, table, SEP);
@@ -425,14 +496,14 @@ function writeSegment(w: Writing, def: SegmentDef, plan: Plan | null, start: num
         buf[o++] = 0x5b;
         items = 0;
       }
-      const k = Math.floor((i - g.from) / g.size);
-      if (g.size === 1) {
+      const k = Math.floor((i - gFrom) / gSize);
+      if (gSize === 1) {
         for (; items < k; items++) {
           if (items > 0) buf[o++] = 0x2c;
           o = putName(buf, o, NULL);
         }
         if (items > 0) buf[o++] = 0x2c;
-        o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+        o = putElement(buf, o, src, end, table, kinds[i - 1], plan.components[i - 1], rep);
         items = k + 1;
       } else {
         if (k !== item) {
@@ -449,20 +520,20 @@ function writeSegment(w: Writing, def: SegmentDef, plan: Plan | null, start: num
         }
         if (itemKeys > 0) buf[o++] = 0x2c;
         itemKeys++;
-        o = putName(buf, o, plan.items[(i - g.from) % g.size]);
-        o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+        o = putName(buf, o, plan.items[(i - gFrom) % gSize]);
+        o = putElement(buf, o, src, end, table, kinds[i - 1], plan.components[i - 1], rep);
       }
     } else {
       if (!first) buf[o++] = 0x2c;
       o = putName(buf, o, plan.names[i - 1]);
-      o = putElement(buf, o, src, end, table, ed, plan.components[i - 1], rep);
+      o = putElement(buf, o, src, end, table, kinds[i - 1], plan.components[i - 1], rep);
     }
     first = false;
     // on to the next element separator (the copy stopped at one, or at the end)
     while (pos < end && (table[src[pos]] & SEP) === 0) pos++;
   }
   if (items >= 0) {
-    if (item >= 0 && g !== undefined && g.size > 1) buf[o++] = 0x7d;
+    if (item >= 0 && gSize > 1) buf[o++] = 0x7d;
     buf[o++] = 0x5d;
   }
   buf[o++] = 0x7d;
@@ -713,7 +784,7 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   src.write(text, 0, n, 'latin1');
   const d = tx.delimiters;
   const compiled = compiledGuide(guide);
-  const segments = segmentsOf(tx, src, n);
+  const segments = new Segments(tx, src, n);
   const table = tableOf(compiled);
   // the tape when it holds the whole document, else the tree
   let tape = table === null ? undefined : (idleTape ?? new Tape());
@@ -727,7 +798,7 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
     }
   }
   if (tape === undefined) {
-    tree = walk(compiled, segments, {
+    tree = walk(compiled, segments.all(), {
       segmentValue: (seg, def) => {
         seg.def = def;
         return seg as unknown as JsonValue;

@@ -48,6 +48,16 @@ export interface SegmentLike {
   element?(i: number): string;
 }
 
+/**
+ * The segments the walker reads, one by one (an array is one). `at(i)` may hand back one
+ * object changed in place for every i (the byte writer's cursor): the walker keeps no
+ * segment past its step unless it checks (issues, HL levels), and the tape keeps none.
+ */
+export interface SegmentSource<S> {
+  readonly length: number;
+  at(i: number): S | undefined;
+}
+
 export interface WalkOptions<S extends SegmentLike = SegmentLike> {
   /** Report structure issues (the validator); translation alone leaves this off. */
   check?: boolean;
@@ -174,9 +184,10 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
 }
 
 /** The walker with its own builder; `check` reports structure issues. */
-export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segments: readonly S[], check: boolean, builder: WalkBuilder<S, N>): WalkResult<N> {
+export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segments: SegmentSource<S>, check: boolean, builder: WalkBuilder<S, N>): WalkResult<N> {
   const issues: X12Issue[] = [];
-  const rootSrc: LoopSource = { loop: guide.root.id, first: segments.length > 0 ? segments[0].position : 0, last: 0 };
+  const count = segments.length;
+  const rootSrc: LoopSource = { loop: guide.root.id, first: count > 0 ? (segments.at(0) as S).position : 0, last: 0 };
   const root = builder.root(rootSrc);
   // One counts array per depth, zeroed as a frame opens there: a new array per loop instance
   // (filled with 0) was the walker's largest single cost on the bench's 837P.
@@ -227,10 +238,10 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
     builder.close(f.node, f.rt, f.src);
   };
 
-  /** Finds where a segment goes: [frame index, child index], or undefined. */
-  const find = (seg: SegmentLike, strict: boolean, topOnly: boolean): [number, number] | undefined => {
+  /** Finds where a segment goes: at(frame index, child index), or -1. */
+  const find = (seg: SegmentLike, strict: boolean, topOnly: boolean): number => {
     const lowest = topOnly ? frames.length - 1 : 0;
-    let full: [number, number] | undefined;
+    let full = -1;
     for (let fi = frames.length - 1; fi >= lowest; fi--) {
       const f = frames[fi];
       const cand = f.rt.byId.get(seg.id);
@@ -242,7 +253,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         if (j === f.idx && c.kind === 'segment' && fi === frames.length - 1) {
           const max = c.def.maxUse;
           if (max !== 0 && f.counts[j] >= max) {
-            full ??= [fi, j];
+            if (full < 0) full = at(fi, j);
             continue;
           }
         }
@@ -250,7 +261,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
           // the parent's current segment again, after a child loop closed: only if it repeats
           if (!c.repeatable) continue;
         }
-        return [fi, j];
+        return at(fi, j);
       }
     }
     return full;
@@ -275,9 +286,11 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
     return undefined;
   };
 
-  for (const seg of segments) {
-    let where = find(seg, true, false) ?? find(seg, false, false);
-    if (where === undefined) {
+  for (let i = 0; i < count; i++) {
+    const seg = segments.at(i) as S;
+    let where = find(seg, true, false);
+    if (where < 0) where = find(seg, false, false);
+    if (where < 0) {
       const deep = findDeep(seg);
       if (deep !== undefined) {
         const [fi, j, k] = deep;
@@ -292,11 +305,11 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         const counts = countsAt(frames.length, outer.children.length);
         counts[0] = 1; // reported above, not again when the loop closes
         frames.push({ rt: outer, node, idx: k, counts, src, hl: undefined });
-        where = [frames.length - 1, k];
+        where = at(frames.length - 1, k);
       }
     }
     let outOfOrder = false;
-    if (where === undefined) {
+    if (where < 0) {
       // earlier in the current loop: out of sequence
       const top = frames.length - 1;
       const f = frames[top];
@@ -305,14 +318,14 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         for (const j of cand) {
           const c = f.rt.children[j];
           if (j < f.idx && c.kind === 'segment' && matches(seg, c, true)) {
-            where = [top, j];
+            where = at(top, j);
             outOfOrder = true;
             break;
           }
         }
       }
     }
-    if (where === undefined) {
+    if (where < 0) {
       const f = frames[frames.length - 1];
       if (check) {
         const known = guide.segmentIds.has(seg.id);
@@ -322,7 +335,8 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
       f.src.last = seg.position;
       continue;
     }
-    const [fi, j] = where;
+    const fi = frameOf(where);
+    const j = childOf(where);
     while (frames.length - 1 > fi) close(frames.pop()!, seg);
     const f = frames[fi];
     const child = f.rt.children[j];
@@ -384,10 +398,15 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
       break;
     }
   }
-  const last = segments.length > 0 ? segments[segments.length - 1] : undefined;
+  const last = count > 0 ? segments.at(count - 1) : undefined;
   while (frames.length > 0) close(frames.pop()!, last);
   return { root, issues };
 }
+
+/** A place for a segment, [frame index, child index], as one number (no array per segment). */
+const at = (frame: number, child: number): number => frame * 65536 + child;
+const frameOf = (where: number): number => Math.floor(where / 65536);
+const childOf = (where: number): number => where % 65536;
 
 function findParentHl<N>(frames: Frame<N>[]): string | undefined {
   for (let i = frames.length - 2; i >= 0; i--) if (frames[i].hl !== undefined) return frames[i].hl;
