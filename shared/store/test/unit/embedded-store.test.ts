@@ -18,7 +18,11 @@ objectStoreContract(
       close: () => rm(root, { recursive: true, force: true }),
     };
   },
-  { conditionalWrites: true, streamingMemoryLimitBytes: 8 * MiB },
+  // A quarter of the 64 MiB put: buffering the body would pass it. The store holds 4 writes of
+  // 64 KiB in flight, but the sampled peak (ArrayBuffer memory after gc()) ranged from 0.6 to
+  // 11 MiB in repeated runs of this test, most likely because V8 sweeps freed backing stores on
+  // a background thread after gc() returns. 8 MiB failed one full unit run in three.
+  { conditionalWrites: true, streamingMemoryLimitBytes: 16 * MiB },
 );
 
 describe('EmbeddedObjectStore on disk', () => {
