@@ -157,6 +157,8 @@ function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], id
     kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, repeatable: def.repeat !== 1, parent,
     ordinal: nodes.length,
   };
+  // the walker packs [frame, child] into one number (walk.ts, at())
+  if (def.children.length >= 65536) throw new Error(`loop ${def.loop} has too many children`);
   all.push(loop);
   nodes.push(loop);
   for (const c of def.children) loop.children.push(isLoop(c) ? compileLoop(c, loop, all, ids, nodes) : compileSegment(c, nodes));

@@ -403,7 +403,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
   return { root, issues };
 }
 
-/** A place for a segment, [frame index, child index], as one number (no array per segment). */
+/** A place for a segment, [frame index, child index], as one number (no array per segment; a loop has far fewer than 65536 children). */
 const at = (frame: number, child: number): number => frame * 65536 + child;
 const frameOf = (where: number): number => Math.floor(where / 65536);
 const childOf = (where: number): number => where % 65536;
