@@ -1,6 +1,6 @@
 /**
  * Semantic JSON written straight to bytes: the same text as
- * JSON.stringify(translateTransaction(tx, ctx).documents[0]), about twice as fast (README.md, Throughput).
+ * JSON.stringify(translateTransaction(tx, ctx).documents[0]), about three times as fast (README.md, Throughput).
  *
  * Measured on the bench's 837P (npm run bench -- --only translate): building the document
  * tree and JSON.stringify spent most of their time splitting every segment into element
