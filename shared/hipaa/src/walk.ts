@@ -49,12 +49,12 @@ export interface SegmentLike {
 }
 
 /**
- * The segments the walker reads, one by one (an array is one). `at(i)` may hand back one
- * object changed in place for every i (the byte writer's cursor): the walker keeps no
- * segment past its step unless it checks (issues, HL levels), and the tape keeps none.
+ * The segments the walker reads, one by one and in order: at(0), at(0) again, then at(1),
+ * at(2), ... until undefined (an array is one). `at(i)` may hand back one object changed in
+ * place for every i (the byte writer's cursor): the walker keeps no segment past its step
+ * unless it checks (issues, HL levels), and the tape keeps none.
  */
 export interface SegmentSource<S> {
-  readonly length: number;
   at(i: number): S | undefined;
 }
 
@@ -186,8 +186,7 @@ export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: read
 /** The walker with its own builder; `check` reports structure issues. */
 export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segments: SegmentSource<S>, check: boolean, builder: WalkBuilder<S, N>): WalkResult<N> {
   const issues: X12Issue[] = [];
-  const count = segments.length;
-  const rootSrc: LoopSource = { loop: guide.root.id, first: count > 0 ? (segments.at(0) as S).position : 0, last: 0 };
+  const rootSrc: LoopSource = { loop: guide.root.id, first: segments.at(0)?.position ?? 0, last: 0 };
   const root = builder.root(rootSrc);
   // One counts array per depth, zeroed as a frame opens there: a new array per loop instance
   // (filled with 0) was the walker's largest single cost on the bench's 837P.
@@ -286,8 +285,11 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
     return undefined;
   };
 
-  for (let i = 0; i < count; i++) {
-    const seg = segments.at(i) as S;
+  let last: S | undefined;
+  for (let i = 0; ; i++) {
+    const seg = segments.at(i);
+    if (seg === undefined) break;
+    last = seg;
     let where = find(seg, true, false);
     if (where < 0) where = find(seg, false, false);
     if (where < 0) {
@@ -398,7 +400,6 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
       break;
     }
   }
-  const last = count > 0 ? segments.at(count - 1) : undefined;
   while (frames.length > 0) close(frames.pop()!, last);
   return { root, issues };
 }
