@@ -7,8 +7,7 @@ export interface Command {
   readonly name: string;
   /** One line for `edi --help`. */
   readonly summary: string;
-  /** Full help text for `edi <name> --help`. */
-  readonly help: string;
+  /** Runs the command; `--help` prints its full help text. */
   run(args: string[], io: CliIo): Promise<number>;
 }
 

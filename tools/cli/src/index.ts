@@ -5,7 +5,7 @@
 export { runCli } from './cli';
 export type { Command } from './command';
 export { parseCommandArgs, singleInput } from './command';
-export { COMMANDS, findCommand } from './commands';
+export { COMMANDS, findCommand, loadCommand } from './commands';
 export { UsageError, openInput, write, wantsProgress, ProgressBar, DEFAULT_PROGRESS_THRESHOLD } from './io';
 export type { CliIo, Input, OutStream } from './io';
 export { toCliReport, buildReport } from './commands/report';

@@ -49,4 +49,4 @@ async function runAck(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export const ackCommand: Command = { name: 'ack', summary: 'print the TA1 / 999 / 997 acknowledgments for a file', help: HELP, run: runAck };
+export const ackCommand: Command = { name: 'ack', summary: 'print the TA1 / 999 / 997 acknowledgments for a file', run: runAck };

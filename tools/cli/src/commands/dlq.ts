@@ -142,7 +142,6 @@ export function createDlqCommand(deps: DlqDeps = {}): Command {
   return {
     name: 'dlq',
     summary: "notifier dead letters: list, replay (to the notifier's broker)",
-    help: HELP,
     run: (args, io) => runSubcommand('dlq', HELP, subcommands, args, io),
   };
 }

@@ -91,4 +91,4 @@ async function runParse(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export const parseCommand: Command = { name: 'parse', summary: 'X12 file -> JSON (--ndjson: one line per transaction set)', help: HELP, run: runParse };
+export const parseCommand: Command = { name: 'parse', summary: 'X12 file -> JSON (--ndjson: one line per transaction set)', run: runParse };

@@ -135,7 +135,6 @@ export function createPartnersCommand(deps: PartnersDeps = {}): Command {
   return {
     name: 'partners',
     summary: 'partner registry: validate, list, onboard <id> (AWS Transfer Family users)',
-    help: HELP,
     run: (args, io) => runSubcommand('partners', HELP, subcommands, args, io),
   };
 }

@@ -66,7 +66,6 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
 export const translateCommand: Command = {
   name: 'translate',
   summary: 'X12 file -> semantic JSON per transaction set or claim (NDJSON)',
-  help: TRANSLATE_HELP,
   run: runTranslate,
 };
 
@@ -138,6 +137,5 @@ async function runGenerate(args: string[], io: CliIo): Promise<number> {
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'semantic JSON (from translate) -> X12 with envelopes and counts',
-  help: GENERATE_HELP,
   run: runGenerate,
 };

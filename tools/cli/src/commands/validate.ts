@@ -41,4 +41,4 @@ async function runValidate(args: string[], io: CliIo): Promise<number> {
   return report.valid ? 0 : 1;
 }
 
-export const validateCommand: Command = { name: 'validate', summary: 'envelope + syntax check, JSON report (exit 0 valid, 1 invalid)', help: HELP, run: runValidate };
+export const validateCommand: Command = { name: 'validate', summary: 'envelope + syntax check, JSON report (exit 0 valid, 1 invalid)', run: runValidate };

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProgressBar, runCli, wantsProgress, type CliReport } from '@ediflow/cli';
+import { COMMANDS, ProgressBar, loadCommand, runCli, wantsProgress, type CliReport } from '@ediflow/cli';
 import { parseX12, serialize } from '@ediflow/x12';
 import { capture, interchange, set } from '../helpers';
 
@@ -150,6 +150,14 @@ describe('usage errors', () => {
     const c = capture();
     expect(await runCli([], c.io)).toBe(2);
     expect(c.err()).toMatch(/parse .*\n.*validate .*\n.*ack /);
+  });
+
+  it('when the command list is printed, then each entry has the name and summary of the module that runs it', () => {
+    expect(COMMANDS.map((c) => c.name)).toEqual(['parse', 'validate', 'ack', 'translate', 'generate', 'partners', 'dlq']);
+    for (const entry of COMMANDS) {
+      const loaded = loadCommand(entry.name);
+      expect({ name: loaded.name, summary: loaded.summary }).toEqual({ name: entry.name, summary: entry.summary });
+    }
   });
 
   it('when the command is unknown, then exits 2 naming it', async () => {
