@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@ediflow/errors';
-import { documentProblems, guideValidator, semanticJson, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
+import { documentProblems, guideValidator, toX12, translateTransaction, writeSemanticJson, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
@@ -19,6 +19,8 @@ envelope context and segments. Streaming: memory is bounded by the largest trans
 
 Exit status: 0 every set valid, 1 guide or syntax errors were found (documents still printed)
 or the input is not X12, 2 usage error.`;
+
+const NEWLINE = Buffer.from('\n');
 
 async function runTranslate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { split: { type: 'string' }, 'no-validate': { type: 'boolean' } });
@@ -45,10 +47,12 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
     }
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position };
     if (split === 'transaction') {
-      // One document per set: written from the bytes (the same text as JSON.stringify of the document).
-      const json = semanticJson(e.transaction, ctx);
-      if (json !== undefined) {
-        await write(io.stdout, `${json}\n`);
+      // One document per set: written from the bytes (the same text as JSON.stringify of the
+      // document) and passed on as bytes: decoding it to a string and back cost ~0.1 s per 10 MB.
+      const parts: Buffer[] = [];
+      if (writeSemanticJson(e.transaction, ctx, (bytes) => parts.push(Buffer.from(bytes))) !== undefined) {
+        parts.push(NEWLINE);
+        for (const part of parts) await write(io.stdout, part);
         continue;
       }
     }
