@@ -157,7 +157,7 @@ function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], id
     kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, repeatable: def.repeat !== 1, parent,
     ordinal: nodes.length,
   };
-  // the walker packs [frame, child] into one number (walk.ts, at())
+  // the walker packs [frame, child] into one number (walk.ts, place())
   if (def.children.length >= 65536) throw new Error(`loop ${def.loop} has too many children`);
   all.push(loop);
   nodes.push(loop);

@@ -20,7 +20,7 @@ import { inElementGroup, type CompiledGuide, type RtLoop, type RtSegment, type S
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { segmentObject, type JsonValue } from './segment-json';
 import { documentBase, translateTransaction, type TranslateContext } from './translate';
-import { walk, walkWith, type LoopSource, type SegmentLike, type SegmentSource, type WalkBuilder } from './walk';
+import { nextSegment, walk, walkWith, type LoopSource, type SegmentBounds, type SegmentLike, type SegmentSource, type WalkBuilder } from './walk';
 
 /** Receives the JSON in pieces, in order; the bytes are valid only during the call. */
 export type JsonSink = (bytes: Buffer) => void;
@@ -101,29 +101,25 @@ function short(src: Buffer, a: number, b: number): string {
 }
 
 /**
- * The segments of a transaction set's bytes src[0, n), found as the walker asks for them (in
- * order, see SegmentSource): one cursor moved along, no list of ids or positions.
+ * The segments of a transaction set's bytes, found as the walker asks for them (in order, see
+ * SegmentSource): one cursor moved along, no list of ids or positions. The bounds come from the
+ * set's text (nextSegment: String#indexOf finds a terminator in 11 ms where a byte loop took
+ * 29 ms over the bench's 10 MB 837P); the text's chars are the bytes in `src`.
  */
 class Segments implements SegmentSource<ByteSegment> {
   private readonly cursor: ByteSegment;
   /** The segment the cursor holds (-1: none yet) and where the next one starts looking. */
   private index = -1;
   private next = 0;
-  private readonly termChar: string;
+  private readonly bounds: SegmentBounds = { start: 0, end: 0 };
   private readonly sep: number;
-  private readonly tilde: number;
 
   constructor(
     private readonly tx: TransactionSet,
     private readonly src: Buffer,
-    private readonly n: number,
   ) {
-    const d = tx.delimiters;
-    this.termChar = d.segment;
-    this.sep = d.element.charCodeAt(0);
-    // as the reader's extraFiller: '~' is filler between segments when the terminator is a line break
-    this.tilde = d.segment === '\n' || d.segment === '\r' ? 126 : -1;
-    this.cursor = new ByteSegment(d, src, this.sep);
+    this.sep = tx.delimiters.element.charCodeAt(0);
+    this.cursor = new ByteSegment(tx.delimiters, src, this.sep);
   }
 
   /** Segment i (0-based) in the one cursor object, valid until the next call; undefined past the last. */
@@ -136,12 +132,10 @@ class Segments implements SegmentSource<ByteSegment> {
 
   /** Every segment in an object of its own (the tree keeps them). */
   all(): ByteSegment[] {
-    const d = this.tx.delimiters;
     const out: ByteSegment[] = [];
     this.next = 0;
-    this.index = -1;
     for (;;) {
-      const seg = new ByteSegment(d, this.src, this.sep);
+      const seg = new ByteSegment(this.tx.delimiters, this.src, this.sep);
       if (!this.read(seg, out.length)) break;
       out.push(seg);
     }
@@ -149,23 +143,15 @@ class Segments implements SegmentSource<ByteSegment> {
     return out;
   }
 
-  /**
-   * Points `seg` at the segment that starts at or after `next` (leading line ends and blanks
-   * skipped); false when there is none. The terminator by String#indexOf on the set's text (the
-   * same bytes): 11 ms vs 29 ms for a byte loop over the bench's 10 MB 837P.
-   */
+  /** Points `seg` at segment i, the next one from `next`; false when there is none. */
   private read(seg: ByteSegment, i: number): boolean {
-    const { src, n, tilde, sep } = this;
-    let p = this.next;
-    let c = src[p];
-    while (p < n && (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde)) c = src[++p];
-    if (p >= n) return false;
-    let t = this.tx.text.indexOf(this.termChar, p);
-    if (t < 0 || t > n) t = n;
-    let e = p;
-    while (e < t && src[e] !== sep) e++;
-    seg.set(short(src, p, e), i + 1, this.tx.offset + p, p, t);
-    this.next = t + 1;
+    const b = this.bounds;
+    if (!nextSegment(this.tx.text, this.tx.delimiters, this.next, b)) return false;
+    const { src, sep } = this;
+    let e = b.start;
+    while (e < b.end && src[e] !== sep) e++;
+    seg.set(short(src, b.start, e), i + 1, this.tx.offset + b.start, b.start, b.end);
+    this.next = b.end + 1;
     this.index = i;
     return true;
   }
@@ -833,7 +819,7 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   src.write(text, 0, n, 'latin1');
   const d = tx.delimiters;
   const compiled = compiledGuide(guide);
-  const segments = new Segments(tx, src, n);
+  const segments = new Segments(tx, src);
   const table = tableOf(compiled);
   // the tape when it holds the whole document, else the tree
   let tape = table === null ? undefined : (idleTape ?? new Tape());

@@ -132,6 +132,30 @@ function matches(seg: SegmentLike, rt: RtSegment, strict: boolean): boolean {
 }
 
 
+/** Where a segment lies in a set's text: its first char and its terminator (or the text's end). */
+export interface SegmentBounds {
+  start: number;
+  end: number;
+}
+
+/**
+ * Finds the segment of `text` that starts at or after `from`, past line breaks, blanks and (as
+ * the reader's extraFiller) '~' when the terminator is a line break; false when only such
+ * filler is left. Fills `into` (one object reused by the caller: no allocation per segment).
+ */
+export function nextSegment(text: string, d: Delimiters, from: number, into: SegmentBounds): boolean {
+  const n = text.length;
+  const tilde = d.segment === '\n' || d.segment === '\r' ? 126 : -1;
+  let p = from;
+  let c = text.charCodeAt(p);
+  while (p < n && (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde)) c = text.charCodeAt(++p);
+  if (p >= n) return false;
+  const t = text.indexOf(d.segment, p);
+  into.start = p;
+  into.end = t < 0 ? n : t;
+  return true;
+}
+
 /**
  * The segments of a transaction set read straight from its text (no Segment objects): the
  * translation path. Text with non-ASCII bytes goes through the engine's own segments (decoding).
@@ -140,24 +164,11 @@ export function fastSegments(tx: TransactionSet): SegmentLike[] {
   const s = tx.text;
   if (/[^\x00-\x7f]/.test(s)) return tx.segments;
   const d = tx.delimiters;
-  const term = d.segment;
-  const sep = d.element;
-  const tilde = term === '\n' || term === '\r' ? 126 : -1;
   const out: SegmentLike[] = [];
-  const n = s.length;
-  let p = 0;
-  while (p < n) {
-    let c = s.charCodeAt(p);
-    while (c === 10 || c === 13 || c === 32 || c === 9 || c === tilde) {
-      if (++p >= n) break;
-      c = s.charCodeAt(p);
-    }
-    if (p >= n) break;
-    let t = s.indexOf(term, p);
-    if (t < 0) t = n;
-    const elements = s.slice(p, t).split(sep);
-    out.push({ id: elements[0], elements, position: out.length + 1, offset: tx.offset + p, delimiters: d });
-    p = t + 1;
+  const b: SegmentBounds = { start: 0, end: 0 };
+  for (let p = 0; nextSegment(s, d, p, b); p = b.end + 1) {
+    const elements = s.slice(b.start, b.end).split(d.element);
+    out.push({ id: elements[0], elements, position: out.length + 1, offset: tx.offset + b.start, delimiters: d });
   }
   return out;
 }
@@ -237,7 +248,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
     builder.close(f.node, f.rt, f.src);
   };
 
-  /** Finds where a segment goes: at(frame index, child index), or -1. */
+  /** Finds where a segment goes: place(frame index, child index), or -1. */
   const find = (seg: SegmentLike, strict: boolean, topOnly: boolean): number => {
     const lowest = topOnly ? frames.length - 1 : 0;
     let full = -1;
@@ -252,7 +263,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         if (j === f.idx && c.kind === 'segment' && fi === frames.length - 1) {
           const max = c.def.maxUse;
           if (max !== 0 && f.counts[j] >= max) {
-            if (full < 0) full = at(fi, j);
+            if (full < 0) full = place(fi, j);
             continue;
           }
         }
@@ -260,7 +271,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
           // the parent's current segment again, after a child loop closed: only if it repeats
           if (!c.repeatable) continue;
         }
-        return at(fi, j);
+        return place(fi, j);
       }
     }
     return full;
@@ -307,7 +318,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         const counts = countsAt(frames.length, outer.children.length);
         counts[0] = 1; // reported above, not again when the loop closes
         frames.push({ rt: outer, node, idx: k, counts, src, hl: undefined });
-        where = at(frames.length - 1, k);
+        where = place(frames.length - 1, k);
       }
     }
     let outOfOrder = false;
@@ -320,7 +331,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         for (const j of cand) {
           const c = f.rt.children[j];
           if (j < f.idx && c.kind === 'segment' && matches(seg, c, true)) {
-            where = at(top, j);
+            where = place(top, j);
             outOfOrder = true;
             break;
           }
@@ -405,7 +416,7 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
 }
 
 /** A place for a segment, [frame index, child index], as one number (no array per segment; a loop has far fewer than 65536 children). */
-const at = (frame: number, child: number): number => frame * 65536 + child;
+const place = (frame: number, child: number): number => frame * 65536 + child;
 const frameOf = (where: number): number => Math.floor(where / 65536);
 const childOf = (where: number): number => where % 65536;
 
