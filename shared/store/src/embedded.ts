@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, link, mkdir, open, readdir, readFile, rename, unlink, copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { AppError } from '@ediflow/errors';
 import { StoreConflictError, StoreInvalidKeyError, StoreNotFoundError, StoreUnavailableError } from './errors';
 import { compareKeys, validateKey, validatePrefix } from './keys';
@@ -221,21 +222,34 @@ export class EmbeddedObjectStore implements ObjectStore {
         } else {
           const hash = new StreamHash(dataPath);
           digest = () => hash.digest(size);
-          const source = body as AsyncIterable<Buffer | string>;
           // Up to WRITES_IN_FLIGHT chunks are written at once (at their positions) while the next is
           // pulled, so a producer such as a decryptor keeps working while the disk writes.
           const writes = new WriteQueue(handle);
-          try {
-            for await (const chunk of source) {
+          // Piped into a Writable, not read with `for await`: a Readable's async iterator takes all it
+          // has buffered in one read(), which joins the chunks into a new buffer. In ingest (a
+          // decryptor's 512 KiB chunks through two Transforms) 360 of 400 reads copied that way.
+          const sink = new Writable({
+            write(chunk: Buffer | string, _encoding, callback) {
               const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
               // nothing to write (and two writes at one position would confuse writtenThrough)
-              if (buf.length === 0) continue;
+              if (buf.length === 0) {
+                callback();
+                return;
+              }
               hash.update(buf);
-              await writes.add(buf, size);
+              const at = size;
               size += buf.length;
-              hash.written(writes.writtenThrough(size));
-            }
-            await writes.drain();
+              writes.add(buf, at).then(() => {
+                hash.written(writes.writtenThrough(size));
+                callback();
+              }, callback);
+            },
+            final(callback) {
+              writes.drain().then(() => callback(), callback);
+            },
+          });
+          try {
+            await pipeline(body as Readable, sink);
           } catch (err) {
             hash.abort();
             await writes.settle();
