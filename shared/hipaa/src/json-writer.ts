@@ -37,6 +37,8 @@ const SLACK = 1024;
  */
 class ByteSegment implements SegmentLike {
   private split: string[] | undefined;
+  /** The component separator's byte (-1: none). */
+  private readonly comp: number;
   def: SegmentDef | undefined;
   id = '';
   position = 0;
@@ -48,7 +50,9 @@ class ByteSegment implements SegmentLike {
     readonly delimiters: Delimiters,
     private readonly src: Buffer,
     private readonly sep: number,
-  ) {}
+  ) {
+    this.comp = delimiters.component === '' ? -1 : delimiters.component.charCodeAt(0);
+  }
 
   /** Makes this segment number `position` (ST = 1), at bytes [start, end) of the set (offset: in the file). */
   set(id: string, position: number, offset: number, start: number, end: number): this {
@@ -67,7 +71,7 @@ class ByteSegment implements SegmentLike {
     return this.split;
   }
 
-  element(i: number): string {
+  element(i: number, firstComponent = false): string {
     const s = this.src;
     let a = this.start;
     for (let k = 0; k < i; k++) {
@@ -76,7 +80,11 @@ class ByteSegment implements SegmentLike {
       a++;
     }
     let b = a;
-    while (b < this.end && s[b] !== this.sep) b++;
+    if (firstComponent) {
+      // a qualifier that is a composite's first component ("HC" of HC:99213): no string of the whole element
+      const comp = this.comp;
+      while (b < this.end && s[b] !== this.sep && s[b] !== comp) b++;
+    } else while (b < this.end && s[b] !== this.sep) b++;
     return short(s, a, b);
   }
 }

@@ -44,8 +44,11 @@ export interface SegmentLike {
   readonly position: number;
   readonly offset: number;
   readonly delimiters: Delimiters;
-  /** Element `i` (0 = id) without splitting the whole segment, when the segment can do that cheaply. */
-  element?(i: number): string;
+  /**
+   * Element `i` (0 = id) without splitting the whole segment, when the segment can do that
+   * cheaply; with `firstComponent`, it may stop at the component separator.
+   */
+  element?(i: number, firstComponent?: boolean): string;
 }
 
 /**
@@ -114,7 +117,7 @@ function treeBuilder<S extends SegmentLike>(options: WalkOptions<S>): WalkBuilde
 
 function qualifier(seg: SegmentLike, rt: RtSegment): string {
   let v: string;
-  if (seg.element !== undefined) v = seg.element(rt.keyPos);
+  if (seg.element !== undefined) v = seg.element(rt.keyPos, rt.keyComp !== 0);
   else {
     const els = seg.elements;
     v = rt.keyPos < els.length ? els[rt.keyPos] : '';
