@@ -1,15 +1,17 @@
 import type { FileHandle } from 'node:fs/promises';
 import { WriteQueue } from '../../src/write-queue';
 
-/** A FileHandle whose writes finish when the test says, each writing at most `most` bytes per call. */
+/** A FileHandle whose writes (write and writev) finish when the test says, each writing at most `most` bytes per call. */
 function slowHandle(most = Infinity) {
-  const calls: Array<{ position: number; length: number; finish: () => void }> = [];
+  const calls: Array<{ position: number; length: number; buffers: number; finish: () => void }> = [];
+  const call = (length: number, position: number, buffers: number) =>
+    new Promise<{ bytesWritten: number }>((resolve) => {
+      const bytesWritten = Math.min(length, most);
+      calls.push({ position, length: bytesWritten, buffers, finish: () => resolve({ bytesWritten }) });
+    });
   const handle = {
-    write: (_buf: Buffer, _offset: number, length: number, position: number) =>
-      new Promise<{ bytesWritten: number }>((resolve) => {
-        const bytesWritten = Math.min(length, most);
-        calls.push({ position, length: bytesWritten, finish: () => resolve({ bytesWritten }) });
-      }),
+    write: (_buf: Buffer, _offset: number, length: number, position: number) => call(length, position, 1),
+    writev: (bufs: Buffer[], position: number) => call(bufs.reduce((n, b) => n + b.length, 0), position, bufs.length),
     datasync: async () => undefined,
   } as unknown as FileHandle;
   return { handle, calls };
@@ -21,27 +23,42 @@ describe('WriteQueue', () => {
   it('when writes finish out of order, then writtenThrough stops at the first one still running', async () => {
     const { handle, calls } = slowHandle();
     const q = new WriteQueue(handle);
-    await q.add(Buffer.alloc(100), 0);
-    await q.add(Buffer.alloc(100), 100);
-    await q.add(Buffer.alloc(50), 200);
-    expect(calls.map((c) => c.position)).toEqual([0, 100, 200]);
-    expect(q.writtenThrough(250)).toBe(0);
-    calls[1].finish();
+    await q.add([Buffer.alloc(100)], 0);
+    // a second write in flight: add resolves only once one of the two finished
+    let added = false;
+    const second = q.add([Buffer.alloc(100)], 100).then(() => {
+      added = true;
+    });
     await tick();
-    expect(q.writtenThrough(250)).toBe(0);
+    expect(calls.map((c) => c.position)).toEqual([0, 100]);
+    expect(added).toBe(false);
+    expect(q.writtenThrough(200)).toBe(0);
+    calls[1].finish();
+    await second;
+    expect(q.writtenThrough(200)).toBe(0);
     calls[0].finish();
     await tick();
-    expect(q.writtenThrough(250)).toBe(200);
-    calls[2].finish();
+    expect(q.writtenThrough(200)).toBe(200);
+    await q.drain();
+  });
+
+  it('when a batch of buffers is written in parts, then writev goes on from the byte it stopped at and the batch counts as written after the last part', async () => {
+    const { handle, calls } = slowHandle(150);
+    const q = new WriteQueue(handle);
+    await q.add([Buffer.alloc(100), Buffer.alloc(0), Buffer.alloc(100), Buffer.alloc(100)], 1000);
+    calls[0].finish();
     await tick();
-    expect(q.writtenThrough(250)).toBe(250);
+    calls[1].finish();
+    await tick();
+    expect(calls.map((c) => [c.position, c.length, c.buffers])).toEqual([[1000, 150, 3], [1150, 150, 2]]);
+    expect(q.writtenThrough(1300)).toBe(1300);
     await q.drain();
   });
 
   it('when a write lands in several calls, then its bytes count as written only after the last', async () => {
     const { handle, calls } = slowHandle(60);
     const q = new WriteQueue(handle);
-    await q.add(Buffer.alloc(100), 0);
+    await q.add([Buffer.alloc(100)], 0);
     calls[0].finish();
     await tick();
     expect(calls.map((c) => [c.position, c.length])).toEqual([[0, 60], [60, 40]]);
