@@ -589,8 +589,7 @@ function writeValue(w: Writing, v: JsonValue | ByteSegment | number | undefined)
   if (v instanceof ByteSegment) {
     const def = v.def as SegmentDef;
     writeSegment(w, def, planOf(def), v.start, v.end);
-  }
-  else if (typeof v === 'string') out.string(v);
+  } else if (typeof v === 'string') out.string(v);
   else if (typeof v === 'number') out.count(v);
   else if (v === null) out.piece(NULL);
   else if (Array.isArray(v)) {

@@ -239,9 +239,8 @@ export class EmbeddedObjectStore implements ObjectStore {
           // has buffered in one read(), which joins the chunks into a new buffer. In ingest (a
           // decryptor's 512 KiB chunks through two Transforms) 360 of 400 reads copied that way.
           const sink = new Writable({
-            write(chunk: Buffer | string, _encoding, callback) {
-              const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-              // nothing to write (and two writes at one position would confuse writtenThrough)
+            // a Writable (decodeStrings) hands string chunks over as Buffers
+            write(buf: Buffer, _encoding, callback) {
               if (buf.length === 0) {
                 callback();
                 return;

@@ -36,13 +36,13 @@ function after(bufs: readonly Buffer[], n: number): Buffer[] {
   return i === bufs.length ? [] : [bufs[i].subarray(left), ...bufs.slice(i + 1)];
 }
 
-/** Writes the buffers one after another from `position` (writev when there are several), however many calls it takes. */
+/** Writes the buffers one after another from `position` (writev), however many calls it takes. */
 async function writeFully(handle: FileHandle, bufs: readonly Buffer[], position: number): Promise<void> {
   try {
     let rest = bufs.filter((b) => b.length > 0);
     let at = position;
     while (rest.length > 0) {
-      const { bytesWritten } = rest.length === 1 ? await handle.write(rest[0], 0, rest[0].length, at) : await handle.writev(rest, at);
+      const { bytesWritten } = await handle.writev(rest, at);
       if (!(bytesWritten > 0)) throw new Error(`a write at byte ${at} wrote nothing`);
       at += bytesWritten;
       rest = after(rest, bytesWritten);

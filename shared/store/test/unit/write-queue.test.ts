@@ -1,17 +1,15 @@
 import type { FileHandle } from 'node:fs/promises';
 import { WriteQueue } from '../../src/write-queue';
 
-/** A FileHandle whose writes (write and writev) finish when the test says, each writing at most `most` bytes per call. */
+/** A FileHandle whose writes (writev) finish when the test says, each writing at most `most` bytes per call. */
 function slowHandle(most = Infinity) {
   const calls: Array<{ position: number; length: number; buffers: number; finish: () => void }> = [];
-  const call = (length: number, position: number, buffers: number) =>
-    new Promise<{ bytesWritten: number }>((resolve) => {
-      const bytesWritten = Math.min(length, most);
-      calls.push({ position, length: bytesWritten, buffers, finish: () => resolve({ bytesWritten }) });
-    });
   const handle = {
-    write: (_buf: Buffer, _offset: number, length: number, position: number) => call(length, position, 1),
-    writev: (bufs: Buffer[], position: number) => call(bufs.reduce((n, b) => n + b.length, 0), position, bufs.length),
+    writev: (bufs: Buffer[], position: number) =>
+      new Promise<{ bytesWritten: number }>((resolve) => {
+        const bytesWritten = Math.min(bufs.reduce((n, b) => n + b.length, 0), most);
+        calls.push({ position, length: bytesWritten, buffers: bufs.length, finish: () => resolve({ bytesWritten }) });
+      }),
     datasync: async () => undefined,
   } as unknown as FileHandle;
   return { handle, calls };
