@@ -57,8 +57,8 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
           required: ['key', 'from', 'size', 'count', 'itemKeys'],
           additionalProperties: false,
           properties: {
-            key: { type: 'string' }, from: { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 },
-            itemKeys: { type: 'array', items: { type: 'string' } },
+            key: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' }, from: { type: 'integer', minimum: 1 }, size: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 },
+            itemKeys: { type: 'array', items: { type: 'string', pattern: '^[a-z][A-Za-z0-9]*$' } },
           },
         },
       },

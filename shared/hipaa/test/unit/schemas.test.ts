@@ -16,6 +16,30 @@ describe('guide definitions', () => {
     delete broken.root.children[0].elements;
     expect(check(broken)).toBe(false);
   });
+
+  it('when an element group names its list or items with anything but a camelCase ASCII name, then the definition schema rejects it', () => {
+    // the byte writer writes names as words of ASCII bytes (json-writer.ts pieceOf)
+    const withGroup = (change: (group: { key: string; itemKeys: string[] }) => void): unknown => {
+      const def = JSON.parse(JSON.stringify(guideDefinition('005010X222A1'))) as unknown;
+      const find = (node: unknown): { key: string; itemKeys: string[] } | undefined => {
+        if (typeof node !== 'object' || node === null) return undefined;
+        const group = (node as { group?: { key: string; itemKeys: string[] } }).group;
+        if (group !== undefined) return group;
+        for (const v of Object.values(node)) {
+          const found = find(v);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      const group = find(def);
+      if (group === undefined) throw new Error('the 837P definition has element groups');
+      change(group);
+      return def;
+    };
+    expect(check(withGroup(() => undefined))).toBe(true);
+    expect(check(withGroup((g) => (g.key = 'diagnosisCodé')))).toBe(false);
+    expect(check(withGroup((g) => (g.itemKeys[0] = 'code point')))).toBe(false);
+  });
 });
 
 describe('JSON Schemas', () => {
