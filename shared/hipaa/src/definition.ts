@@ -111,6 +111,8 @@ export interface RtLoop {
   byId: Map<string, number[]>;
   /** The loop's first segment (what starts an instance). */
   first: RtSegment;
+  /** Indices of the children the guide requires (usage R): what a closing instance must have had. */
+  required: number[];
   repeatable: boolean;
   parent: RtLoop | undefined;
   /** As RtSegment's. */
@@ -154,7 +156,7 @@ function compileSegment(def: SegmentDef, nodes: (RtSegment | RtLoop)[]): RtSegme
 
 function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], ids: Set<string>, nodes: (RtSegment | RtLoop)[]): RtLoop {
   const loop: RtLoop = {
-    kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, repeatable: def.repeat !== 1, parent,
+    kind: 'loop', def, id: def.loop, children: [], byId: new Map(), first: undefined as unknown as RtSegment, required: [], repeatable: def.repeat !== 1, parent,
     ordinal: nodes.length,
   };
   // the walker packs [frame, child] into one number (walk.ts, place())
@@ -163,6 +165,7 @@ function compileLoop(def: LoopDef, parent: RtLoop | undefined, all: RtLoop[], id
   nodes.push(loop);
   for (const c of def.children) loop.children.push(isLoop(c) ? compileLoop(c, loop, all, ids, nodes) : compileSegment(c, nodes));
   loop.children.forEach((c, i) => {
+    if (c.def.usage === 'R') loop.required.push(i);
     const first = c.kind === 'segment' ? c : c.first;
     ids.add(first.id);
     const list = loop.byId.get(first.id);

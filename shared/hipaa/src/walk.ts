@@ -26,8 +26,8 @@ interface Frame<N> {
   src: LoopSource;
   /** HL01 of the loop's HL segment, when it has one. */
   hl: string | undefined;
-  /** The HL segment (HL04 says whether child levels follow). */
-  hlSeg?: SegmentLike;
+  /** Where the HL segment is, and its HL04 (whether child levels follow): kept as values, the segment may be a moving cursor. */
+  hlAt?: { position: number; offset: number; hl04: string };
 }
 
 export interface WalkResult<N = JsonObject> {
@@ -54,8 +54,9 @@ export interface SegmentLike {
 /**
  * The segments the walker reads, one by one and in order: at(0), at(0) again, then at(1),
  * at(2), ... until undefined (an array is one). `at(i)` may hand back one object changed in
- * place for every i (the byte writer's cursor): the walker keeps no segment past its step
- * unless it checks (issues, HL levels), and the tape keeps none.
+ * place for every i (the byte cursor of byte-segments.ts), which still holds the last segment
+ * once at() has said undefined: the walker keeps no segment past its step (what it checks later,
+ * HL04 and where the HL is, it keeps as values) but that last one, and the tape keeps none.
  */
 export interface SegmentSource<S> {
   at(i: number): S | undefined;
@@ -113,6 +114,12 @@ function treeBuilder<S extends SegmentLike>(options: WalkOptions<S>): WalkBuilde
       options.onLoopClose?.(loop, node, src);
     },
   };
+}
+
+/** Element `i` of a segment ('' when it is not there), without splitting it when the segment can say. */
+export function elementOf(seg: SegmentLike, i: number): string {
+  if (seg.element !== undefined) return seg.element(i);
+  return seg.elements[i] ?? '';
 }
 
 function qualifier(seg: SegmentLike, rt: RtSegment): string {
@@ -225,27 +232,23 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
   const close = (f: Frame<N>, at: SegmentLike | undefined): void => {
     const parent = frames[frames.length - 1];
     if (parent !== undefined && parent.src.last < f.src.last) parent.src.last = f.src.last;
-    if (check && f.hlSeg !== undefined) {
-      const hl04 = f.hlSeg.elements[4] ?? '';
+    if (check && f.hlAt !== undefined) {
+      const hl04 = f.hlAt.hl04;
       const children = f.rt.children.some((c, i) => c.kind === 'loop' && c.first.id === 'HL' && f.counts[i] > 0);
       if ((hl04 === '0' && children) || (hl04 === '1' && !children)) {
         issues.push({
-          code: 'GUIDE_HL_CHILD', severity: 'error', level: 'transaction', source: 'guide', offset: f.hlSeg.offset,
+          code: 'GUIDE_HL_CHILD', severity: 'error', level: 'transaction', source: 'guide', offset: f.hlAt.offset,
           message: `HL04 does not match the child levels of loop ${f.rt.id}`,
-          segment: { id: 'HL', position: f.hlSeg.position, loopId: f.rt.id, syntaxCode: '8' }, element: { position: 4, reference: '736', syntaxCode: '7', badValue: hl04 },
+          segment: { id: 'HL', position: f.hlAt.position, loopId: f.rt.id, syntaxCode: '8' }, element: { position: 4, reference: '736', syntaxCode: '7', badValue: hl04 },
         });
       }
     }
     if (check && at !== undefined) {
-      const ch = f.rt.children;
-      for (let i = 0; i < ch.length; i++) {
-        const c = ch[i];
+      for (const i of f.rt.required) {
         if (f.counts[i] > 0) continue;
-        const usage = c.kind === 'segment' ? c.def.usage : c.def.usage;
-        if (usage !== 'R') continue;
-        const first = firstOf(c);
+        const c = f.rt.children[i];
         const what = c.kind === 'segment' ? `segment ${c.id}` : `loop ${c.id}`;
-        issue(at, '3', f.rt.id, `required ${what} missing in loop ${f.rt.id}`, first.id, at.position);
+        issue(at, '3', f.rt.id, `required ${what} missing in loop ${f.rt.id}`, firstOf(c).id, at.position);
       }
     }
     builder.close(f.node, f.rt, f.src);
@@ -397,10 +400,10 @@ export function walkWith<S extends SegmentLike, N>(guide: CompiledGuide, segment
         continue;
       }
       if (check && seg.id === 'HL') {
-        nf.hl = seg.elements[1] ?? '';
-        nf.hlSeg = seg;
+        nf.hl = elementOf(seg, 1);
+        nf.hlAt = { position: seg.position, offset: seg.offset, hl04: elementOf(seg, 4) };
         const parentHl = findParentHl(frames);
-        const hl02 = seg.elements[2] ?? '';
+        const hl02 = elementOf(seg, 2);
         if (parentHl !== undefined && hl02 !== parentHl) {
           issues.push({
             code: 'GUIDE_HL_PARENT', severity: 'error', level: 'transaction', source: 'guide', offset: seg.offset,
