@@ -18,4 +18,5 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'notifier-callbacks': async () => (await import('./notifier.js')).notifierCallbacks,
   'hipaa-translate': async () => (await import('./translate.js')).hipaaTranslate,
   'hipaa-translate-tree': async () => (await import('./translate.js')).hipaaTranslateTree,
+  'hipaa-validate': async () => (await import('./translate.js')).hipaaValidate,
 };

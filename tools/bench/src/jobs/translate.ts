@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
-import { translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
-import { readX12 } from '@ediflow/x12';
+import { guideValidator, translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
+import { ReportBuilder, readX12 } from '@ediflow/x12';
 import { elapsed, type Job } from './types';
 
 /**
@@ -55,4 +55,23 @@ export const hipaaTranslateTree: Job = async (params) => {
   const seconds = elapsed(start);
   if (sets === 0 || untranslated > 0) throw new Error(`translation failed: ${untranslated} of ${sets} transaction sets had no guide`);
   return { seconds, bytes: statSync(file).size, sets, documents, jsonBytes, stringifySeconds: Number(stringifyNs) / 1e9 };
+};
+
+/**
+ * Validation as the translator service's first pass makes it: envelopes, X12 syntax and the
+ * implementation guide (ReportBuilder with guideValidator) over readX12's events.
+ */
+export const hipaaValidate: Job = async (params) => {
+  const file = params.file as string;
+  const start = process.hrtime.bigint();
+  const builder = new ReportBuilder({ validators: [guideValidator()] });
+  let sets = 0;
+  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
+    builder.add(e);
+    if (e.type === 'transaction') sets++;
+  }
+  const report = builder.report();
+  const seconds = elapsed(start);
+  if (sets === 0 || report.errorCount > 0) throw new Error(`validation found ${report.errorCount} errors in ${sets} transaction sets of a valid file`);
+  return { seconds, bytes: statSync(file).size, sets };
 };

@@ -25,6 +25,7 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
       await write837P(small, { targetBytes: smallMb * MB });
       const oursSmall = await run('hipaa-translate', `ediflow on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
       const treeSmall = await run('hipaa-translate-tree', `ediflow tree + JSON.stringify on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
+      const validateSmall = await run('hipaa-validate', `ediflow validation on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
       const nodeX12 = await run('nodex12-parse', `node-x12 X12Parser.parse on ${smallMb} MB (best of 3)`, small, { repeat: 3 });
       await rm(small, { force: true });
       await write837P(big, { targetBytes: sizeMb * MB });
@@ -44,6 +45,7 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
         mbps(a) !== undefined && mbps(b) !== undefined ? (mbps(a) as number) / (mbps(b) as number) : undefined;
       const speedup = ratio(oursSmall, nodeX12);
       const treeSpeedup = ratio(treeSmall, nodeX12);
+      const validateSpeedup = ratio(validateSmall, nodeX12);
       return {
         columns: ['file', 'MB/s', 'peak RSS MB', 'x node-x12 parse', 'JSON x X12 size', 'JSON.stringify s', 'seconds'],
         rows: [
@@ -64,6 +66,10 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
             label: 'ediflow tree + JSON.stringify',
             cells: { ...cells(treeSmall, smallMb), 'x node-x12 parse': treeSpeedup === undefined ? undefined : `${fmt(treeSpeedup)}x` },
           },
+          {
+            label: 'ediflow validation (999 checks)',
+            cells: { ...cells(validateSmall, smallMb), 'x node-x12 parse': validateSpeedup === undefined ? undefined : `${fmt(validateSpeedup)}x` },
+          },
           { label: 'node-x12 X12Parser.parse', cells: cells(nodeX12, smallMb) },
         ],
         notes: [
@@ -71,6 +77,8 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
           '  loops, camelCase fields) straight from its bytes to JSON, to a null sink: what the translator service and `edi translate` publish per set.',
           'ediflow tree + JSON.stringify: the same documents (the same text) through translateTransaction\'s object tree and JSON.stringify, the path',
           '  for per-claim splits and lenient partners; JSON.stringify s is the part of its seconds spent in V8\'s JSON.stringify alone.',
+          'ediflow validation: envelopes, X12 syntax and the implementation guide (ReportBuilder + guideValidator): the checks the',
+          '  translator service runs over a file before it translates it (no target; shown because the service runs both passes).',
           'node-x12 X12Parser.parse: the whole file as a string into its generic segment object model (no guide, no JSON output): less work than the translation.',
           `${smallMb} MB rows: fastest of 3 runs in one process (peak RSS of that process); ${sizeMb} MB: the fastest of ${BIG_RUNS} runs, each in a fresh process`,
           '  (seconds of the slowest in brackets; peak RSS = the highest). MB/s = file MiB / seconds of the fastest run.',

@@ -1,6 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ReportBuilder, readX12 } from '@ediflow/x12';
-import { SECTIONS, formatSection, generate837P, type Section, type SectionResult } from '@ediflow/bench';
+import { SECTIONS, formatSection, generate837P, hipaaValidate, write837P, type Section, type SectionResult } from '@ediflow/bench';
 
 const section: Section = { name: 'demo', title: 'Demo section', run: () => Promise.reject(new Error('not run')) };
 
@@ -52,5 +55,22 @@ describe('the 837P generator', () => {
     const report = builder.report();
     expect(report).toMatchObject({ valid: true, errorCount: 0, warningCount: 0 });
     expect(sets).toBeGreaterThan(5);
+  });
+});
+
+describe('the validation job', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-validate-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('when a generated 837P is validated, then it reports its transaction sets; when a claim does not balance, then the job fails', async () => {
+    const file = join(dir, 'valid.x12');
+    await write837P(file, { targetBytes: 256 * 1024, claimsPerTransaction: 50 });
+    const result = await hipaaValidate({ file });
+    expect(result.sets).toBeGreaterThan(1);
+    expect(result.bytes).toBeGreaterThanOrEqual(256 * 1024);
+    // the first claim's charge (CLM02) no longer the sum of its lines: a guide error (999 IK5 R)
+    const broken = join(dir, 'broken.x12');
+    writeFileSync(broken, readFileSync(file, 'latin1').replace(/(CLM\*[^*]+\*)[0-9.]+/, '$1999999.99'), 'latin1');
+    await expect(hipaaValidate({ file: broken })).rejects.toThrow(/validation found 1 errors/);
   });
 });
