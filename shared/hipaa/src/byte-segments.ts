@@ -29,6 +29,8 @@ export class ByteSegment implements SegmentLike {
     /** The set's bytes, and its element separator's byte. */
     readonly src: Buffer,
     readonly sep: number,
+    /** The set's text (its chars are the bytes in `src`): split as a string slice, not a Buffer decode. */
+    private readonly text: string,
   ) {
     this.comp = delimiters.component === '' ? -1 : delimiters.component.charCodeAt(0);
   }
@@ -45,9 +47,24 @@ export class ByteSegment implements SegmentLike {
     return this;
   }
 
+  /**
+   * The elements as String#split(element separator) gives them, cut out one by one: values of up
+   * to 3 bytes come from the short-string cache (no string made), longer ones are slices.
+   */
   get elements(): string[] {
-    this.split ??= this.src.toString('latin1', this.start, this.end).split(this.delimiters.element);
-    return this.split;
+    if (this.split !== undefined) return this.split;
+    const { text, src, end } = this;
+    const sep = this.delimiters.element;
+    const out: string[] = [];
+    for (let a = this.start; ; ) {
+      let b = text.indexOf(sep, a);
+      if (b < 0 || b > end) b = end;
+      out.push(b - a <= 3 ? short(src, a, b) : text.slice(a, b));
+      if (b >= end) break;
+      a = b + 1;
+    }
+    this.split = out;
+    return out;
   }
 
   element(i: number, firstComponent = false): string {
@@ -110,7 +127,7 @@ export class Segments implements SegmentSource<ByteSegment> {
     private readonly src: Buffer,
   ) {
     this.sep = tx.delimiters.element.charCodeAt(0);
-    this.cursor = new ByteSegment(tx.delimiters, src, this.sep);
+    this.cursor = new ByteSegment(tx.delimiters, src, this.sep, tx.text);
   }
 
   /** Segment i (0-based) in the one cursor object, valid until the next call; undefined past the last. */
@@ -126,7 +143,7 @@ export class Segments implements SegmentSource<ByteSegment> {
     const out: ByteSegment[] = [];
     this.next = 0;
     for (;;) {
-      const seg = new ByteSegment(this.tx.delimiters, this.src, this.sep);
+      const seg = new ByteSegment(this.tx.delimiters, this.src, this.sep, this.tx.text);
       if (!this.read(seg, out.length)) break;
       out.push(seg);
     }

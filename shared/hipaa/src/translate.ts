@@ -6,6 +6,7 @@
 import type { Delimiters, FunctionalGroup, Interchange, TransactionSet } from '@ediflow/x12';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import type { JsonObject, JsonValue } from './segment-json';
+import { Segments } from './byte-segments';
 import { fastSegments, walk } from './walk';
 
 export type SplitMode = 'transaction' | 'claim';
@@ -95,11 +96,17 @@ export function groupContext(g: FunctionalGroup): GroupContext {
   };
 }
 
-/** The semantic JSON tree of a transaction set (no envelope), or undefined for an unsupported guide. */
+/**
+ * The semantic JSON tree of a transaction set (no envelope), or undefined for an unsupported
+ * guide. An ASCII set's segments are read with the byte cursor (one object moved along, each
+ * segment split once as the tree takes it); others through fastSegments (decoded segments).
+ */
 export function transactionTree(tx: TransactionSet, groupVersion = ''): { guide: SupportedGuide; tree: JsonObject } | undefined {
   const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
   if (guide === undefined) return undefined;
-  return { guide, tree: walk(compiledGuide(guide), fastSegments(tx)).root };
+  const text = tx.text;
+  const segments = tx.isAscii || !/[^\x00-\x7f]/.test(text) ? new Segments(tx, Buffer.from(text, 'latin1')) : fastSegments(tx);
+  return { guide, tree: walk(compiledGuide(guide), segments).root };
 }
 
 /** A document's fields before `transaction` (its last field), in their order. */

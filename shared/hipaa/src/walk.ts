@@ -200,7 +200,7 @@ function addTo(obj: JsonObject, key: string, value: JsonValue, many: boolean): v
   else obj[key] = [value];
 }
 
-export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: readonly S[], options: WalkOptions<S> = {}): WalkResult {
+export function walk<S extends SegmentLike>(guide: CompiledGuide, segments: SegmentSource<S>, options: WalkOptions<S> = {}): WalkResult {
   return walkWith(guide, segments, options.check === true, treeBuilder(options));
 }
 

@@ -1,12 +1,15 @@
 /**
- * checkTransaction checks an ASCII set from its bytes; checkWithGuide over fastSegments checks
- * the element strings. Both must find the same issues, in the same order, with the same codes,
- * positions, messages and bad values: on every corpus file and fixture of the supported guides,
- * and on seeded mutations made to break each kind of element check.
+ * The byte paths against the string paths they stand in for, on every corpus file and fixture of
+ * the supported guides and on seeded mutations:
+ * - checkTransaction checks an ASCII set from its bytes; checkWithGuide over fastSegments checks
+ *   the element strings. Both must find the same issues, in the same order, with the same codes,
+ *   positions, messages and bad values (mutations made to break each kind of element check).
+ * - transactionTree reads an ASCII set with the byte cursor; walk over fastSegments reads the
+ *   split strings. Both must give the same tree.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkTransaction, checkWithGuide, fastSegments, resolveGuide } from '@ediflow/hipaa';
+import { checkTransaction, checkWithGuide, compiledGuide, fastSegments, resolveGuide, transactionTree, walk } from '@ediflow/hipaa';
 import type { X12Issue } from '@ediflow/x12';
 import { seededRandom as rng } from '@ediflow/testkit';
 import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
@@ -105,5 +108,38 @@ describe('guide validation from bytes', () => {
     const issues = checkTransaction(t.tx, t.group.version);
     expect(issues).toEqual(fromStrings(t));
     expect(issues.map((i) => i.element?.syntaxCode)).toContain('5');
+  });
+});
+
+describe('the semantic tree from bytes', () => {
+  const fromSplit = (t: Tx): unknown => {
+    const guide = resolveGuide(t.tx.setId, t.tx.implementationRef, t.group.version);
+    if (guide === undefined) throw new Error('a set of a supported guide');
+    return walk(compiledGuide(guide), fastSegments(t.tx)).root;
+  };
+
+  it('when every corpus and fixture set, and seeded mutations of them, are read with the byte cursor, then the tree is the one of the split strings', () => {
+    const sources = FILES.flatMap(([, read]) => transactions(read()));
+    for (const t of sources) expect(transactionTree(t.tx, t.group.version)?.tree).toEqual(fromSplit(t));
+    const random = rng(11);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
+    let compared = 0;
+    for (let round = 0; round < 150; round++) {
+      const source = pick(sources);
+      const d = source.tx.delimiters;
+      const values = ['', 'A', 'AB', 'ABC', 'ABCD', `A${d.component}B`, `${d.component}`, `X${d.repetition || d.component}Y`, `${d.repetition || d.component}`, 'LONGER VALUE 123'];
+      for (const t of rebuilt(source, (segs) => {
+        for (let k = 0; k < 1 + Math.floor(random() * 5) && segs.length > 1; k++) {
+          const seg = segs[Math.floor(random() * segs.length)];
+          const j = 1 + Math.floor(random() * (seg.length + 2));
+          while (seg.length <= j) seg.push('');
+          seg[j] = pick(values);
+        }
+      })) {
+        expect({ round, tree: transactionTree(t.tx, t.group.version)?.tree }).toEqual({ round, tree: fromSplit(t) });
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(120);
   });
 });
