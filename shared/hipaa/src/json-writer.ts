@@ -6,8 +6,8 @@
  * tree and JSON.stringify spent most of their time splitting every segment into element
  * strings, building one object per segment and composite, and collecting that garbage.
  * Here the walker (the same one, so loops, order and repeats come out the same) reads the
- * segments from the transaction's bytes and splits only the elements it needs to place a
- * segment (qualifiers). It records what it places as a flat list of events (the tape: loop
+ * segments from the transaction's bytes (the cursor of byte-segments.ts) and reads only the
+ * elements it needs to place a segment (qualifiers). It records what it places as a flat list of events (the tape: loop
  * opened, segment bytes, loop closed) instead of a tree, where a loop's JSON is its events in
  * order (nearly always; see Tape). The writer then copies element bytes into a reused buffer
  * with each property name encoded once, and hands the buffer to a sink as it fills.
