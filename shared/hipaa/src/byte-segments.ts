@@ -29,8 +29,8 @@ export class ByteSegment implements SegmentLike {
     /** The set's bytes, and its element separator's byte. */
     readonly src: Buffer,
     readonly sep: number,
-    /** The set's text (its chars are the bytes in `src`): split as a string slice, not a Buffer decode. */
-    private readonly text: string,
+    /** The set's text (its chars are the bytes in `src`): values are sliced from it, not decoded from `src`. */
+    readonly text: string,
   ) {
     this.comp = delimiters.component === '' ? -1 : delimiters.component.charCodeAt(0);
   }
