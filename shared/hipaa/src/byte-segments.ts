@@ -81,7 +81,7 @@ export class ByteSegment implements SegmentLike {
       const comp = this.comp;
       while (b < this.end && s[b] !== this.sep && s[b] !== comp) b++;
     } else while (b < this.end && s[b] !== this.sep) b++;
-    return short(s, a, b);
+    return b - a <= 3 ? short(s, a, b) : this.text.slice(a, b);
   }
 }
 
