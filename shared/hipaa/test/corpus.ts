@@ -80,6 +80,19 @@ export function ownFixtures(): string[] {
   return readdirSync(join(OWN, '837D')).map((f) => `837D/${f}`);
 }
 
+/**
+ * Every file of the supported guides, each with a reader: corpus files valid and invalid, the 837D
+ * fixtures and the LinuxForHealth samples (what the byte paths are compared on).
+ */
+export function allGuideFiles(): [string, () => Buffer][] {
+  return [
+    ...guideFiles('valid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+    ...guideFiles('invalid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+    ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
+    ...readdirSync(join(OWN, 'lfh')).filter((f) => /\.(837|837i|835)$/.test(f)).map((f): [string, () => Buffer] => [`lfh/${f}`, () => readOwn(`lfh/${f}`)]),
+  ];
+}
+
 export function readOwn(path: string): Buffer {
   return readFileSync(join(OWN, path));
 }

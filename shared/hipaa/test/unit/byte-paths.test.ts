@@ -7,20 +7,12 @@
  * - transactionTree reads an ASCII set with the byte cursor; walk over fastSegments reads the
  *   split strings. Both must give the same tree.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkTransaction, checkWithGuide, compiledGuide, fastSegments, resolveGuide, transactionTree, walk } from '@ediflow/hipaa';
 import type { X12Issue } from '@ediflow/x12';
 import { seededRandom as rng } from '@ediflow/testkit';
-import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
 
-const LFH = join(OWN, 'lfh');
-const FILES: [string, () => Buffer][] = [
-  ...guideFiles('valid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-  ...guideFiles('invalid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-  ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
-  ...readdirSync(LFH).filter((f) => /\.(837|837i|835)$/.test(f)).map((f): [string, () => Buffer] => [`lfh/${f}`, () => readOwn(`lfh/${f}`)]),
-];
+const FILES = allGuideFiles();
 
 /** The issues of the string path (the segments' element strings). */
 function fromStrings(t: Tx): X12Issue[] {

@@ -5,20 +5,12 @@
  * moved, unknown, elements past the definition, delimiters and JSON escapes inside values),
  * and for the sink's contract.
  */
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseX12, type TransactionSet } from '@ediflow/x12';
 import { semanticJson, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
-import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
 import { seededRandom as rng } from '@ediflow/testkit';
 
-const LFH = join(OWN, 'lfh');
-const FILES: [string, () => Buffer][] = [
-  ...guideFiles('valid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-  ...guideFiles('invalid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-  ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
-  ...readdirSync(LFH).filter((f) => /\.(837|837i|835)$/.test(f)).map((f): [string, () => Buffer] => [`lfh/${f}`, () => readOwn(`lfh/${f}`)]),
-];
+const FILES = allGuideFiles();
 
 const ctxOf = (t: Tx): TranslateContext => ({ interchange: t.ic, group: t.group, fileId: 'file-1', transactionIndex: t.index });
 const expected = (t: Tx): string => JSON.stringify(translateTransaction(t.tx, ctxOf(t)).documents[0]);
