@@ -771,7 +771,17 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
 
 /** The document of writeSemanticJson as one string, or undefined for an unsupported guide. */
 export function semanticJson(tx: TransactionSet, ctx: TranslateContext): string | undefined {
+  return semanticJsonBytes(tx, ctx)?.toString('utf8');
+}
+
+/**
+ * The document of writeSemanticJson as its UTF-8 bytes, or undefined for an unsupported guide:
+ * for a publisher that stores or sends bytes. Decoding the text and encoding it again cost more
+ * than half of the writing on the bench's 10 MB 837P (213-226 ms writing, 329-348 ms with a
+ * string made and encoded again, 235-244 ms for the bytes).
+ */
+export function semanticJsonBytes(tx: TransactionSet, ctx: TranslateContext): Buffer | undefined {
   const parts: Buffer[] = [];
   const guide = writeSemanticJson(tx, ctx, (bytes) => parts.push(Buffer.from(bytes)));
-  return guide === undefined ? undefined : Buffer.concat(parts).toString('utf8');
+  return guide === undefined ? undefined : Buffer.concat(parts);
 }

@@ -14,11 +14,13 @@ export interface PublishEnvelopeDeps {
 }
 
 /**
- * A body already serialised as JSON (e.g. by @ediflow/hipaa's byte writer): published as
- * it is, where a plain body would go through JSON.stringify.
+ * A body already serialised as JSON (e.g. by @ediflow/hipaa's byte writer), as text or as its
+ * UTF-8 bytes: published as it is, where a plain body would go through JSON.stringify. Bytes
+ * go to the object store (claim-check) without being decoded; only a body small enough to ride
+ * in the frame is.
  */
 export class JsonText {
-  constructor(readonly json: string) {}
+  constructor(readonly json: string | Buffer) {}
 }
 
 /**
@@ -39,12 +41,13 @@ export async function publishEnvelope(
   let frame = head;
   if (body !== undefined) {
     const bodyJson = body instanceof JsonText ? body.json : JSON.stringify(body);
-    if (Buffer.byteLength(head) + Buffer.byteLength(bodyJson) > limit) {
+    const size = typeof bodyJson === 'string' ? Buffer.byteLength(bodyJson) : bodyJson.length;
+    if (Buffer.byteLength(head) + size > limit) {
       const bodyRef = KEYS.messageBody(envelope.id);
       await deps.store.put(bodyRef, bodyJson, { contentType: 'application/json' });
       frame = JSON.stringify({ ...rest, bodyRef });
     } else {
-      frame = `${head.slice(0, -1)},"body":${bodyJson}}`;
+      frame = `${head.slice(0, -1)},"body":${typeof bodyJson === 'string' ? bodyJson : bodyJson.toString('utf8')}}`;
     }
   }
   await deps.bus.publish(destination, frame, { headers: { 'idempotency-key': envelope.id, ...headers } });

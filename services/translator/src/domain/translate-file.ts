@@ -19,7 +19,7 @@ import {
 } from '@ediflow/messages';
 import { ReportBuilder, generateAcks, readX12, type TransactionReport, type ValidationReport } from '@ediflow/x12';
 import {
-  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJson, translateTransaction, type SemanticDocument,
+  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJsonBytes, translateTransaction, type SemanticDocument,
 } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
@@ -165,7 +165,7 @@ export function createTranslator(deps: TranslatorDeps) {
           claimsHeldBack += lenient.decisions.filter((d) => !d.accepted).length;
           documents = lenient.accepted.map((d) => ({ body: d, claimId: d.key.claimId }));
         } else if (semantic === undefined) {
-          documents = [{ body: new JsonText(semanticJson(tx, ctx) as string) }];
+          documents = [{ body: new JsonText(semanticJsonBytes(tx, ctx) as Buffer) }];
         } else {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }

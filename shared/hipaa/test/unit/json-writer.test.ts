@@ -6,7 +6,7 @@
  * and for the sink's contract.
  */
 import { parseX12, type TransactionSet } from '@ediflow/x12';
-import { semanticJson, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
+import { semanticJson, semanticJsonBytes, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
 import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
 import { seededRandom as rng } from '@ediflow/testkit';
 
@@ -116,6 +116,8 @@ describe('writeSemanticJson', () => {
     const written = semanticJson(t.tx, ctxOf(t));
     expect(written).toBe(expected(t));
     expect(written).toContain('M\u00dcLLER');
+    // the bytes a publisher stores: the UTF-8 of that text
+    expect(semanticJsonBytes(t.tx, ctxOf(t))?.equals(Buffer.from(expected(t), 'utf8'))).toBe(true);
   });
 
   it('when the transaction set is not of a supported guide, then nothing is written and the result is undefined', () => {

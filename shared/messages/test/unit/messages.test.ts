@@ -72,4 +72,27 @@ describe('envelopes', () => {
     expect(await resolveBody(store, second)).toEqual(large);
     await bus.close();
   });
+
+  it('when the body is JSON as UTF-8 bytes, then it is measured in bytes, stored as they are when over the limit, and inlined as text when not', async () => {
+    const bus = new MemoryBus();
+    await bus.connect();
+    const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'msg-')) });
+    const frames: Buffer[] = [];
+    await bus.subscribe('/queue/t', async (m) => {
+      frames.push(m.body);
+    });
+    const small = { name: 'MÜLLER', lines: [1] };
+    // 400 chars but 800 bytes: over a limit of 600 only when counted in bytes
+    const wide = { text: 'Ü'.repeat(400) };
+    const limit = { bus, store, inlineLimitBytes: 600 };
+    await publishEnvelope(limit, '/queue/t', { ...base, id: 'small', body: new JsonText(Buffer.from(JSON.stringify(small), 'utf8')) });
+    await publishEnvelope(limit, '/queue/t', { ...base, id: 'wide', body: new JsonText(Buffer.from(JSON.stringify(wide), 'utf8')) });
+    await bus.drain(1000);
+    const [first, second] = frames.map((f) => decodeEnvelope(f));
+    expect(frames[0].toString('utf8')).toContain(`"body":${JSON.stringify(small)}}`);
+    expect(first.body).toEqual(small);
+    expect(second.bodyRef).toBe('messages/wide.json');
+    expect(await resolveBody(store, second)).toEqual(wide);
+    await bus.close();
+  });
 });
