@@ -52,7 +52,8 @@ describe('envelopes', () => {
     await bus.close();
   });
 
-  it('when the body is JSON text already, then it is published as it is, inline or claim-checked, and reads back as the same value', async () => {
+  /** Publishes `small` and `large` as JSON bodies made by `encode`, and checks one is inlined, the other claim-checked. */
+  async function inlinedAndClaimChecked(encode: (json: string) => string | Buffer, inlineLimitBytes: number, small: object, large: object): Promise<void> {
     const bus = new MemoryBus();
     await bus.connect();
     const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'msg-')) });
@@ -60,10 +61,8 @@ describe('envelopes', () => {
     await bus.subscribe('/queue/t', async (m) => {
       frames.push(m.body);
     });
-    const small = { claim: { amount: '10.50' }, lines: [1, 2] };
-    const large = { text: 'y'.repeat(5000) };
-    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', { ...base, id: 'small', body: new JsonText(JSON.stringify(small)) });
-    await publishEnvelope({ bus, store, inlineLimitBytes: 1024 }, '/queue/t', { ...base, id: 'large', body: new JsonText(JSON.stringify(large)) });
+    await publishEnvelope({ bus, store, inlineLimitBytes }, '/queue/t', { ...base, id: 'small', body: new JsonText(encode(JSON.stringify(small))) });
+    await publishEnvelope({ bus, store, inlineLimitBytes }, '/queue/t', { ...base, id: 'large', body: new JsonText(encode(JSON.stringify(large))) });
     await bus.drain(1000);
     const [first, second] = frames.map((f) => decodeEnvelope(f));
     expect(frames[0].toString('utf8')).toContain(`"body":${JSON.stringify(small)}}`);
@@ -71,28 +70,14 @@ describe('envelopes', () => {
     expect(second.bodyRef).toBe('messages/large.json');
     expect(await resolveBody(store, second)).toEqual(large);
     await bus.close();
+  }
+
+  it('when the body is JSON text already, then it is published as it is, inline or claim-checked, and reads back as the same value', async () => {
+    await inlinedAndClaimChecked((json) => json, 1024, { claim: { amount: '10.50' }, lines: [1, 2] }, { text: 'y'.repeat(5000) });
   });
 
   it('when the body is JSON as UTF-8 bytes, then it is measured in bytes, stored as they are when over the limit, and inlined as text when not', async () => {
-    const bus = new MemoryBus();
-    await bus.connect();
-    const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'msg-')) });
-    const frames: Buffer[] = [];
-    await bus.subscribe('/queue/t', async (m) => {
-      frames.push(m.body);
-    });
-    const small = { name: 'MÜLLER', lines: [1] };
     // 400 chars but 800 bytes: over a limit of 600 only when counted in bytes
-    const wide = { text: 'Ü'.repeat(400) };
-    const limit = { bus, store, inlineLimitBytes: 600 };
-    await publishEnvelope(limit, '/queue/t', { ...base, id: 'small', body: new JsonText(Buffer.from(JSON.stringify(small), 'utf8')) });
-    await publishEnvelope(limit, '/queue/t', { ...base, id: 'wide', body: new JsonText(Buffer.from(JSON.stringify(wide), 'utf8')) });
-    await bus.drain(1000);
-    const [first, second] = frames.map((f) => decodeEnvelope(f));
-    expect(frames[0].toString('utf8')).toContain(`"body":${JSON.stringify(small)}}`);
-    expect(first.body).toEqual(small);
-    expect(second.bodyRef).toBe('messages/wide.json');
-    expect(await resolveBody(store, second)).toEqual(wide);
-    await bus.close();
+    await inlinedAndClaimChecked((json) => Buffer.from(json, 'utf8'), 600, { name: 'M\u00dcLLER', lines: [1] }, { text: '\u00dc'.repeat(400) });
   });
 });
