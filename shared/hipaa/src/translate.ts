@@ -79,6 +79,11 @@ export interface TranslateResult {
   /** Undefined when the transaction set is not of a supported guide: the caller falls back to raw segments. */
   guide?: SupportedGuide;
   documents: SemanticDocument[];
+  /**
+   * The whole set as one document, split or not (what a 277CA is made from): with split 'claim'
+   * it saves translating the set a second time. Undefined with `guide`.
+   */
+  whole?: SemanticDocument;
 }
 
 export function interchangeContext(ic: Interchange): InterchangeContext {
@@ -132,11 +137,12 @@ export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, 
   const t = transactionTree(tx, ctx.group.version);
   if (t === undefined) return { documents: [] };
   const base: SemanticDocument = { ...documentBase(t.guide, tx, ctx), transaction: t.tree };
-  if (options.split !== 'claim') return { guide: t.guide, documents: [base] };
+  if (options.split !== 'claim') return { guide: t.guide, documents: [base], whole: base };
   const parts = splitClaims(t.guide, t.tree);
-  if (parts === undefined) return { guide: t.guide, documents: [base] };
+  if (parts === undefined) return { guide: t.guide, documents: [base], whole: base };
   return {
     guide: t.guide,
+    whole: base,
     documents: parts.map((p, i) => ({
       ...base,
       split: { mode: 'claim', index: i + 1, count: parts.length, claimId: p.claimId },

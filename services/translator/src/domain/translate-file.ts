@@ -170,9 +170,8 @@ export function createTranslator(deps: TranslatorDeps) {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }
         if (wants277) {
-          // the whole set as one document: lenient mode made it already, an unsplit partner's translation is it
-          const whole: SemanticDocument | undefined =
-            lenient?.whole ?? (partner.split === 'transaction' && semantic !== undefined ? semantic.documents[0] : translateTransaction(tx, ctx).documents[0]);
+          // the whole set as one document: lenient mode made it already, else the translation carries it (split or not: no second translation)
+          const whole: SemanticDocument | undefined = lenient?.whole ?? semantic?.whole;
           if (whole !== undefined) {
             const text = generate277CA([{ document: whole, decisions: lenient?.decisions, issues: txReport.issues }], {
               controlNumbers: fileControlNumbers(`${fileId}/277CA/${positionInInterchange}`),

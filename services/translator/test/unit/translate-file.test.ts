@@ -166,6 +166,21 @@ describe('translator', () => {
     expect(tx.segments.some((seg) => seg.id === 'STC' && seg.element(1).startsWith('A1'))).toBe(true);
   });
 
+  it('when a partner splits per claim and wants the 277CA, then one document per claim is published and the 277CA answers every claim', async () => {
+    const { translate, published, text } = await setup([], { split: 'claim', acknowledgments: ['999', '277CA'] });
+    const one = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');
+    // the claim (CLM through its last service line, 15 segments) again, with another CLM01
+    const claim = one.slice(one.indexOf('CLM*26463774'), one.indexOf('SE*41*0021'));
+    const two = one.replace('SE*41*0021', `${claim.replace('CLM*26463774', 'CLM*26463775')}SE*56*0021`);
+    const outcome = await translate(two);
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, errorCount: 0 });
+    expect(published.map((m) => (m.body as { key: { claimId?: string } }).key.claimId)).toEqual(['26463774', '26463775']);
+    const ack = parseX12(await text('outbound/acme/f1.1.277CA.x12'));
+    const segments = ack[0].groups[0].transactions[0].segments;
+    // TRN*2: the 837's batch (BHT03) at the receiver level, then each claim (CLM01)
+    expect(segments.filter((seg) => seg.id === 'TRN' && seg.element(1) === '2').map((seg) => seg.element(2))).toEqual(['244579', '26463774', '26463775']);
+  });
+
   it('when a partner wants no 277CA, then the document is published as the byte writer writes it, the same as the tree gives', async () => {
     const { translate, published } = await setup();
     const x12 = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');

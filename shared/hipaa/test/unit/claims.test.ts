@@ -25,6 +25,18 @@ describe('splitting', () => {
     expect(new Set(ids).size).toBe(3);
   });
 
+  it('when a set is split per claim, then the result also carries the whole set as one document, unchanged by the split', () => {
+    const { ic, group, tx } = first('837P/imsweb__x12_complex.txt');
+    const ctx = { interchange: ic, group, transactionIndex: 1 };
+    const whole = translateTransaction(tx, ctx).documents[0];
+    const split = translateTransaction(tx, ctx, { split: 'claim' });
+    expect(split.documents).toHaveLength(3);
+    expect(split.whole).toEqual(whole);
+    expect(JSON.stringify(split.whole?.transaction).match(/"loop":"2300"/g)).toHaveLength(3);
+    const unsplit = translateTransaction(tx, ctx);
+    expect(unsplit.whole).toBe(unsplit.documents[0]);
+  });
+
   it('when an 835 is split per claim payment, then there is one document per CLP keyed by CLP01', () => {
     const { ic, group, tx } = first('835/tigershark__5010-835-example-3.txt');
     const r = translateTransaction(tx, { interchange: ic, group }, { split: 'claim' });
