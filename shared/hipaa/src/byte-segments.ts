@@ -1,6 +1,6 @@
 /**
- * A transaction set's segments read straight from its bytes (the set's text written as latin1):
- * one cursor moved along them, elements split only when asked for. The byte writer
+ * A transaction set's segments read straight from its bytes (TransactionSet.bytes): one cursor
+ * moved along them, elements split only when asked for. The byte writer
  * (json-writer.ts) and the validator's byte path (validate.ts) walk sets with it.
  */
 import type { Delimiters, TransactionSet } from '@ediflow/x12';
@@ -29,8 +29,6 @@ export class ByteSegment implements SegmentLike {
     /** The set's bytes, and its element separator's byte. */
     readonly src: Buffer,
     readonly sep: number,
-    /** The set's text (its chars are the bytes in `src`): values are sliced from it, not decoded from `src`. */
-    readonly text: string,
   ) {
     this.comp = delimiters.component === '' ? -1 : delimiters.component.charCodeAt(0);
   }
@@ -49,17 +47,16 @@ export class ByteSegment implements SegmentLike {
 
   /**
    * The elements as String#split(element separator) gives them, cut out one by one: values of up
-   * to 3 bytes come from the short-string cache (no string made), longer ones are slices.
+   * to 3 bytes come from the short-string cache (no string made), longer ones are decoded.
    */
   get elements(): string[] {
     if (this.split !== undefined) return this.split;
-    const { text, src, end } = this;
-    const sep = this.delimiters.element;
+    const { src, end, sep } = this;
     const out: string[] = [];
     for (let a = this.start; ; ) {
-      let b = text.indexOf(sep, a);
-      if (b < 0 || b > end) b = end;
-      out.push(b - a <= 3 ? short(src, a, b) : text.slice(a, b));
+      let b = a;
+      while (b < end && src[b] !== sep) b++;
+      out.push(short(src, a, b));
       if (b >= end) break;
       a = b + 1;
     }
@@ -81,7 +78,7 @@ export class ByteSegment implements SegmentLike {
       const comp = this.comp;
       while (b < this.end && s[b] !== this.sep && s[b] !== comp) b++;
     } else while (b < this.end && s[b] !== this.sep) b++;
-    return b - a <= 3 ? short(s, a, b) : this.text.slice(a, b);
+    return short(s, a, b);
   }
 }
 
@@ -110,9 +107,7 @@ export function short(src: Buffer, a: number, b: number): string {
 
 /**
  * The segments of a transaction set's bytes, found as the walker asks for them (in order, see
- * SegmentSource): one cursor moved along, no list of ids or positions. The bounds come from the
- * set's text (nextSegment: String#indexOf finds a terminator in 11 ms where a byte loop took
- * 29 ms over the bench's 10 MB 837P); the text's chars are the bytes in `src`.
+ * SegmentSource): one cursor moved along, no list of ids or positions.
  */
 export class Segments implements SegmentSource<ByteSegment> {
   private readonly cursor: ByteSegment;
@@ -122,12 +117,12 @@ export class Segments implements SegmentSource<ByteSegment> {
   private readonly bounds: SegmentBounds = { start: 0, end: 0 };
   private readonly sep: number;
 
-  constructor(
-    private readonly tx: TransactionSet,
-    private readonly src: Buffer,
-  ) {
+  private readonly src: Buffer;
+
+  constructor(private readonly tx: TransactionSet) {
+    this.src = tx.bytes;
     this.sep = tx.delimiters.element.charCodeAt(0);
-    this.cursor = new ByteSegment(tx.delimiters, src, this.sep, tx.text);
+    this.cursor = new ByteSegment(tx.delimiters, this.src, this.sep);
   }
 
   /** Segment i (0-based) in the one cursor object, valid until the next call; undefined past the last. */
@@ -143,7 +138,7 @@ export class Segments implements SegmentSource<ByteSegment> {
     const out: ByteSegment[] = [];
     this.next = 0;
     for (;;) {
-      const seg = new ByteSegment(this.tx.delimiters, this.src, this.sep, this.tx.text);
+      const seg = new ByteSegment(this.tx.delimiters, this.src, this.sep);
       if (!this.read(seg, out.length)) break;
       out.push(seg);
     }
@@ -154,7 +149,7 @@ export class Segments implements SegmentSource<ByteSegment> {
   /** Points `seg` at segment i, the next one from `next`; false when there is none. */
   private read(seg: ByteSegment, i: number): boolean {
     const b = this.bounds;
-    if (!nextSegment(this.tx.text, this.tx.delimiters, this.next, b)) return false;
+    if (!nextSegment(this.src, this.tx.delimiters, this.next, b)) return false;
     const { src, sep } = this;
     let e = b.start;
     while (e < b.end && src[e] !== sep) e++;

@@ -15,6 +15,7 @@
  * Transaction sets with non-ASCII bytes, and segment definitions whose property names could
  * collide, go through segmentObject and JSON.stringify, so the output is always the same text.
  */
+import { isAscii } from 'node:buffer';
 import type { Delimiters, TransactionSet } from '@ediflow/x12';
 import { inElementGroup, type CompiledGuide, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
@@ -698,9 +699,6 @@ function writeTape(w: Writing, tape: Tape, t: GuideTable): void {
   }
 }
 
-/** The transaction's bytes, in a buffer reused from one set to the next (a very long one is not kept). */
-let source = Buffer.alloc(0);
-const KEEP_SOURCE = 16 * 1024 * 1024;
 let idle: Out | undefined;
 let idleTape: Tape | undefined;
 /** Ints of a tape kept for the next set (1M events: 12 MiB). */
@@ -714,20 +712,14 @@ const KEEP_TAPE = EVENT * 1024 * 1024;
 export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sink: JsonSink): SupportedGuide | undefined {
   const guide = resolveGuide(tx.setId, tx.implementationRef, ctx.group.version);
   if (guide === undefined) return undefined;
-  const text = tx.text;
-  if (!(tx.isAscii || !/[^\x00-\x7f]/.test(text))) {
+  const src = tx.bytes;
+  if (!(tx.isAscii || isAscii(src))) {
     sink(Buffer.from(JSON.stringify(translateTransaction(tx, ctx).documents[0]), 'utf8'));
     return guide;
   }
-  const n = text.length;
-  // A sink that re-enters must not overwrite the bytes of the set being written: each call takes the buffer.
-  let src = source;
-  source = Buffer.alloc(0);
-  if (src.length < n) src = Buffer.allocUnsafeSlow(Math.max(n, CHUNK));
-  src.write(text, 0, n, 'latin1');
   const d = tx.delimiters;
   const compiled = compiledGuide(guide);
-  const segments = new Segments(tx, src);
+  const segments = new Segments(tx);
   const table = tableOf(compiled);
   // the tape when it holds the whole document, else the tree
   let tape = table === null ? undefined : (idleTape ?? new Tape());
@@ -763,7 +755,6 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   } finally {
     out.o = 0;
     idle = out;
-    if (src.length <= KEEP_SOURCE) source = src;
     if (tape !== undefined && tape.ops.length <= KEEP_TAPE) idleTape = tape;
   }
   return guide;

@@ -130,8 +130,8 @@ export interface TransactionSetInit {
   issues: X12Issue[];
   /** Filler bytes before the ST. */
   lead: string;
-  /** latin1 text from the ST's first byte through the last terminator (ST..SE). */
-  text: string;
+  /** The bytes from the ST's first byte through the last terminator (ST..SE). */
+  bytes: Buffer;
   offset: number;
   index: number;
   segmentCount: number;
@@ -161,8 +161,8 @@ export class TransactionSet {
   readonly issues: X12Issue[];
   /** Filler bytes (line breaks) before the ST. */
   readonly lead: string;
-  /** Exact text (latin1, one char per byte) from the ST through the last segment's terminator. */
-  readonly text: string;
+  /** Exact bytes from the ST through the last segment's terminator. */
+  readonly bytes: Buffer;
   /** Byte offset of the ST in the file. */
   readonly offset: number;
   /** Segment number of the ST within the interchange. */
@@ -175,6 +175,7 @@ export class TransactionSet {
   private readonly extraFiller: number;
   private readonly ascii: boolean;
   private cache: Segment[] | undefined;
+  private decoded: string | undefined;
 
   constructor(init: TransactionSetInit) {
     this.setId = init.setId;
@@ -182,7 +183,8 @@ export class TransactionSet {
     this.implementationRef = init.implementationRef;
     this.issues = init.issues;
     this.lead = init.lead;
-    this.text = init.text;
+    this.bytes = init.bytes;
+    this.decoded = undefined;
     this.offset = init.offset;
     this.index = init.index;
     this.segmentCount = init.segmentCount;
@@ -192,6 +194,15 @@ export class TransactionSet {
     this.extraFiller = init.extraFiller;
     this.ascii = init.ascii;
     this.cache = undefined;
+  }
+
+  /**
+   * Exact text (latin1, one char per byte) from the ST through the last segment's terminator:
+   * `bytes` decoded on first access. Paths that read many sets use `bytes`: a string over 128 KiB
+   * is costly to make (see the reader's BLOCK_CHARS).
+   */
+  get text(): string {
+    return (this.decoded ??= this.bytes.toString('latin1'));
   }
 
   /** True when the text is known to be ASCII only (each char is one byte and one character). */

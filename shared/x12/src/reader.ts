@@ -58,11 +58,12 @@ const ISA_NOTES: readonly Ta1NoteCode[] = ['010', '011', '012', '013', '005', '0
 const LF = 0x0a;
 const CR = 0x0d;
 /**
- * Longest string decoded from the input at once. Node allocates decoded strings over ~1 MB outside the
- * V8 heap (malloc), where a stream of them grows the process: kept under that size they live in the
- * V8 heap and are reclaimed with it.
+ * Longest string decoded from the input at once. V8 puts a string over 128 KiB in its large-object
+ * space, and making one costs about 3-7 ns a byte: decoding the bench's 10 MB 837P in 960 KiB
+ * blocks took 30-60 ms, in 64 KiB blocks 1-3 ms (node, scratch /tmp/w/dec3.js). (Over ~1 MB, Node
+ * also allocates them outside the V8 heap, where a stream of them grows the process.)
  */
-const BLOCK_CHARS = 960 * 1024;
+const BLOCK_CHARS = 64 * 1024;
 const INTERCHANGE_SEGMENTS = new Set(['TA1', 'ISB', 'ISE', 'ISX']);
 
 const isAlnum = (b: number): boolean => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
@@ -122,10 +123,14 @@ export class X12Reader {
   private looseReported = false;
   private junkReported = false;
 
-  // the open transaction set (its text is collected in parts, one per block)
+  // the open transaction set (its bytes are collected in parts, one per block)
   private txOpen = false;
-  private txParts: string[] = [];
+  /** Views of the input (from `txOwned` on) and copies of earlier chunks' parts (before it). */
+  private txParts: Buffer[] = [];
+  private txOwned = 0;
   private txStart = 0;
+  /** Offset in buf of the block being cut (block's `at`). */
+  private blockAt = 0;
   private txCount = 0;
   private txAscii = true;
   private txLead = '';
@@ -219,6 +224,10 @@ export class X12Reader {
   }
 
   private take(): X12Event[] {
+    // the caller may reuse its chunk once push returns: an open set keeps copies of its parts
+    const parts = this.txParts;
+    for (let i = this.txOwned; i < parts.length; i++) parts[i] = Buffer.from(parts[i]);
+    this.txOwned = parts.length;
     const o = this.out;
     this.out = [];
     return o;
@@ -268,6 +277,7 @@ export class X12Reader {
     const extra = this.extraFiller;
     const sep = this.sepCode;
     let p = 0;
+    this.blockAt = at;
     if (this.txOpen) {
       this.txStart = 0;
       if (!ascii) this.txAscii = false;
@@ -277,7 +287,7 @@ export class X12Reader {
       let c = s.charCodeAt(p);
       while (c === 10 || c === 13 || c === 32 || c === 9 || c === extra) {
         if (++p >= n) {
-          this.flushTx(s, leadStart);
+          this.flushTx(leadStart);
           return leadStart;
         }
         c = s.charCodeAt(p);
@@ -310,12 +320,12 @@ export class X12Reader {
         if (c === 83 && c1 === 69) {
           // SE
           this.txCount++;
-          this.flushTx(s, t + 1);
+          this.flushTx(t + 1);
           this.closeTransaction(this.eager(s, p, p, t, at, ascii));
           p = t + 1;
           continue;
         }
-        this.flushTx(s, leadStart);
+        this.flushTx(leadStart);
         this.closeTransaction(undefined);
       }
       // a new ISA while an interchange is open: the IEA is missing
@@ -344,7 +354,7 @@ export class X12Reader {
       }
       p = t + 1;
     }
-    this.flushTx(s, p);
+    this.flushTx(p);
     return p;
   }
 
@@ -468,9 +478,10 @@ export class X12Reader {
     }
   }
 
-  private flushTx(s: string, end: number): void {
+  /** Adds the block's bytes from txStart to `end` (an offset in the block) to the open set. */
+  private flushTx(end: number): void {
     if (this.txOpen && end > this.txStart) {
-      this.txParts.push(s.slice(this.txStart, end));
+      this.txParts.push(this.buf.subarray(this.blockAt + this.txStart, this.blockAt + end));
       this.txStart = end;
     }
   }
@@ -536,6 +547,7 @@ export class X12Reader {
     const els = st.elements;
     this.txOpen = true;
     this.txParts = [];
+    this.txOwned = 0;
     this.txStart = leadStart + st.lead.length;
     this.txCount = 1;
     this.txAscii = ascii;
@@ -571,8 +583,10 @@ export class X12Reader {
     this.txOpen = false;
     const issues = this.txIssues;
     const count = this.txCount;
-    const text = this.txParts.length === 1 ? this.txParts[0] : this.txParts.join('');
+    // a copy: the set outlives the caller's chunks
+    const bytes = Buffer.concat(this.txParts);
     this.txParts = [];
+    this.txOwned = 0;
     if (se === undefined) {
       issues.push({ code: 'SE_MISSING', severity: 'error', level: 'transaction', source: 'envelope', offset: this.txOffset, message: 'transaction set trailer SE missing', transactionCode: '2' });
     } else {
@@ -591,7 +605,7 @@ export class X12Reader {
       }
     }
     const tx = new TransactionSet({
-      setId: this.txSetId, controlNumber: this.txControl, implementationRef: this.txImpl, issues, lead: this.txLead, text,
+      setId: this.txSetId, controlNumber: this.txControl, implementationRef: this.txImpl, issues, lead: this.txLead, bytes,
       offset: this.txOffset, index: this.txIndex, segmentCount: count, hasSe: se !== undefined, delimiters: this.delims,
       utf8: this.encoding === 'utf8' && !this.forceLatin1, extraFiller: this.extraFiller, ascii: this.txAscii,
     });
