@@ -1,11 +1,12 @@
 /**
  * Fast generic JSON of a transaction set: every segment as an array of its raw
  * element strings (components and repetitions stay in the element text, with
- * the interchange's delimiters). Written byte by byte from the transaction
- * text into one reused 64 KiB buffer that is handed to a sink as it fills, so a
+ * the interchange's delimiters). Written byte by byte from the transaction's
+ * bytes into one reused 64 KiB buffer that is handed to a sink as it fills, so a
  * stream of sets allocates nothing per set and keeps up with the reader.
  * Semantic (guide-aware) JSON is a separate concern.
  */
+import { isAscii } from 'node:buffer';
 import type { TransactionSet } from './model';
 
 /**
@@ -15,27 +16,9 @@ import type { TransactionSet } from './model';
 export type JsonSink = (bytes: Buffer) => void;
 
 const CHUNK = 64 * 1024;
-/** Longest transaction text whose byte copy is kept for the next set. */
-const KEEP_SOURCE = 16 * 1024 * 1024;
 
-/** Work buffers reused from one set to the next: the JSON being written and the transaction's bytes. */
-interface Work {
-  out: Buffer;
-  source: Buffer;
-}
-let idle: Work | undefined;
-
-/** Reading a Buffer is faster than charCodeAt on the sliced strings the reader hands out. */
-function sourceBytes(w: Work, text: string): Buffer {
-  const n = text.length;
-  let src = w.source;
-  if (src.length < n) {
-    src = Buffer.allocUnsafeSlow(Math.max(n, CHUNK));
-    if (n <= KEEP_SOURCE) w.source = src;
-  }
-  src.write(text, 0, n, 'latin1');
-  return src;
-}
+/** The output buffer, reused from one set to the next (undefined while in use). */
+let idle: Buffer | undefined;
 
 function header(tx: TransactionSet): string {
   return `{"setId":${JSON.stringify(tx.setId)},"controlNumber":${JSON.stringify(tx.controlNumber)},"implementationRef":${JSON.stringify(tx.implementationRef)},"delimiters":${JSON.stringify(tx.delimiters)},"segments":`;
@@ -72,16 +55,15 @@ const SEGMENT_ROOM = 8 * 1024;
  * MAX_PER_BYTE, and the buffer goes to the sink when it is nearly full.
  */
 function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
-  // the idle work buffers, unless a sink call re-entered this function while they were in use
-  const w = idle ?? { out: Buffer.allocUnsafeSlow(CHUNK), source: Buffer.alloc(0) };
+  // the idle output buffer, unless a sink call re-entered this function while it was in use
+  const out = idle ?? Buffer.allocUnsafeSlow(CHUNK);
   idle = undefined;
-  const n = tx.text.length;
-  const s = sourceBytes(w, tx.text);
+  const s = tx.bytes;
+  const n = s.length;
   const sep = tx.delimiters.element.charCodeAt(0);
   const term = tx.delimiters.segment.charCodeAt(0);
   const tilde = term === 10 || term === 13 ? 126 : -1;
   const copy = copyTable(sep, term);
-  const out = w.out;
   const cap = out.length - 8;
   let o = 0;
   try {
@@ -143,7 +125,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
     out[o++] = 0x7d; // }
     sink(out.subarray(0, o));
   } finally {
-    idle = w;
+    idle = out;
   }
 }
 
@@ -154,7 +136,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
  */
 export function writeTransactionJson(tx: TransactionSet, sink: JsonSink): void {
   const head = header(tx);
-  if (/^[\x00-\x7f]*$/.test(head) && (tx.isAscii || !/[\x80-\xff]/.test(tx.text))) asciiJson(tx, head, sink);
+  if (/^[\x00-\x7f]*$/.test(head) && (tx.isAscii || isAscii(tx.bytes))) asciiJson(tx, head, sink);
   else sink(Buffer.from(`${head}${JSON.stringify(tx.segments.map((s) => s.elements))}}`, 'utf8'));
 }
 

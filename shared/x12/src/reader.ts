@@ -125,9 +125,8 @@ export class X12Reader {
 
   // the open transaction set (its bytes are collected in parts, one per block)
   private txOpen = false;
-  /** Views of the input (from `txOwned` on) and copies of earlier chunks' parts (before it). */
+  /** Views of the input; copied into one buffer when the set closes. */
   private txParts: Buffer[] = [];
-  private txOwned = 0;
   private txStart = 0;
   /** Offset in buf of the block being cut (block's `at`). */
   private blockAt = 0;
@@ -148,7 +147,12 @@ export class X12Reader {
     this.versions = options.supportedVersions ?? ['00401', '00501'];
   }
 
-  /** Feed a chunk; returns the events completed by it. */
+  /**
+   * Feed a chunk; returns the events completed by it. The reader keeps views of the chunk's
+   * unread bytes until later pushes complete them: the chunk must not change after the call
+   * (a Node stream's chunks never do). What it hands out (transaction sets' bytes, segment text)
+   * is its own.
+   */
   push(chunk: Uint8Array | string): X12Event[] {
     const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (!this.seeking && b.indexOf(this.termByte) < 0) {
@@ -224,10 +228,6 @@ export class X12Reader {
   }
 
   private take(): X12Event[] {
-    // the caller may reuse its chunk once push returns: an open set keeps copies of its parts
-    const parts = this.txParts;
-    for (let i = this.txOwned; i < parts.length; i++) parts[i] = Buffer.from(parts[i]);
-    this.txOwned = parts.length;
     const o = this.out;
     this.out = [];
     return o;
@@ -547,7 +547,6 @@ export class X12Reader {
     const els = st.elements;
     this.txOpen = true;
     this.txParts = [];
-    this.txOwned = 0;
     this.txStart = leadStart + st.lead.length;
     this.txCount = 1;
     this.txAscii = ascii;
@@ -586,7 +585,6 @@ export class X12Reader {
     // a copy: the set outlives the caller's chunks
     const bytes = Buffer.concat(this.txParts);
     this.txParts = [];
-    this.txOwned = 0;
     if (se === undefined) {
       issues.push({ code: 'SE_MISSING', severity: 'error', level: 'transaction', source: 'envelope', offset: this.txOffset, message: 'transaction set trailer SE missing', transactionCode: '2' });
     } else {

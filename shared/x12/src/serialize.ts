@@ -70,9 +70,10 @@ class ByteSink {
     this.text = '';
   }
 
+  /** The bytes, in a buffer of their own (never a transaction set's `bytes`). */
   result(): Buffer {
     this.flush();
-    return this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+    return Buffer.concat(this.chunks);
   }
 }
 
@@ -92,7 +93,7 @@ function addTransaction(sink: ByteSink, t: TransactionSet): void {
   if (t.materialized) for (const s of t.segments) addSegment(sink, s);
   else {
     sink.add(t.lead, 'latin1');
-    sink.add(t.text, 'latin1');
+    sink.raw(t.bytes);
   }
 }
 

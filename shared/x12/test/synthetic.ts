@@ -9,6 +9,8 @@ export interface SyntheticOptions {
   version?: '00401' | '00501';
   control?: string;
   transactions?: number;
+  /** SV1 segments per set (default 1): many make sets longer than the reader's blocks. */
+  serviceLines?: number;
 }
 
 /** A small 837-like interchange: one group, N transaction sets with fake names and ids. */
@@ -33,7 +35,7 @@ export function syntheticInterchange(o: SyntheticOptions = {}): string {
       ['HL', '1', '', '20', '1'],
       ['NM1', 'IL', '1', 'TESTPATIENT', 'FAKE', '', '', '', 'MI', 'ZZ000' + i],
       ['CLM', 'FAKECLAIM' + i, '100', '', '', ['11', 'B', '1'].join(c), 'Y', 'A', 'Y', 'I'],
-      ['SV1', ['HC', '99213'].join(c), '100', 'UN', '1', '', '', '1'],
+      ...Array.from({ length: o.serviceLines ?? 1 }, () => ['SV1', ['HC', '99213'].join(c), '100', 'UN', '1', '', '', '1']),
     ];
     for (const b of body) out += seg(...b);
     out += seg('SE', String(body.length + 1), st02);

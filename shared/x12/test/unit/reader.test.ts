@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { ReportBuilder, X12FormatError, X12Reader, memoryControlNumberStore, parseX12, parseX12Document, readX12, serialize, validate } from '@ediflow/x12';
+import { ReportBuilder, X12FormatError, X12Reader, memoryControlNumberStore, parseX12, parseX12Document, readX12, serialize, serializeTransaction, validate } from '@ediflow/x12';
 import type { X12Event } from '@ediflow/x12';
 import { chunks, corpusFile } from '../corpus';
 import { syntheticInterchange } from '../synthetic';
@@ -224,5 +224,30 @@ describe('X12 reader', () => {
     const ics = evs.flatMap((e) => (e.type === 'interchangeStart' ? [e.interchange] : []));
     expect(serialize(ics).equals(input)).toBe(true);
     expect(ics.map((i) => i.header.controlNumber)).toEqual(['000000001', '000000002']);
+  });
+
+  it('when transaction sets are longer than the reader\'s blocks, then each keeps exact bytes of its own', () => {
+    // sets of ~100 KB: longer than the reader's 64 KiB blocks, so each spans several blocks and chunks
+    const input = bytes(syntheticInterchange({ transactions: 3, serviceLines: 3000 }));
+    const text = input.toString('latin1');
+    const expected = text.split(/(?=ST\*837\*)/).slice(1).map((t) => t.slice(0, t.indexOf('GE*')).replace(/\n$/, ''));
+    const r = new X12Reader();
+    const given = [...chunks(input, 40_000)].map((c) => Buffer.from(c));
+    const sets: Buffer[] = [];
+    for (const c of [...given.map((c) => r.push(c)), r.end()]) for (const e of c) if (e.type === 'transaction') sets.push(e.transaction.bytes);
+    expect(sets.map((b) => b.toString('latin1'))).toEqual(expected.map((t) => t.slice(0, t.lastIndexOf('~') + 1)));
+    expect(sets[0].length).toBeGreaterThan(64 * 1024);
+    // copies, not views of the input: changing the chunks leaves the sets as they were
+    for (const c of given) c.fill(0x58);
+    expect(sets.map((b) => b.toString('latin1'))).toEqual(expected.map((t) => t.slice(0, t.lastIndexOf('~') + 1)));
+  });
+
+  it('when a transaction set is serialized, then the bytes are a copy the caller may change', () => {
+    const [ic] = parseX12(bytes(syntheticInterchange()));
+    const tx = ic.groups[0].transactions[0];
+    const out = serializeTransaction(tx);
+    expect(out.toString('latin1')).toBe(tx.lead + tx.text);
+    out.fill(0x58);
+    expect(tx.bytes.toString('latin1').startsWith('ST*')).toBe(true);
   });
 });
