@@ -7,7 +7,7 @@
  * IK4 codes, segment positions and loop ids. Messages hold no element values.
  */
 import { isAscii } from 'node:buffer';
-import { isValidDate, isValidTime } from '@ediflow/x12';
+import { isValidDate, isValidDateAt, isValidTime, isValidTimeAt } from '@ediflow/x12';
 import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, TransactionValidator, X12Issue } from '@ediflow/x12';
 import type { ElementDef, RtLoop, SegmentDef } from './definition';
 import { Segments, short, type ByteSegment } from './byte-segments';
@@ -253,8 +253,8 @@ function checkValueAt(seg: ByteSegment, a: number, b: number, def: ElementDef): 
   const len = kind === DECIMAL || kind === INTEGER ? digitsAt(src, a, b) : b - a;
   if (def.min !== undefined && len < def.min) return ['4', 'too short'];
   if (def.max !== undefined && len > def.max) return ['5', 'too long'];
-  if (kind === DATE && !isValidDate(textAt(seg, a, b))) return ['8', 'invalid date'];
-  if (kind === TIME && !isValidTime(textAt(seg, a, b))) return ['9', 'invalid time'];
+  if (kind === DATE && !isValidDateAt(src, a, b)) return ['8', 'invalid date'];
+  if (kind === TIME && !isValidTimeAt(src, a, b)) return ['9', 'invalid time'];
   if (t.codes !== undefined && !t.codes.has(b - a <= 3 ? short(src, a, b) : textAt(seg, a, b))) return ['7', 'code value not in the guide'];
   if (t.pattern !== undefined && !t.pattern.test(textAt(seg, a, b))) return ['I12', 'does not match the guide pattern'];
   return undefined;

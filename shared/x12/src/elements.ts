@@ -51,24 +51,62 @@ const allDigits = (v: string): boolean => {
   return v.length > 0;
 };
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Month m (1-12) of year y has a day d. */
+function dateOk(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= (m === 2 && ((y % 4 === 0 && y % 100 !== 0) || y % 400 === 0) ? 29 : DAYS[m - 1]);
+}
+
+/** Hours, minutes and seconds (-1: none) of a time. */
+const timeOk = (h: number, mi: number, sec: number): boolean => h <= 23 && mi <= 59 && sec <= 59;
+
+/** The digits at [from, from + n) of `v` (all digits) as a number. */
+function digits(v: string, from: number, n: number): number {
+  let x = 0;
+  for (let i = from; i < from + n; i++) x = x * 10 + v.charCodeAt(i) - 48;
+  return x;
+}
+
+/** The same of bytes. */
+function digitsAt(b: Uint8Array, from: number, n: number): number {
+  let x = 0;
+  for (let i = from; i < from + n; i++) x = x * 10 + b[i] - 48;
+  return x;
+}
+
+function allDigitsAt(b: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (!isDigit(b[i])) return false;
+  return to > from;
+}
+
 /** CCYYMMDD or YYMMDD calendar date. */
 export function isValidDate(v: string): boolean {
-  if ((v.length !== 8 && v.length !== 6) || !allDigits(v)) return false;
-  const y = v.length === 8 ? Number(v.slice(0, 4)) : 2000 + Number(v.slice(0, 2));
-  const m = Number(v.slice(-4, -2));
-  const d = Number(v.slice(-2));
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  return d <= days;
+  const n = v.length;
+  if ((n !== 8 && n !== 6) || !allDigits(v)) return false;
+  return dateOk(n === 8 ? digits(v, 0, 4) : 2000 + digits(v, 0, 2), digits(v, n - 4, 2), digits(v, n - 2, 2));
+}
+
+/** isValidDate of bytes [from, to) (no string made). */
+export function isValidDateAt(b: Uint8Array, from: number, to: number): boolean {
+  const n = to - from;
+  if ((n !== 8 && n !== 6) || !allDigitsAt(b, from, to)) return false;
+  return dateOk(n === 8 ? digitsAt(b, from, 4) : 2000 + digitsAt(b, from, 2), digitsAt(b, to - 4, 2), digitsAt(b, to - 2, 2));
 }
 
 /** HHMM[SS[D[D]]] time. */
 export function isValidTime(v: string): boolean {
-  if (v.length < 4 || v.length > 8 || v.length === 5 || !allDigits(v)) return false;
-  const h = Number(v.slice(0, 2));
-  const mi = Number(v.slice(2, 4));
-  if (h > 23 || mi > 59) return false;
-  return v.length < 6 || Number(v.slice(4, 6)) <= 59;
+  const n = v.length;
+  if (n < 4 || n > 8 || n === 5 || !allDigits(v)) return false;
+  return timeOk(digits(v, 0, 2), digits(v, 2, 2), n < 6 ? -1 : digits(v, 4, 2));
+}
+
+/** isValidTime of bytes [from, to). */
+export function isValidTimeAt(b: Uint8Array, from: number, to: number): boolean {
+  const n = to - from;
+  if (n < 4 || n > 8 || n === 5 || !allDigitsAt(b, from, to)) return false;
+  return timeOk(digitsAt(b, from, 2), digitsAt(b, from + 2, 2), n < 6 ? -1 : digitsAt(b, from + 4, 2));
 }
 
 function checkValue(

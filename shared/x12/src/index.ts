@@ -27,7 +27,7 @@ export { generateAcks, sequentialControlNumbers } from './acks';
 export type { AckOptions, ControlNumberSource, GeneratedAcks } from './acks';
 export { SEGMENT_DICTIONARY, segmentDefinition } from './dictionary';
 export type { ComponentDefinition, DataType, ElementDefinition, Requirement, SegmentDefinition } from './dictionary';
-export { checkSegmentElements, isValidDate, isValidTime } from './elements';
+export { checkSegmentElements, isValidDate, isValidDateAt, isValidTime, isValidTimeAt } from './elements';
 export type { ElementFinding } from './elements';
 export * from './codes';
 export { X12FormatError } from './errors';

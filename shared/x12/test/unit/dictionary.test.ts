@@ -1,4 +1,4 @@
-import { SEGMENT_DICTIONARY, Segment, checkSegmentElements, isValidDate, isValidTime, segmentDefinition } from '@ediflow/x12';
+import { SEGMENT_DICTIONARY, Segment, checkSegmentElements, isValidDate, isValidDateAt, isValidTime, isValidTimeAt, segmentDefinition } from '@ediflow/x12';
 
 const delims = { element: '*', component: ':', repetition: '^', segment: '~' };
 const seg = (raw: string): Segment => new Segment(raw.split('*')[0], raw, '', '~', 0, 1, 2, delims);
@@ -23,6 +23,26 @@ describe('element dictionary', () => {
     expect(isValidTime('235960')).toBe(false);
     expect(isValidTime('2400')).toBe(false);
     expect(isValidTime('12345')).toBe(false);
+    expect(isValidDate('19000229')).toBe(false);
+    expect(isValidDate('20000229')).toBe(true);
+    expect(isValidDate('20241301')).toBe(false);
+    expect(isValidDate('20240100')).toBe(false);
+    expect(isValidTime('235959')).toBe(true);
+    expect(isValidTime('1200a0')).toBe(false);
+  });
+
+  it('when dates and times are checked in bytes, then the answers are those of the strings', () => {
+    const values = [
+      '20240229', '20230229', '19000229', '20000229', '240431', '240430', '20241301', '20240100', '20241231', '2024123', '2024-1-1', '',
+      '2359', '2400', '235960', '235959', '12345', '1200a0', '120000', '12000099', '120000999', '0000', '00000000',
+    ];
+    for (const v of values) {
+      // the value inside other bytes, as the validator reads it from a segment
+      const b = Buffer.from(`DTP*472*D8*${v}~`, 'latin1');
+      const from = 11;
+      expect([v, isValidDateAt(b, from, from + v.length)]).toEqual([v, isValidDate(v)]);
+      expect([v, isValidTimeAt(b, from, from + v.length)]).toEqual([v, isValidTime(v)]);
+    }
   });
 
   it('when segments break the element syntax, then IK403 codes name each problem', () => {
