@@ -12,7 +12,8 @@ export { segmentElements, segmentObject } from './segment-json';
 export { fastSegments, walk } from './walk';
 export type { LoopSource, SegmentLike, WalkOptions, WalkResult } from './walk';
 export { groupContext, interchangeContext, transactionTree, translateTransaction } from './translate';
-export { semanticJson, semanticJsonBytes, writeSemanticJson } from './json-writer';
+export { semanticClaimsJsonBytes, semanticJson, semanticJsonBytes, writeSemanticJson } from './json-writer';
+export type { ClaimJson } from './json-writer';
 export type { JsonSink } from './json-writer';
 export type {
   GroupContext, InterchangeContext, SemanticDocument, SplitMode, TranslateContext, TranslateOptions, TranslateResult,

@@ -20,7 +20,7 @@ import type { Delimiters, TransactionSet } from '@ediflow/x12';
 import { inElementGroup, type CompiledGuide, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import { segmentObject, type JsonValue } from './segment-json';
-import { documentBase, translateTransaction, type TranslateContext } from './translate';
+import { CLAIM_LOOP, documentBase, translateTransaction, type TranslateContext } from './translate';
 import { ByteSegment, Segments } from './byte-segments';
 import { walk, walkWith, type LoopSource, type WalkBuilder } from './walk';
 
@@ -651,7 +651,7 @@ function tableOf(guide: CompiledGuide): GuideTable | null {
  * The tape's events as JSON: the root loop's object and everything in it. Each event makes room
  * for its largest case once (GuideTable.room) and writes straight into the buffer.
  */
-function writeTape(w: Writing, tape: Tape, t: GuideTable): void {
+function writeTape(w: Writing, tape: Tape, t: GuideTable, claim?: ClaimCut): void {
   const out = w.out;
   const ops = tape.ops;
   const { repeatable, member, sourceHeads } = t;
@@ -671,8 +671,15 @@ function writeTape(w: Writing, tape: Tape, t: GuideTable): void {
       out.o = o;
       continue;
     }
-    view = out.view;
     const ord = head >> 2;
+    if (claim !== undefined && kind === OPEN && depth > 0) {
+      const to = claim.skipTo(i / EVENT);
+      if (to >= 0) {
+        i = to * EVENT; // the last event left out: the next step starts past it
+        continue;
+      }
+    }
+    view = out.view;
     if (depth > 0) {
       const l = last[depth - 1];
       if (l === ord) buf[o++] = 0x2c;
@@ -758,6 +765,238 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
     if (tape !== undefined && tape.ops.length <= KEEP_TAPE) idleTape = tape;
   }
   return guide;
+}
+
+/**
+ * What a per-claim document keeps of a set's tape, as the tree path's split (translate.ts prune)
+ * keeps it: the claim loop instance whole, its enclosing loop instances (the chain), and of every
+ * loop instance on the chain the children that hold no claim. A child key (a run of same-ordinal
+ * instances) that holds a claim is dropped whole, unless it holds the chain's next instance: then
+ * only that instance is kept. Events are numbered by their index / EVENT.
+ */
+class ClaimCut {
+  /** Per OPEN event: its parent OPEN (-1: the root) and its run (same-key siblings). */
+  private readonly parent: Int32Array;
+  private readonly runOf: Int32Array;
+  /** Per run: some instance is or holds a claim loop; its last instance's CLOSE event; the instance the document being written keeps (-1: none). */
+  private readonly runHolds: Uint8Array;
+  private readonly runEnd: Int32Array;
+  private readonly runKeeps: Int32Array;
+  /** Per OPEN event: on the chain of the document being written. */
+  private readonly onChain: Uint8Array;
+  /** The claim loop instances' OPEN events, in order. */
+  readonly claims: number[] = [];
+
+  constructor(tape: Tape, claimOrdinals: Set<number>) {
+    const n = tape.n / EVENT;
+    const ops = tape.ops;
+    this.parent = new Int32Array(n);
+    this.runOf = new Int32Array(n);
+    this.runHolds = new Uint8Array(n);
+    this.runEnd = new Int32Array(n);
+    this.runKeeps = new Int32Array(n).fill(-1);
+    this.onChain = new Uint8Array(n);
+    const holds = new Uint8Array(n);
+    const stack: number[] = [];
+    /** Per open instance: the ordinal of its last child event, and that child's run. */
+    const lastOrd: number[] = [];
+    const lastRun: number[] = [];
+    let runs = 0;
+    for (let e = 0; e < n; e++) {
+      const head = ops[e * EVENT];
+      const kind = head & 3;
+      const ord = head >> 2;
+      const depth = stack.length;
+      if (kind === CLOSE) {
+        const o = stack.pop() as number;
+        lastOrd.pop();
+        lastRun.pop();
+        this.runEnd[this.runOf[o]] = e; // the run's instances close in order: the last one's CLOSE stays
+        if (holds[o] === 1) {
+          this.runHolds[this.runOf[o]] = 1;
+          if (stack.length > 0) holds[stack[stack.length - 1]] = 1;
+        }
+        continue;
+      }
+      if (kind === SEGMENT) {
+        if (depth > 0) lastOrd[depth - 1] = ord;
+        continue;
+      }
+      this.parent[e] = depth > 0 ? stack[depth - 1] : -1;
+      if (depth > 0 && lastOrd[depth - 1] === ord) this.runOf[e] = lastRun[depth - 1];
+      else {
+        this.runOf[e] = runs++;
+        if (depth > 0) {
+          lastOrd[depth - 1] = ord;
+          lastRun[depth - 1] = this.runOf[e];
+        }
+      }
+      if (depth > 0 && claimOrdinals.has(ord)) {
+        holds[e] = 1;
+        this.claims.push(e);
+      }
+      stack.push(e);
+      lastOrd.push(-1);
+      lastRun.push(-1);
+    }
+  }
+
+  /** Marks (or unmarks) the chain from the root to the claim instance `c`. */
+  chain(c: number, on: boolean): void {
+    for (let e = c; e >= 0; e = this.parent[e]) {
+      this.onChain[e] = on ? 1 : 0;
+      this.runKeeps[this.runOf[e]] = on ? e : -1;
+    }
+  }
+
+  /**
+   * For the loop instance opened at event `e`: -1 when the document being written keeps it, else
+   * the last event to leave out with it. Left-out siblings are passed over a run at a time (a
+   * billing provider's 500 subscribers are one step per document, not 500).
+   */
+  skipTo(e: number): number {
+    if (this.onChain[e] === 1) return -1;
+    const run = this.runOf[e];
+    const keep = this.runKeeps[run];
+    if (keep > e) return keep - 1;
+    if (keep >= 0 || this.runHolds[run] === 1) return this.runEnd[run];
+    return -1;
+  }
+}
+
+const KEY_END = pieceOf('},"transaction":');
+const SPLIT_END = pieceOf('}}');
+
+/**
+ * The documents of one set, copied out of the writer's buffer into shared 1 MiB blocks (a
+ * document is one subarray): one allocation per MiB instead of one or more per document.
+ */
+class Arena {
+  private block = Buffer.alloc(0);
+  /** Where the document being copied starts in `block`, and where it ends so far. */
+  private from = 0;
+  private to = 0;
+
+  start(): void {
+    this.from = this.to;
+  }
+
+  add(bytes: Buffer): void {
+    const n = this.to - this.from;
+    if (this.to + bytes.length > this.block.length) {
+      // a new block: the document so far moves along, so that it stays in one piece
+      const next = Buffer.allocUnsafe(Math.max(ARENA, 2 * (n + bytes.length)));
+      this.block.copy(next, 0, this.from, this.to);
+      this.block = next;
+      this.from = 0;
+      this.to = n;
+    }
+    bytes.copy(this.block, this.to);
+    this.to += bytes.length;
+  }
+
+  /** The document copied since start(). */
+  take(): Buffer {
+    return this.block.subarray(this.from, this.to);
+  }
+}
+
+const ARENA = 1024 * 1024;
+
+/** A per-claim document's JSON and its claim id (translateTransaction's key.claimId). */
+export interface ClaimJson {
+  claimId: string;
+  bytes: Buffer;
+}
+
+/**
+ * The documents of translateTransaction(tx, ctx, { split: 'claim' }), each as its
+ * JSON.stringify text in UTF-8, written from the set's bytes as writeSemanticJson writes the
+ * whole set: one walk, then one pass over the tape per claim that leaves out the other claims.
+ * Undefined when the set is not of a guide that splits per claim (837 2300, 835 2100): the
+ * caller writes the whole set. Sets the byte writer cannot write (non-ASCII, a tape that gave up,
+ * a claim id element that is not a plain value) go through translateTransaction and JSON.stringify.
+ */
+export function semanticClaimsJsonBytes(tx: TransactionSet, ctx: TranslateContext): ClaimJson[] | undefined {
+  const guide = resolveGuide(tx.setId, tx.implementationRef, ctx.group.version);
+  if (guide === undefined) return undefined;
+  const claimLoop = CLAIM_LOOP[guide];
+  if (claimLoop === undefined) return undefined;
+  const viaTree = (): ClaimJson[] =>
+    translateTransaction(tx, ctx, { split: 'claim' }).documents.map((d) => ({ claimId: d.key.claimId ?? '', bytes: Buffer.from(JSON.stringify(d), 'utf8') }));
+  const src = tx.bytes;
+  const compiled = compiledGuide(guide);
+  const table = tableOf(compiled);
+  if (table === null || !(tx.isAscii || isAscii(src))) return viaTree();
+  // the tree path reads the claim id as element 1 (by the first claim loop's names) of the claim loop's first segment
+  const first = compiled.loops.find((l) => l.id === claimLoop)?.first.def;
+  if (first === undefined || first.elements.length === 0) return viaTree();
+  const claimOrdinals = new Set(compiled.nodes.filter((c) => c.kind === 'loop' && c.id === claimLoop).map((c) => c.ordinal));
+  const tape = idleTape ?? new Tape();
+  idleTape = undefined;
+  try {
+    walkWith(compiled, new Segments(tx), false, tape);
+    if (tape.failed) return viaTree();
+    const cut = new ClaimCut(tape, claimOrdinals);
+    const sep = tx.delimiters.element.charCodeAt(0);
+    const ops = tape.ops;
+    const ids: string[] = [];
+    for (const c of cut.claims) {
+      // the segment right after the claim loop opens, when it is the loop's first one (a loop opened without it has no id)
+      const e = (c + 1) * EVENT;
+      const def = (ops[e] & 3) === SEGMENT ? table.defs[ops[e] >> 2] : undefined;
+      if (def === undefined || def.key !== first.key || def.elements[0]?.key !== first.elements[0].key) {
+        ids.push('');
+        continue;
+      }
+      const plan = table.plans[ops[e] >> 2];
+      // element 1 not a plain value (a composite, repeats, in a group): the tree's reading
+      if (plan === null || plan.kinds[0] !== STRING || (plan.gSize > 0 && plan.gFrom === 1)) return viaTree();
+      let a = ops[e + 1];
+      const end = ops[e + 2];
+      while (a < end && src[a] !== sep) a++;
+      let b = ++a;
+      while (b < end && src[b] !== sep) b++;
+      ids.push(a < end ? src.toString('latin1', a, b) : '');
+    }
+    const base = documentBase(guide, tx, ctx);
+    // `key` is the base's last field: each document's key gets its claimId, then come transaction and split
+    const head = JSON.stringify(base).slice(0, -2);
+    const out = idle ?? new Out();
+    idle = undefined;
+    const docs: ClaimJson[] = [];
+    const arena = new Arena();
+    const headBytes = Buffer.from(`${head},"claimId":`, 'utf8');
+    const splitHead = Buffer.from(`,"split":{"mode":"claim","index":`, 'utf8');
+    const splitCount = Buffer.from(`,"count":${cut.claims.length},"claimId":`, 'utf8');
+    try {
+      out.sink = (bytes) => arena.add(bytes);
+      const w: Writing = { out, src, d: tx.delimiters, table: classTable(tx.delimiters) };
+      cut.claims.forEach((c, k) => {
+        const claimId = ids[k];
+        arena.start();
+        out.raw(headBytes);
+        out.string(claimId);
+        out.piece(KEY_END);
+        cut.chain(c, true);
+        writeTape(w, tape, table, cut);
+        cut.chain(c, false);
+        out.raw(splitHead);
+        out.count(k + 1);
+        out.raw(splitCount);
+        out.string(claimId);
+        out.piece(SPLIT_END);
+        out.flush();
+        docs.push({ claimId, bytes: arena.take() });
+      });
+    } finally {
+      out.o = 0;
+      idle = out;
+    }
+    return docs;
+  } finally {
+    if (tape.ops.length <= KEEP_TAPE) idleTape = tape;
+  }
 }
 
 /** The document of writeSemanticJson as one string, or undefined for an unsupported guide. */

@@ -153,7 +153,7 @@ export function translateTransaction(tx: TransactionSet, ctx: TranslateContext, 
 }
 
 /** The loop a per-claim split cuts at: 837 2300 (claim id CLM01), 835 2100 (CLP01). */
-const CLAIM_LOOP: Partial<Record<SupportedGuide, string>> = {
+export const CLAIM_LOOP: Partial<Record<SupportedGuide, string>> = {
   '005010X222A1': '2300', '005010X223A2': '2300', '005010X224A2': '2300', '005010X221A1': '2100',
 };
 

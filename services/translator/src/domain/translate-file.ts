@@ -19,7 +19,7 @@ import {
 } from '@ediflow/messages';
 import { ReportBuilder, generateAcks, readX12, type TransactionReport, type ValidationReport } from '@ediflow/x12';
 import {
-  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticJsonBytes, translateTransaction, type SemanticDocument,
+  GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaims, resolveGuide, semanticClaimsJsonBytes, semanticJsonBytes, translateTransaction, type SemanticDocument,
 } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
@@ -150,9 +150,9 @@ export function createTranslator(deps: TranslatorDeps) {
         const guide = resolveGuide(tx.setId, tx.implementationRef, group.version);
         const lenient837 = partner.lenient && tx.setId === '837';
         const wants277 = guide !== undefined && tx.setId === '837' && partner.acknowledgments.includes('277CA');
-        // One document per set: written straight to JSON text (same text, no object tree). The tree when it is
-        // needed anyway: per-claim splits, lenient claims, and the 277CA (built from the document).
-        const direct = guide !== undefined && partner.split === 'transaction' && !lenient837 && !wants277;
+        // Documents written straight to JSON text (the same text, no object tree), one per set or one per claim.
+        // The tree when it is needed anyway: lenient claims and the 277CA (built from the document).
+        const direct = guide !== undefined && !lenient837 && !wants277;
         // Lenient: the report noted guide errors as warnings (the set stays accepted); per claim they still reject.
         const lenient = guide !== undefined && lenient837
           ? lenientClaims(tx, ctx, txReport.issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i)))
@@ -165,7 +165,10 @@ export function createTranslator(deps: TranslatorDeps) {
           claimsHeldBack += lenient.decisions.filter((d) => !d.accepted).length;
           documents = lenient.accepted.map((d) => ({ body: d, claimId: d.key.claimId }));
         } else if (semantic === undefined) {
-          documents = [{ body: new JsonText(semanticJsonBytes(tx, ctx) as Buffer) }];
+          const claims = partner.split === 'claim' ? semanticClaimsJsonBytes(tx, ctx) : undefined;
+          documents = claims !== undefined
+            ? claims.map((d) => ({ body: new JsonText(d.bytes), claimId: d.claimId }))
+            : [{ body: new JsonText(semanticJsonBytes(tx, ctx) as Buffer) }];
         } else {
           documents = semantic.documents.map((d) => ({ body: d, claimId: d.key.claimId }));
         }

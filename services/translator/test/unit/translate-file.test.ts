@@ -192,6 +192,22 @@ describe('translator', () => {
     expect(published[0].body).toEqual(JSON.parse(JSON.stringify(expectedDoc)));
   });
 
+  it('when a partner splits per claim and wants no 277CA, then each claim document is published as the byte writer writes it, the same as the tree\'s split', async () => {
+    const { translate, published } = await setup([], { split: 'claim' });
+    const one = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');
+    const claim = one.slice(one.indexOf('CLM*26463774'), one.indexOf('SE*41*0021'));
+    const two = one.replace('SE*41*0021', `${claim.replace('CLM*26463774', 'CLM*26463775')}SE*56*0021`);
+    const outcome = await translate(two);
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, errorCount: 0 });
+    const [ic] = parseX12(two);
+    const group = ic.groups[0];
+    const expected = translateTransaction(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }, { split: 'claim' }).documents;
+    expect(expected.map((d) => d.key.claimId)).toEqual(['26463774', '26463775']);
+    expect(published.map((m) => m.body)).toEqual(JSON.parse(JSON.stringify(expected)));
+    // one message id per claim
+    expect(new Set(published.map((m) => m.id)).size).toBe(2);
+  });
+
   it('when a lenient partner sends an 837I whose claims break the guide, then the set is accepted with errors, the bad claims are held back and the 277CA rejects them', async () => {
     const { translate, published, text } = await setup([], { lenient: true, acknowledgments: ['999', '277CA'] });
     const outcome = await translate(fixture('lfh__two-claims-single-provider.837i').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *'));

@@ -6,7 +6,7 @@
  * and for the sink's contract.
  */
 import { parseX12, type TransactionSet } from '@ediflow/x12';
-import { semanticJson, semanticJsonBytes, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
+import { semanticClaimsJsonBytes, semanticJson, semanticJsonBytes, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
 import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
 import { seededRandom as rng } from '@ediflow/testkit';
 
@@ -14,6 +14,12 @@ const FILES = allGuideFiles();
 
 const ctxOf = (t: Tx): TranslateContext => ({ interchange: t.ic, group: t.group, fileId: 'file-1', transactionIndex: t.index });
 const expected = (t: Tx): string => JSON.stringify(translateTransaction(t.tx, ctxOf(t)).documents[0]);
+/** Per-claim documents as [claimId, text] pairs: written from bytes, and from the tree's split. */
+const claimsWritten = (t: Tx): [string, string][] | undefined => semanticClaimsJsonBytes(t.tx, ctxOf(t))?.map((d) => [d.claimId, d.bytes.toString('utf8')]);
+const claimsExpected = (t: Tx): [string, string][] | undefined => {
+  if (!['837', '835'].includes(t.tx.setId)) return undefined;
+  return translateTransaction(t.tx, ctxOf(t), { split: 'claim' }).documents.map((d) => [d.key.claimId ?? '', JSON.stringify(d)]);
+};
 
 describe('writeSemanticJson', () => {
   describe.each(FILES)('%s', (_path, read) => {
@@ -22,6 +28,21 @@ describe('writeSemanticJson', () => {
       expect(sets.length).toBeGreaterThan(0);
       for (const t of sets) expect(semanticJson(t.tx, ctxOf(t))).toBe(expected(t));
     });
+
+    it('when split per claim from bytes, then every claim document is the text of JSON.stringify of the tree\'s split', () => {
+      for (const t of transactions(read())) expect(claimsWritten(t)).toEqual(claimsExpected(t));
+    });
+  });
+
+  it('when a set is split per claim, then each document keeps its claim, its chain of loops and none of the other claims', () => {
+    // the fixture's second patient has two claims under one subscriber: one document each
+    const [t] = transactions(readOwn('837D/patient-two-claims.x12'));
+    const docs = semanticClaimsJsonBytes(t.tx, ctxOf(t))!.map((d) => JSON.parse(d.bytes.toString('utf8')) as Record<string, unknown>);
+    const whole = translateTransaction(t.tx, ctxOf(t)).documents[0];
+    const claimIds = (v: unknown): string[] => JSON.stringify(v).match(/"patientControlNumber":"[^"]*"/g) ?? [];
+    expect(docs.length).toBeGreaterThan(1);
+    expect(docs.map((d) => claimIds(d.transaction))).toEqual(claimIds(whole.transaction).map((id) => [id]));
+    docs.forEach((d, i) => expect(d.split).toEqual({ mode: 'claim', index: i + 1, count: docs.length, claimId: (d.key as { claimId: string }).claimId }));
   });
 
   it('when transaction sets are mutated (seeded), then the written text still equals JSON.stringify of the tree', () => {
@@ -55,6 +76,7 @@ describe('writeSemanticJson', () => {
       });
       for (const t of mutants) {
         expect({ round, text: semanticJson(t.tx, ctxOf(t)) }).toEqual({ round, text: expected(t) });
+        expect({ round, claims: claimsWritten(t) }).toEqual({ round, claims: claimsExpected(t) });
         compared++;
       }
     }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@ediflow/errors';
-import { documentProblems, guideValidator, toX12, translateTransaction, writeSemanticJson, type SemanticDocument } from '@ediflow/hipaa';
+import { documentProblems, guideValidator, semanticClaimsJsonBytes, toX12, translateTransaction, writeSemanticJson, type SemanticDocument } from '@ediflow/hipaa';
 import { ReportBuilder, readX12, sequentialControlNumbers, transactionToJsonBytes } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
@@ -53,6 +53,13 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
       if (writeSemanticJson(e.transaction, ctx, (bytes) => parts.push(Buffer.from(bytes))) !== undefined) {
         parts.push(NEWLINE);
         for (const part of parts) await write(io.stdout, part);
+        continue;
+      }
+    } else {
+      // one document per claim, written from the bytes as well (undefined: the set's guide does not split per claim)
+      const claims = semanticClaimsJsonBytes(e.transaction, ctx);
+      if (claims !== undefined) {
+        for (const doc of claims) await write(io.stdout, Buffer.concat([doc.bytes, NEWLINE]));
         continue;
       }
     }
