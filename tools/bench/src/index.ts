@@ -10,7 +10,7 @@ export { runJob } from './child';
 export type { JobResult } from './child';
 export { JOBS } from './jobs';
 export { notifierCallbacks } from './jobs/notifier';
-export { hipaaValidate } from './jobs/translate';
+export { hipaaTranslateClaims, hipaaValidate } from './jobs/translate';
 export type { Job } from './jobs';
 export { SECTIONS } from './sections';
 export { x12Section, DEFAULT_X12_CONFIG } from './sections/x12';

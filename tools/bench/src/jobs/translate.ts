@@ -1,5 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
-import { guideValidator, translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
+import { guideValidator, semanticClaimsJsonBytes, translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
 import { ReportBuilder, readX12 } from '@ediflow/x12';
 import { elapsed, type Job } from './types';
 
@@ -28,8 +28,31 @@ export const hipaaTranslate: Job = async (params) => {
 };
 
 /**
+ * One document per claim (split 'claim', what the translator service publishes for a partner that
+ * splits) written from the bytes by @ediflow/hipaa semanticClaimsJsonBytes, to a null sink.
+ */
+export const hipaaTranslateClaims: Job = async (params) => {
+  const file = params.file as string;
+  const start = process.hrtime.bigint();
+  let sets = 0;
+  let documents = 0;
+  let jsonBytes = 0;
+  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
+    if (e.type !== 'transaction') continue;
+    sets++;
+    const claims = semanticClaimsJsonBytes(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: sets });
+    if (claims === undefined) throw new Error(`set ${sets} did not split per claim`);
+    documents += claims.length;
+    for (const c of claims) jsonBytes += c.bytes.length; // the null sink
+  }
+  const seconds = elapsed(start);
+  if (documents === 0) throw new Error('no claim documents');
+  return { seconds, bytes: statSync(file).size, sets, documents, jsonBytes };
+};
+
+/**
  * The same documents through the object tree: translateTransaction, then JSON.stringify of
- * each document (the path for per-claim splits and lenient partners), for comparison.
+ * each document (the path for lenient partners and for the 277CA), for comparison.
  */
 export const hipaaTranslateTree: Job = async (params) => {
   const file = params.file as string;

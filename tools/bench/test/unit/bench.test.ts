@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ReportBuilder, readX12 } from '@ediflow/x12';
-import { SECTIONS, formatSection, generate837P, hipaaValidate, write837P, type Section, type SectionResult } from '@ediflow/bench';
+import { SECTIONS, formatSection, generate837P, hipaaTranslateClaims, hipaaValidate, write837P, type Section, type SectionResult } from '@ediflow/bench';
 
 const section: Section = { name: 'demo', title: 'Demo section', run: () => Promise.reject(new Error('not run')) };
 
@@ -72,5 +72,19 @@ describe('the validation job', () => {
     const broken = join(dir, 'broken.x12');
     writeFileSync(broken, readFileSync(file, 'latin1').replace(/(CLM\*[^*]+\*)[0-9.]+/, '$1999999.99'), 'latin1');
     await expect(hipaaValidate({ file: broken })).rejects.toThrow(/validation found 1 errors/);
+  });
+});
+
+describe('the per-claim job', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-claims-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('when a generated 837P is split per claim, then it writes one document per claim (CLM)', async () => {
+    const file = join(dir, 'claims.x12');
+    await write837P(file, { targetBytes: 256 * 1024, claimsPerTransaction: 50 });
+    const result = await hipaaTranslateClaims({ file });
+    expect(result.documents).toBe((readFileSync(file, 'latin1').match(/~\n?CLM\*/g) ?? []).length);
+    expect(result.documents).toBeGreaterThan(result.sets as number);
+    expect(result.jsonBytes).toBeGreaterThan(result.bytes);
   });
 });
