@@ -215,10 +215,12 @@ export const GUIDE_ISSUE_CODES = ['GUIDE_SEGMENT', 'GUIDE_ELEMENT', 'GUIDE_BALAN
 export function lenientClaims(
   tx: TransactionSet, ctx: TranslateContext, issues: readonly X12Issue[],
 ): { decisions: ClaimDecision[]; accepted: SemanticDocument[]; whole: SemanticDocument | undefined } {
-  const whole = translateTransaction(tx, ctx).documents[0];
+  // one translation gives both: the split documents and the whole set (what the decisions are made on)
+  const translated = translateTransaction(tx, ctx, { split: 'claim' });
+  const whole = translated.whole;
   if (whole === undefined || whole.transactionSet !== '837') return { decisions: [], accepted: [], whole };
   const decisions = claimDecisions(whole, issues);
-  const parts = translateTransaction(tx, ctx, { split: 'claim' }).documents;
+  const parts = translated.documents;
   const accepted = parts.filter((d, i) => decisions[i] !== undefined && decisions[i].claimId === d.split?.claimId && decisions[i].accepted);
   return { decisions, accepted, whole };
 }
