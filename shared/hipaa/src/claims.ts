@@ -7,6 +7,7 @@ import type { TransactionSet, X12Issue } from '@ediflow/x12';
 import type { RtLoop } from './definition';
 import { compiledGuide } from './guides';
 import { segmentElements, type JsonObject, type JsonValue } from './segment-json';
+import { semanticClaimsJsonBytes, type ClaimJson } from './json-writer';
 import { translateTransaction, type SemanticDocument, type TranslateContext } from './translate';
 import type { LoopSource } from './walk';
 
@@ -217,10 +218,26 @@ export function lenientClaims(
 ): { decisions: ClaimDecision[]; accepted: SemanticDocument[]; whole: SemanticDocument | undefined } {
   // one translation gives both: the split documents and the whole set (what the decisions are made on)
   const translated = translateTransaction(tx, ctx, { split: 'claim' });
-  const whole = translated.whole;
+  return judged(translated.whole, issues, () => translated.documents, (d) => d.split?.claimId);
+}
+
+/**
+ * lenientClaims with the accepted claims' documents as their JSON text in UTF-8, written from the
+ * set's bytes (semanticClaimsJsonBytes): what a publisher sends. The tree is built for the whole
+ * set only (the decisions and the 277CA are made on it).
+ */
+export function lenientClaimsJson(
+  tx: TransactionSet, ctx: TranslateContext, issues: readonly X12Issue[],
+): { decisions: ClaimDecision[]; accepted: ClaimJson[]; whole: SemanticDocument | undefined } {
+  return judged(translateTransaction(tx, ctx).whole, issues, () => semanticClaimsJsonBytes(tx, ctx) ?? [], (d) => d.claimId);
+}
+
+/** The decisions on the whole set's claims, and of its per-claim documents (in claim order) those accepted. */
+function judged<D>(
+  whole: SemanticDocument | undefined, issues: readonly X12Issue[], documents: () => D[], claimId: (d: D) => string | undefined,
+): { decisions: ClaimDecision[]; accepted: D[]; whole: SemanticDocument | undefined } {
   if (whole === undefined || whole.transactionSet !== '837') return { decisions: [], accepted: [], whole };
   const decisions = claimDecisions(whole, issues);
-  const parts = translated.documents;
-  const accepted = parts.filter((d, i) => decisions[i] !== undefined && decisions[i].claimId === d.split?.claimId && decisions[i].accepted);
+  const accepted = documents().filter((d, i) => decisions[i] !== undefined && decisions[i].claimId === claimId(d) && decisions[i].accepted);
   return { decisions, accepted, whole };
 }

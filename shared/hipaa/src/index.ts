@@ -24,7 +24,7 @@ export type { ToX12Options } from './to-x12';
 export { SCHEMA_VERSION, schemaFor } from './schema';
 export { checkTransaction, checkWithGuide, guideValidator } from './validate';
 export { formatDecimal, parseDecimal } from './decimal';
-export { GUIDE_ISSUE_CODES, claimDecisions, lenientClaims, listClaims, segmentsIn, statusFor } from './claims';
+export { GUIDE_ISSUE_CODES, claimDecisions, lenientClaims, lenientClaimsJson, listClaims, segmentsIn, statusFor } from './claims';
 export type { ClaimDecision, ClaimInfo, ClaimStatus } from './claims';
 export { generate277CA } from './ack277';
 export type { Ack277Input, Ack277Options } from './ack277';

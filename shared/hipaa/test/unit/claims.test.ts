@@ -1,5 +1,5 @@
 import { parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
-import { GUIDE_ISSUE_CODES, claimDecisions, generate277CA, guideValidator, lenientClaims, listClaims, toX12, translateTransaction, treeSegments, type JsonObject } from '@ediflow/hipaa';
+import { GUIDE_ISSUE_CODES, claimDecisions, generate277CA, guideValidator, lenientClaims, lenientClaimsJson, listClaims, toX12, translateTransaction, treeSegments, type JsonObject } from '@ediflow/hipaa';
 import { transactionIdFor } from '@ediflow/messages';
 import { readCorpus, readOwn, transactions } from '../corpus';
 
@@ -179,6 +179,11 @@ describe('lenient mode', () => {
     const r = lenientClaims(t.tx, { interchange: t.ic, group: t.group }, strict.issues);
     expect(r.decisions.map((d) => d.accepted)).toEqual([true, false]);
     expect(r.accepted.map((d) => d.key.claimId)).toEqual(['DCLAIM002']);
+    // the same from the bytes: the accepted documents' JSON text, the same decisions and whole document
+    const bytes = lenientClaimsJson(t.tx, { interchange: t.ic, group: t.group }, strict.issues);
+    expect(bytes.decisions).toEqual(r.decisions);
+    expect(bytes.whole).toEqual(r.whole);
+    expect(bytes.accepted.map((d) => [d.claimId, d.bytes.toString('utf8')])).toEqual(r.accepted.map((d) => [d.key.claimId, JSON.stringify(d)]));
   });
 });
 
