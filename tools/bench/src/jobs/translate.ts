@@ -52,7 +52,7 @@ export const hipaaTranslateClaims: Job = async (params) => {
 
 /**
  * The same documents through the object tree: translateTransaction, then JSON.stringify of
- * each document (the path for lenient partners and for the 277CA), for comparison.
+ * each document (the tree lenient mode's decisions and the 277CA are made on), for comparison.
  */
 export const hipaaTranslateTree: Job = async (params) => {
   const file = params.file as string;

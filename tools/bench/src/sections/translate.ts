@@ -88,7 +88,7 @@ export function translateSection(sizeMb = 200, smallMb = 10): Section {
           'ediflow per claim + JSON: one document per claim (split claim) written from the bytes by semanticClaimsJsonBytes, to a null sink;',
           '  each document repeats its claim\'s billing provider, subscriber and patient, so there is more JSON than in one document per set.',
           'ediflow tree + JSON.stringify: the one-per-set documents (the same text) through translateTransaction\'s object tree and JSON.stringify,',
-          '  the path for lenient partners and the 277CA; JSON.stringify s is the part of its seconds spent in V8\'s JSON.stringify alone.',
+          '  the tree lenient mode\'s decisions and the 277CA are made on; JSON.stringify s is the part of its seconds spent in V8\'s JSON.stringify alone.',
           'ediflow validation: envelopes, X12 syntax and the implementation guide (ReportBuilder + guideValidator): the checks the',
           '  translator service runs over a file before it translates it (no target; shown because the service runs both passes).',
           'node-x12 X12Parser.parse: the whole file as a string into its generic segment object model (no guide, no JSON output): less work than the translation.',
