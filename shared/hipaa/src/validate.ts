@@ -53,11 +53,12 @@ const INTEGER = 2;
 const DATE = 3;
 const TIME = 4;
 
-/** A definition's code list, pattern and type, ready to test (built once per definition). */
+/** A definition's code list, pattern and type, ready to test (built once per definition), and its components'. */
 interface Tests {
   codes: Set<string> | undefined;
   pattern: RegExp | undefined;
   kind: number;
+  components: Tests[];
 }
 const tests = new WeakMap<ElementDef, Tests>();
 
@@ -68,8 +69,24 @@ function testsOf(def: ElementDef): Tests {
       codes: def.codes !== undefined && def.codes.length > 0 ? new Set(def.codes) : undefined,
       pattern: def.pattern !== undefined ? new RegExp(`^(?:${def.pattern})$`) : undefined,
       kind: kindOf(def.type ?? 'AN'),
+      components: (def.components ?? []).map(testsOf),
     };
     tests.set(def, t);
+  }
+  return t;
+}
+
+/**
+ * The tests of a segment's elements, by position - 1: one lookup per segment where the byte path
+ * made one per value (a WeakMap get each).
+ */
+const segmentTests = new WeakMap<SegmentDef, Tests[]>();
+
+function testsOfSegment(def: SegmentDef): Tests[] {
+  let t = segmentTests.get(def);
+  if (t === undefined) {
+    t = def.elements.map(testsOf);
+    segmentTests.set(def, t);
   }
   return t;
 }
@@ -241,9 +258,8 @@ function digitsAt(src: Buffer, a: number, b: number): number {
 const textAt = (seg: ByteSegment, a: number, b: number): string => seg.src.toString('latin1', a, b);
 
 /** checkValue on bytes [a, b) of the segment's set. */
-function checkValueAt(seg: ByteSegment, a: number, b: number, def: ElementDef): [ElementErrorCode, string] | undefined {
+function checkValueAt(seg: ByteSegment, a: number, b: number, def: ElementDef, t: Tests): [ElementErrorCode, string] | undefined {
   const src = seg.src;
-  const t = testsOf(def);
   const kind = t.kind;
   if (kind === DECIMAL) {
     if (!isDecimalAt(src, a, b)) return ['6', 'not a decimal number'];
@@ -261,10 +277,12 @@ function checkValueAt(seg: ByteSegment, a: number, b: number, def: ElementDef): 
 }
 
 /** checkRepetition on bytes [a, b) of element `p`; `comp` is the component separator's byte. */
-function checkRepetitionAt(seg: ByteSegment, loopId: string, p: number, ed: ElementDef, a: number, b: number, rep: number | undefined, comp: number, out: X12Issue[]): void {
+function checkRepetitionAt(
+  seg: ByteSegment, loopId: string, p: number, ed: ElementDef, et: Tests, a: number, b: number, rep: number | undefined, comp: number, out: X12Issue[],
+): void {
   const src = seg.src;
   if (ed.components === undefined) {
-    const bad = checkValueAt(seg, a, b, ed);
+    const bad = checkValueAt(seg, a, b, ed, et);
     if (bad !== undefined) out.push(elementIssue(seg, loopId, p, ed, bad[0], bad[1], textAt(seg, a, b), undefined, rep));
     return;
   }
@@ -291,7 +309,7 @@ function checkRepetitionAt(seg: ByteSegment, loopId: string, p: number, ed: Elem
       out.push(elementIssue(seg, loopId, p, cd, 'I10', 'component not used in this guide', textAt(seg, x, y), c, rep));
       continue;
     }
-    const bad = checkValueAt(seg, x, y, cd);
+    const bad = checkValueAt(seg, x, y, cd, et.components[c - 1]);
     if (bad !== undefined) out.push(elementIssue(seg, loopId, p, cd, bad[0], bad[1], textAt(seg, x, y), c, rep));
   }
 }
@@ -304,6 +322,7 @@ function checkSegmentBytes(seg: ByteSegment, def: SegmentDef, loopId: string, ou
   const repSep = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
   const comp = d.component.charCodeAt(0);
   const defs = def.elements;
+  const ts = testsOfSegment(def);
   for (let p = 1; p <= defs.length; p++) {
     const ed = defs[p - 1];
     if (!present(p)) {
@@ -320,7 +339,7 @@ function checkSegmentBytes(seg: ByteSegment, def: SegmentDef, loopId: string, ou
     while (r < b && src[r] !== repSep) r++;
     if (r === b) {
       // the common case: one value
-      checkRepetitionAt(seg, loopId, p, ed, a, b, undefined, comp, out);
+      checkRepetitionAt(seg, loopId, p, ed, ts[p - 1], a, b, undefined, comp, out);
       continue;
     }
     if (ed.repeat === undefined || ed.repeat === 1) {
@@ -330,7 +349,7 @@ function checkSegmentBytes(seg: ByteSegment, def: SegmentDef, loopId: string, ou
     for (let x = a, k = 1; ; k++) {
       let y = x;
       while (y < b && src[y] !== repSep) y++;
-      checkRepetitionAt(seg, loopId, p, ed, x, y, k, comp, out);
+      checkRepetitionAt(seg, loopId, p, ed, ts[p - 1], x, y, k, comp, out);
       if (y >= b) break;
       x = y + 1;
     }
