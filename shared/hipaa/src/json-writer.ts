@@ -15,7 +15,6 @@
  * Transaction sets with non-ASCII bytes, and segment definitions whose property names could
  * collide, go through segmentObject and JSON.stringify, so the output is always the same text.
  */
-import { isAscii } from 'node:buffer';
 import type { Delimiters, TransactionSet } from '@ediflow/x12';
 import { inElementGroup, type CompiledGuide, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
@@ -720,7 +719,7 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   const guide = resolveGuide(tx.setId, tx.implementationRef, ctx.group.version);
   if (guide === undefined) return undefined;
   const src = tx.bytes;
-  if (!(tx.isAscii || isAscii(src))) {
+  if (!tx.isAscii) {
     sink(Buffer.from(JSON.stringify(translateTransaction(tx, ctx).documents[0]), 'utf8'));
     return guide;
   }
@@ -927,7 +926,7 @@ export function semanticClaimsJsonBytes(tx: TransactionSet, ctx: TranslateContex
   const src = tx.bytes;
   const compiled = compiledGuide(guide);
   const table = tableOf(compiled);
-  if (table === null || !(tx.isAscii || isAscii(src))) return viaTree();
+  if (table === null || !tx.isAscii) return viaTree();
   // the tree path reads the claim id as element 1 (by the first claim loop's names) of the claim loop's first segment
   const first = compiled.loops.find((l) => l.id === claimLoop)?.first.def;
   if (first === undefined || first.elements.length === 0) return viaTree();

@@ -3,7 +3,6 @@
  * documents (per transaction set, per claim for 837, per claim payment for 835), each with its
  * envelope context, guide version, source pointers and idempotency key parts.
  */
-import { isAscii } from 'node:buffer';
 import type { Delimiters, FunctionalGroup, Interchange, TransactionSet } from '@ediflow/x12';
 import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
 import type { JsonObject, JsonValue } from './segment-json';
@@ -110,7 +109,7 @@ export function groupContext(g: FunctionalGroup): GroupContext {
 export function transactionTree(tx: TransactionSet, groupVersion = ''): { guide: SupportedGuide; tree: JsonObject } | undefined {
   const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
   if (guide === undefined) return undefined;
-  const segments = tx.isAscii || isAscii(tx.bytes) ? new Segments(tx) : fastSegments(tx);
+  const segments = tx.isAscii ? new Segments(tx) : fastSegments(tx);
   return { guide, tree: walk(compiledGuide(guide), segments).root };
 }
 

@@ -6,7 +6,6 @@
  * provider adjustments, claim and line charge - payment = adjustments). Issues carry 999 IK3 /
  * IK4 codes, segment positions and loop ids. Messages hold no element values.
  */
-import { isAscii } from 'node:buffer';
 import { isValidDate, isValidDateAt, isValidTime, isValidTimeAt } from '@ediflow/x12';
 import type { ElementErrorCode, FunctionalGroup, Interchange, TransactionSet, TransactionValidator, X12Issue } from '@ediflow/x12';
 import type { ElementDef, RtLoop, SegmentDef } from './definition';
@@ -520,7 +519,7 @@ class Balancer {
 export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
   const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
   if (guide === undefined) return [];
-  if (tx.delimiters.component !== '' && (tx.isAscii || isAscii(tx.bytes))) {
+  if (tx.delimiters.component !== '' && tx.isAscii) {
     return checkWith(guide, new Segments(tx), checkSegmentBytes);
   }
   return checkWithGuide(guide, fastSegments(tx));

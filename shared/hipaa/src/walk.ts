@@ -176,8 +176,8 @@ export function nextSegment(src: Buffer, d: Delimiters, from: number, into: Segm
  * translation path. Text with non-ASCII bytes goes through the engine's own segments (decoding).
  */
 export function fastSegments(tx: TransactionSet): SegmentLike[] {
+  if (!tx.isAscii) return tx.segments;
   const s = tx.text;
-  if (/[^\x00-\x7f]/.test(s)) return tx.segments;
   const d = tx.delimiters;
   const out: SegmentLike[] = [];
   const b: SegmentBounds = { start: 0, end: 0 };

@@ -6,7 +6,6 @@
  * stream of sets allocates nothing per set and keeps up with the reader.
  * Semantic (guide-aware) JSON is a separate concern.
  */
-import { isAscii } from 'node:buffer';
 import type { TransactionSet } from './model';
 
 /**
@@ -136,7 +135,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
  */
 export function writeTransactionJson(tx: TransactionSet, sink: JsonSink): void {
   const head = header(tx);
-  if (/^[\x00-\x7f]*$/.test(head) && (tx.isAscii || isAscii(tx.bytes))) asciiJson(tx, head, sink);
+  if (/^[\x00-\x7f]*$/.test(head) && tx.isAscii) asciiJson(tx, head, sink);
   else sink(Buffer.from(`${head}${JSON.stringify(tx.segments.map((s) => s.elements))}}`, 'utf8'));
 }
 

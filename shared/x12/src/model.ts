@@ -6,6 +6,7 @@
  * and its terminator (`term`), so that serializing gives back the same bytes.
  * Elements are split lazily from `raw` on first access.
  */
+import { isAscii } from 'node:buffer';
 import type { X12Issue } from './issues';
 
 export interface Delimiters {
@@ -176,6 +177,7 @@ export class TransactionSet {
   private readonly ascii: boolean;
   private cache: Segment[] | undefined;
   private decoded: string | undefined;
+  private asciiOnly: boolean | undefined;
 
   constructor(init: TransactionSetInit) {
     this.setId = init.setId;
@@ -185,6 +187,7 @@ export class TransactionSet {
     this.lead = init.lead;
     this.bytes = init.bytes;
     this.decoded = undefined;
+    this.asciiOnly = undefined;
     this.offset = init.offset;
     this.index = init.index;
     this.segmentCount = init.segmentCount;
@@ -205,9 +208,12 @@ export class TransactionSet {
     return (this.decoded ??= this.bytes.toString('latin1'));
   }
 
-  /** True when the text is known to be ASCII only (each char is one byte and one character). */
+  /**
+   * True when the set's bytes are all ASCII (each char is one byte and one character): the
+   * reader's word when it saw only ASCII around the set, else checked once on the bytes.
+   */
   get isAscii(): boolean {
-    return this.ascii;
+    return (this.asciiOnly ??= this.ascii || isAscii(this.bytes));
   }
 
   /** True once `segments` was built (serialize then writes the segments, so edits are kept). */
