@@ -711,6 +711,37 @@ let idleTape: Tape | undefined;
 const KEEP_TAPE = EVENT * 1024 * 1024;
 
 /**
+ * The set's tape, walked in the idle tape when there is one; undefined when the tape gives up (the
+ * document is more than its events: the tree path writes it). Hand it back with keepTape.
+ */
+function walkTape(compiled: CompiledGuide, segments: Segments): Tape | undefined {
+  const tape = idleTape ?? new Tape();
+  idleTape = undefined;
+  walkWith(compiled, segments, false, tape);
+  if (!tape.failed) return tape;
+  keepTape(tape);
+  return undefined;
+}
+
+/** A tape for the next set (a very long one is not kept). */
+function keepTape(tape: Tape): void {
+  if (tape.ops.length <= KEEP_TAPE) idleTape = tape;
+}
+
+/** Runs `write` on the idle output buffer (a new one when a sink call re-entered while it was in use), sending to `sink`. */
+function withOut<T>(sink: JsonSink, write: (out: Out) => T): T {
+  const out = idle ?? new Out();
+  idle = undefined;
+  out.sink = sink;
+  try {
+    return write(out);
+  } finally {
+    out.o = 0;
+    idle = out;
+  }
+}
+
+/**
  * Writes the semantic JSON document of a transaction set (one per set: split 'transaction')
  * to `sink`, as JSON.stringify(translateTransaction(tx, ctx).documents[0]) would give it.
  * Returns the guide, or undefined (and writes nothing) when the set is not of a supported guide.
@@ -728,40 +759,25 @@ export function writeSemanticJson(tx: TransactionSet, ctx: TranslateContext, sin
   const segments = new Segments(tx);
   const table = tableOf(compiled);
   // the tape when it holds the whole document, else the tree
-  let tape = table === null ? undefined : (idleTape ?? new Tape());
-  idleTape = undefined;
-  let tree: JsonValue | undefined;
-  if (tape !== undefined) {
-    walkWith(compiled, segments, false, tape);
-    if (tape.failed) {
-      idleTape = tape;
-      tape = undefined;
-    }
-  }
-  if (tape === undefined) {
-    tree = walk(compiled, segments.all(), {
+  const tape = table === null ? undefined : walkTape(compiled, segments);
+  try {
+    const tree = tape !== undefined ? undefined : walk(compiled, segments.all(), {
       segmentValue: (seg, def) => {
         seg.def = def;
         return seg as unknown as JsonValue;
       },
     }).root;
-  }
-  const head = JSON.stringify(documentBase(guide, tx, ctx));
-  // the idle output buffer, unless a sink call re-entered this function while it was in use
-  const out = idle ?? new Out();
-  idle = undefined;
-  out.sink = sink;
-  try {
-    out.raw(Buffer.from(`${head.slice(0, -1)},"transaction":`, 'utf8'));
-    const w: Writing = { out, src, d, table: classTable(d) };
-    if (tape !== undefined) writeTape(w, tape, table as GuideTable);
-    else writeValue(w, tree);
-    out.byte(0x7d);
-    out.flush();
+    const head = JSON.stringify(documentBase(guide, tx, ctx));
+    withOut(sink, (out) => {
+      out.raw(Buffer.from(`${head.slice(0, -1)},"transaction":`, 'utf8'));
+      const w: Writing = { out, src, d, table: classTable(d) };
+      if (tape !== undefined) writeTape(w, tape, table as GuideTable);
+      else writeValue(w, tree);
+      out.byte(0x7d);
+      out.flush();
+    });
   } finally {
-    out.o = 0;
-    idle = out;
-    if (tape !== undefined && tape.ops.length <= KEEP_TAPE) idleTape = tape;
+    if (tape !== undefined) keepTape(tape);
   }
   return guide;
 }
@@ -931,14 +947,12 @@ export function semanticClaimsJsonBytes(tx: TransactionSet, ctx: TranslateContex
   const first = compiled.loops.find((l) => l.id === claimLoop)?.first.def;
   if (first === undefined || first.elements.length === 0) return viaTree();
   const claimOrdinals = new Set(compiled.nodes.filter((c) => c.kind === 'loop' && c.id === claimLoop).map((c) => c.ordinal));
-  const tape = idleTape ?? new Tape();
-  idleTape = undefined;
+  const tape = walkTape(compiled, new Segments(tx));
+  if (tape === undefined) return viaTree();
   try {
-    walkWith(compiled, new Segments(tx), false, tape);
-    if (tape.failed) return viaTree();
     const cut = new ClaimCut(tape, claimOrdinals);
-    const sep = tx.delimiters.element.charCodeAt(0);
     const ops = tape.ops;
+    const seg = new ByteSegment(tx.delimiters, src, tx.delimiters.element.charCodeAt(0));
     const ids: string[] = [];
     for (const c of cut.claims) {
       // the segment right after the claim loop opens, when it is the loop's first one (a loop opened without it has no id)
@@ -951,27 +965,17 @@ export function semanticClaimsJsonBytes(tx: TransactionSet, ctx: TranslateContex
       const plan = table.plans[ops[e] >> 2];
       // element 1 not a plain value (a composite, repeats, in a group): the tree's reading
       if (plan === null || plan.kinds[0] !== STRING || (plan.gSize > 0 && plan.gFrom === 1)) return viaTree();
-      let a = ops[e + 1];
-      const end = ops[e + 2];
-      while (a < end && src[a] !== sep) a++;
-      let b = ++a;
-      while (b < end && src[b] !== sep) b++;
-      ids.push(a < end ? src.toString('latin1', a, b) : '');
+      ids.push(seg.set('', 0, 0, ops[e + 1], ops[e + 2]).element(1));
     }
-    const base = documentBase(guide, tx, ctx);
     // `key` is the base's last field: each document's key gets its claimId, then come transaction and split
-    const head = JSON.stringify(base).slice(0, -2);
-    const out = idle ?? new Out();
-    idle = undefined;
-    const docs: ClaimJson[] = [];
-    const arena = new Arena();
+    const head = JSON.stringify(documentBase(guide, tx, ctx)).slice(0, -2);
     const headBytes = Buffer.from(`${head},"claimId":`, 'utf8');
     const splitHead = Buffer.from(`,"split":{"mode":"claim","index":`, 'utf8');
     const splitCount = Buffer.from(`,"count":${cut.claims.length},"claimId":`, 'utf8');
-    try {
-      out.sink = (bytes) => arena.add(bytes);
+    const arena = new Arena();
+    return withOut((bytes) => arena.add(bytes), (out) => {
       const w: Writing = { out, src, d: tx.delimiters, table: classTable(tx.delimiters) };
-      cut.claims.forEach((c, k) => {
+      return cut.claims.map((c, k) => {
         const claimId = ids[k];
         arena.start();
         out.raw(headBytes);
@@ -986,15 +990,11 @@ export function semanticClaimsJsonBytes(tx: TransactionSet, ctx: TranslateContex
         out.string(claimId);
         out.piece(SPLIT_END);
         out.flush();
-        docs.push({ claimId, bytes: arena.take() });
+        return { claimId, bytes: arena.take() };
       });
-    } finally {
-      out.o = 0;
-      idle = out;
-    }
-    return docs;
+    });
   } finally {
-    if (tape.ops.length <= KEEP_TAPE) idleTape = tape;
+    keepTape(tape);
   }
 }
 
