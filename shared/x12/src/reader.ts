@@ -60,7 +60,7 @@ const CR = 0x0d;
 /**
  * Longest string decoded from the input at once. V8 puts a string over 128 KiB in its large-object
  * space, and making one costs about 3-7 ns a byte: decoding the bench's 10 MB 837P in 960 KiB
- * blocks took 30-60 ms, in 64 KiB blocks 1-3 ms (node, scratch /tmp/w/dec3.js). (Over ~1 MB, Node
+ * blocks took 30-60 ms, in 64 KiB blocks 1-3 ms (a scratch measurement). (Over ~1 MB, Node
  * also allocates them outside the V8 heap, where a stream of them grows the process.)
  */
 const BLOCK_CHARS = 64 * 1024;
@@ -128,8 +128,6 @@ export class X12Reader {
   /** Views of the input; copied into one buffer when the set closes. */
   private txParts: Buffer[] = [];
   private txStart = 0;
-  /** Offset in buf of the block being cut (block's `at`). */
-  private blockAt = 0;
   private txCount = 0;
   private txAscii = true;
   private txLead = '';
@@ -277,7 +275,6 @@ export class X12Reader {
     const extra = this.extraFiller;
     const sep = this.sepCode;
     let p = 0;
-    this.blockAt = at;
     if (this.txOpen) {
       this.txStart = 0;
       if (!ascii) this.txAscii = false;
@@ -287,7 +284,7 @@ export class X12Reader {
       let c = s.charCodeAt(p);
       while (c === 10 || c === 13 || c === 32 || c === 9 || c === extra) {
         if (++p >= n) {
-          this.flushTx(leadStart);
+          this.flushTx(at, leadStart);
           return leadStart;
         }
         c = s.charCodeAt(p);
@@ -320,12 +317,12 @@ export class X12Reader {
         if (c === 83 && c1 === 69) {
           // SE
           this.txCount++;
-          this.flushTx(t + 1);
+          this.flushTx(at, t + 1);
           this.closeTransaction(this.eager(s, p, p, t, at, ascii));
           p = t + 1;
           continue;
         }
-        this.flushTx(leadStart);
+        this.flushTx(at, leadStart);
         this.closeTransaction(undefined);
       }
       // a new ISA while an interchange is open: the IEA is missing
@@ -354,7 +351,7 @@ export class X12Reader {
       }
       p = t + 1;
     }
-    this.flushTx(p);
+    this.flushTx(at, p);
     return p;
   }
 
@@ -478,10 +475,10 @@ export class X12Reader {
     }
   }
 
-  /** Adds the block's bytes from txStart to `end` (an offset in the block) to the open set. */
-  private flushTx(end: number): void {
+  /** Adds the bytes of the block at buf[at..] from txStart to `end` (offsets in the block) to the open set. */
+  private flushTx(at: number, end: number): void {
     if (this.txOpen && end > this.txStart) {
-      this.txParts.push(this.buf.subarray(this.blockAt + this.txStart, this.blockAt + end));
+      this.txParts.push(this.buf.subarray(at + this.txStart, at + end));
       this.txStart = end;
     }
   }
