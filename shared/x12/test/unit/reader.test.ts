@@ -226,9 +226,10 @@ describe('X12 reader', () => {
     expect(ics.map((i) => i.header.controlNumber)).toEqual(['000000001', '000000002']);
   });
 
-  it('when transaction sets are longer than the reader\'s blocks, then each keeps exact bytes of its own', () => {
-    // sets of ~100 KB: longer than the reader's 64 KiB blocks, so each spans several blocks and chunks
-    const input = bytes(syntheticInterchange({ transactions: 3, serviceLines: 3000 }));
+  it('when transaction sets are longer or shorter than the reader\'s blocks, then each keeps exact bytes of its own', () => {
+    // sets of ~100 KB: longer than the reader's 64 KiB blocks, so each spans several blocks and chunks;
+    // then small sets, each in one block of one chunk
+    const input = bytes(syntheticInterchange({ transactions: 3, serviceLines: 3000 }) + syntheticInterchange({ control: '000000002' }));
     const text = input.toString('latin1');
     const expected = text.split(/(?=ST\*837\*)/).slice(1).map((t) => t.slice(0, t.indexOf('GE*')).replace(/\n$/, ''));
     const r = new X12Reader();
@@ -243,8 +244,10 @@ describe('X12 reader', () => {
   });
 
   it('when a transaction set is serialized, then the bytes are a copy the caller may change', () => {
-    const [ic] = parseX12(bytes(syntheticInterchange()));
+    // no line breaks: the set has no lead, so its bytes are all the serializer writes
+    const [ic] = parseX12(bytes(syntheticInterchange({ lineBreak: '' })));
     const tx = ic.groups[0].transactions[0];
+    expect(tx.lead).toBe('');
     const out = serializeTransaction(tx);
     expect(out.toString('latin1')).toBe(tx.lead + tx.text);
     out.fill(0x58);
