@@ -5,10 +5,11 @@
  * killed when the caller exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, promises as fs, openSync, closeSync } from 'node:fs';
+import { promises as fs, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { ACTIVEMQ, ensureSystemPackages } from '@ediflow/system-packages';
 
 export const ACTIVEMQ_HOME = '/usr/share/activemq';
 export const ACTIVEMQ_JAR = path.join(ACTIVEMQ_HOME, 'bin', 'activemq.jar');
@@ -49,38 +50,9 @@ export interface BrokerHandle {
   start(): Promise<void>;
 }
 
-/** Makes sure ActiveMQ is installed: installs Debian's package when root, otherwise says what to install. */
+/** Makes sure ActiveMQ is installed: installs Debian's package when root (one caller at a time), otherwise says what to install. */
 export async function ensureActiveMQ(): Promise<void> {
-  if (existsSync(ACTIVEMQ_JAR)) return;
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!isRoot) {
-    throw new Error(
-      `ActiveMQ not found at ${ACTIVEMQ_JAR}. Install it with: sudo apt-get update && sudo apt-get install -y activemq ` +
-        '(Debian/Ubuntu package "activemq", ActiveMQ 5.17, needs a Java runtime).',
-    );
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', 'activemq']]) {
-    const result = await run('apt-get', args, env);
-    if (result.code !== 0) {
-      throw new Error(`apt-get ${args.join(' ')} failed with exit code ${result.code}: ${result.tail}`);
-    }
-  }
-  if (!existsSync(ACTIVEMQ_JAR)) throw new Error(`apt-get installed activemq but ${ACTIVEMQ_JAR} is still missing`);
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; tail: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const collect = (chunk: Buffer): void => {
-      out = (out + chunk.toString('utf8')).slice(-4000);
-    };
-    child.stdout.on('data', collect);
-    child.stderr.on('data', collect);
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, tail: out }));
-  });
+  await ensureSystemPackages([ACTIVEMQ]);
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
