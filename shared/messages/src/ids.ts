@@ -26,13 +26,29 @@ export interface TransactionKey {
    * position keeps such sets apart, and is as deterministic as the rest of the key.
    */
   transactionIndex: number;
+  /**
+   * SHA-256 (hex) of the set's bytes, ST through SE (contentDigestOf). Partners reuse control
+   * numbers across different files, so without the content two different sets could share an
+   * id and a receiver that processes each id once would drop the second.
+   */
+  contentDigest: string;
   /** CLM01 (or CLP01) when a document is split per claim. Hashed: it can identify a patient. */
   claimId?: string;
 }
 
-/** Transaction id: partner + ISA13 + GS06 + ST02 + position in the interchange (+ claim id when split per claim), hashed. */
+/** SHA-256 (hex) of a transaction set's bytes: the content part of its id. */
+export function contentDigestOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Transaction id: partner + ISA13 + GS06 + ST02 + position in the interchange + the digest of
+ * the set's bytes (+ claim id when split per claim), hashed. The same file twice gives the same
+ * ids; different content never shares one.
+ */
 export function transactionIdFor(k: TransactionKey): string {
-  const parts = [k.partnerId, k.interchangeControlNumber, k.groupControlNumber, k.transactionControlNumber, String(k.transactionIndex)];
+  if (!/^[0-9a-f]{64}$/.test(k.contentDigest)) throw new RangeError('contentDigest must be a SHA-256 hex digest');
+  const parts = [k.partnerId, k.interchangeControlNumber, k.groupControlNumber, k.transactionControlNumber, String(k.transactionIndex), k.contentDigest];
   if (k.claimId !== undefined) parts.push(k.claimId);
   return sha256(parts);
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { StompBus } from '@ediflow/bus';
 import { EmbeddedObjectStore } from '@ediflow/store';
-import { publishEnvelope, transactionIdFor } from '@ediflow/messages';
+import { publishEnvelope, contentDigestOf, transactionIdFor } from '@ediflow/messages';
 import { Receiver, SECRET, waitFor } from './helpers';
 
 jest.setTimeout(120_000);
@@ -116,7 +116,7 @@ describe('notifier process killed mid-stream', () => {
     const store = new EmbeddedObjectStore({ root: storeRoot });
     const ids: string[] = [];
     for (let i = 0; i < 40; i += 1) {
-      const id = transactionIdFor({ partnerId: 'acme-health', interchangeControlNumber: `${run}${i}`, groupControlNumber: '1', transactionControlNumber: String(i), transactionIndex: 1 });
+      const id = transactionIdFor({ partnerId: 'acme-health', interchangeControlNumber: `${run}${i}`, groupControlNumber: '1', transactionControlNumber: String(i), transactionIndex: 1, contentDigest: contentDigestOf(Buffer.from(`${i}`)) });
       ids.push(id);
       await publishEnvelope({ bus, store }, input, {
         type: 'TransactionTranslated',

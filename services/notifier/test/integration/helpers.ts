@@ -7,7 +7,7 @@ import { Registry } from 'prom-client';
 import { MemoryBus } from '@ediflow/bus';
 import { EmbeddedObjectStore, type ObjectStore } from '@ediflow/store';
 import { silentLogger } from '@ediflow/logger';
-import { DESTINATIONS, publishEnvelope, transactionIdFor, type Envelope } from '@ediflow/messages';
+import { DESTINATIONS, publishEnvelope, contentDigestOf, transactionIdFor, type Envelope } from '@ediflow/messages';
 import { createNotifier, verifyWebhook, type Notifier, type NotifierDeps } from '@ediflow/notifier';
 
 export const SECRET = `whsec_${Buffer.from('integration-test-secret-32-bytes').toString('base64')}`;
@@ -130,7 +130,7 @@ export async function publishTransactions(w: World, count: number, options: { pa
   const partnerId = options.partnerId ?? 'acme-health';
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const id = transactionIdFor({ partnerId, interchangeControlNumber: `${options.tag ?? 'T'}${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i), transactionIndex: 1 });
+    const id = transactionIdFor({ partnerId, interchangeControlNumber: `${options.tag ?? 'T'}${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i), transactionIndex: 1, contentDigest: contentDigestOf(Buffer.from(`${i}`)) });
     const envelope: Envelope = {
       type: 'TransactionTranslated',
       version: 1,

@@ -13,6 +13,7 @@ import {
   MESSAGE_TYPES,
   publishEnvelope,
   resolveBody,
+  contentDigestOf,
   transactionIdFor,
   type Envelope,
   type FileReceivedBody,
@@ -180,6 +181,7 @@ export function createTranslator(deps: TranslatorDeps) {
           // undefined: the set holds no claim (the 999 answers for it)
           if (text !== undefined) acknowledgments.push(await writeOutbound(partner, fileId, `${positionInInterchange}.277CA`, text));
         }
+        const contentDigest = contentDigestOf(tx.bytes);
         for (const doc of documents) {
           const id = transactionIdFor({
             partnerId,
@@ -187,6 +189,7 @@ export function createTranslator(deps: TranslatorDeps) {
             groupControlNumber: group.controlNumber,
             transactionControlNumber: tx.controlNumber,
             transactionIndex: positionInInterchange,
+            contentDigest,
             ...(doc.claimId === undefined ? {} : { claimId: doc.claimId }),
           });
           await publishEnvelope(

@@ -97,6 +97,23 @@ describe('translator', () => {
     expect(new Set(published.map((p) => p.id)).size).toBe(2);
   });
 
+  it('when the same file comes twice, then its sets get the same ids; a different file with the same control numbers gets other ids', async () => {
+    const { translate, published } = await setup();
+    const original = twoGroups(4, '2');
+    await translate(original);
+    const first = published.splice(0).map((p) => p.id);
+    await translate(original);
+    const again = published.splice(0).map((p) => p.id);
+    // Same ISA13, GS06 and ST02 and the same positions; only the first set's purchase order number differs.
+    await translate(original.replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    const other = published.splice(0).map((p) => p.id);
+    expect(first).toHaveLength(2);
+    expect(again).toEqual(first);
+    expect(other).toHaveLength(2);
+    expect(other[0]).not.toBe(first[0]);
+    expect(other[1]).toBe(first[1]);
+  });
+
   it('when SE01 is wrong, then the set is rejected in the 999 and not published; a partner allowed such files gets it with the error noted', async () => {
     const strict = await setup();
     const rejected = await strict.translate(twoGroups(9, '2'));

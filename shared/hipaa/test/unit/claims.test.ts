@@ -1,6 +1,6 @@
 import { parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
 import { GUIDE_ISSUE_CODES, claimDecisions, generate277CA, guideValidator, lenientClaims, lenientClaimsJson, listClaims, toX12, translateTransaction, treeSegments, type JsonObject } from '@ediflow/hipaa';
-import { transactionIdFor } from '@ediflow/messages';
+import { contentDigestOf, transactionIdFor } from '@ediflow/messages';
 import { readCorpus, readOwn, transactions } from '../corpus';
 
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
@@ -21,7 +21,7 @@ describe('splitting', () => {
       expect(d.key.claimId).toBe(d.split?.claimId);
       expect(d.split?.count).toBe(3);
     }
-    const ids = r.documents.map((d) => transactionIdFor({ partnerId: 'p1', interchangeControlNumber: d.key.interchangeControlNumber, groupControlNumber: d.key.groupControlNumber, transactionControlNumber: d.key.transactionControlNumber, transactionIndex: 1, claimId: d.key.claimId }));
+    const ids = r.documents.map((d) => transactionIdFor({ partnerId: 'p1', interchangeControlNumber: d.key.interchangeControlNumber, groupControlNumber: d.key.groupControlNumber, transactionControlNumber: d.key.transactionControlNumber, transactionIndex: 1, contentDigest: contentDigestOf(tx.bytes), claimId: d.key.claimId }));
     expect(new Set(ids).size).toBe(3);
   });
 

@@ -3,9 +3,9 @@ import { EmbeddedObjectStore } from '@ediflow/store';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { JsonText, decodeEnvelope, fileIdFor, publishEnvelope, resolveBody, transactionIdFor, type Envelope } from '@ediflow/messages';
+import { JsonText, contentDigestOf, decodeEnvelope, fileIdFor, publishEnvelope, resolveBody, transactionIdFor, type Envelope } from '@ediflow/messages';
 
-const key = { partnerId: 'acme', interchangeControlNumber: '000000905', groupControlNumber: '1', transactionControlNumber: '0001', transactionIndex: 1 };
+const key = { partnerId: 'acme', interchangeControlNumber: '000000905', groupControlNumber: '1', transactionControlNumber: '0001', transactionIndex: 1, contentDigest: contentDigestOf(Buffer.from('ST*837*0001~SE*2*0001~')) };
 
 describe('message ids', () => {
   it('when the same data comes again, then the id is the same; any part changing changes it', () => {
@@ -15,6 +15,9 @@ describe('message ids', () => {
     expect(transactionIdFor(key)).toMatch(/^[0-9a-f]{64}$/);
     expect(transactionIdFor({ ...key, transactionIndex: 2 })).not.toBe(transactionIdFor(key));
     expect(transactionIdFor({ ...key, claimId: 'C1' })).not.toBe(transactionIdFor(key));
+    // Control numbers reused for other content (partners do): another id.
+    expect(transactionIdFor({ ...key, contentDigest: contentDigestOf(Buffer.from('ST*837*0001~BHT*1~SE*3*0001~')) })).not.toBe(transactionIdFor(key));
+    expect(() => transactionIdFor({ ...key, contentDigest: 'abc' })).toThrow(RangeError);
     // Parts are separated, so shifting characters between parts gives another id.
     expect(transactionIdFor({ ...key, partnerId: 'acme0', interchangeControlNumber: '00000905' })).not.toBe(transactionIdFor(key));
   });

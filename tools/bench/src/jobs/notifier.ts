@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { MemoryBus } from '@ediflow/bus';
 import { silentLogger } from '@ediflow/logger';
-import { DESTINATIONS, publishEnvelope, transactionIdFor, type Envelope } from '@ediflow/messages';
+import { DESTINATIONS, contentDigestOf, publishEnvelope, transactionIdFor, type Envelope } from '@ediflow/messages';
 import { createNotifier, envSecretReader, parseSubscriptions } from '@ediflow/notifier';
 import { EmbeddedObjectStore } from '@ediflow/store';
 import type { Job } from './types';
@@ -95,7 +95,7 @@ export const notifierCallbacks: Job = async (params) => {
   let envelopeBytes = 0;
   try {
     const ids: string[] = [];
-    for (let i = 0; i < count; i += 1) ids.push(transactionIdFor({ partnerId: 'bench', interchangeControlNumber: `B${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i), transactionIndex: 1 }));
+    for (let i = 0; i < count; i += 1) ids.push(transactionIdFor({ partnerId: 'bench', interchangeControlNumber: `B${i}`, groupControlNumber: '1', transactionControlNumber: String(1000 + i), transactionIndex: 1, contentDigest: contentDigestOf(Buffer.from(String(i))) }));
     const started = performance.now();
     let next = 0;
     const producer = async (): Promise<void> => {
