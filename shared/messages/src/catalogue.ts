@@ -27,4 +27,6 @@ export const KEYS = {
   archive: (fileId: string) => `archive/${fileId}/original`,
   outbound: (partnerId: string, name: string) => `outbound/${partnerId}/${name}`,
   messageBody: (messageId: string) => `messages/${messageId}.json`,
+  /** The first interchange a partner sent with an ISA13 (control number only: no PHI). */
+  interchangeControl: (partnerId: string, controlNumber: string) => `control/${partnerId}/interchanges/${controlNumber}.json`,
 } as const;

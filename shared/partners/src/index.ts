@@ -78,6 +78,18 @@ export const partnerSchema = z.strictObject({
    * Empty by default: every error rejects its transaction set or group.
    */
   acceptWithErrors: z.array(z.string().regex(/^[A-Z0-9_]+\*?$/, 'an X12 issue code, or a prefix ending in *')).default([]),
+  /**
+   * An ISA13 this partner used before for an interchange with other content, within `windowDays`
+   * of its first use: `reject` answers it with TA1 R and note 025 (duplicate interchange control
+   * number) and publishes none of its sets; `alert` accepts it (TA1 E 025) and raises an alert.
+   * The same interchange again (same bytes) is never flagged: that is a replay, and its ids repeat.
+   */
+  duplicateInterchange: z
+    .strictObject({
+      action: z.enum(['reject', 'alert']).default('reject'),
+      windowDays: z.number().int().min(1).max(3650).default(365),
+    })
+    .default({ action: 'reject', windowDays: 365 }),
   /** SFTP logins (Transfer Family users in AWS, the embedded SFTP server locally). */
   sftpUsers: z.array(sftpUserSchema).default([]),
   /**

@@ -21,7 +21,7 @@ export type { InterchangeControlNumberStore, ReadOptions, X12Event } from './rea
 export { parseX12, parseX12Document, readX12 } from './parse';
 export type { ParseResult } from './parse';
 export { serialize, serializeToString, serializeTransaction, interchangeSegments, groupSegments } from './serialize';
-export { validate, ReportBuilder, checkTransactionSyntax, codeListed } from './validate';
+export { validate, ReportBuilder, checkTransactionSyntax, codeListed, withInterchangeIssue } from './validate';
 export type { GroupReport, InterchangeReport, TransactionReport, TransactionValidator, ValidateOptions, ValidationReport } from './validate';
 export { generateAcks, sequentialControlNumbers } from './acks';
 export type { AckOptions, ControlNumberSource, GeneratedAcks } from './acks';

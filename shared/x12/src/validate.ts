@@ -252,6 +252,32 @@ export class ReportBuilder {
   }
 }
 
+/**
+ * The report with one more interchange-level issue on interchange `index` (one the caller found
+ * beyond the file itself, e.g. an ISA13 the partner used before): its TA1 is decided again and
+ * the counts include it. The report given is left as it was.
+ */
+export function withInterchangeIssue(report: ValidationReport, index: number, issue: X12Issue): ValidationReport {
+  const ic = report.interchanges[index];
+  if (ic === undefined) throw new RangeError(`no interchange ${index} in the report`);
+  const issues = ic.issues.concat(issue);
+  let ta1 = ic.ta1;
+  if (issue.ta1Note !== undefined) {
+    if (isError(issue) && ta1.ack !== 'R') ta1 = { ack: 'R', note: issue.ta1Note };
+    else if (!isError(issue) && ta1.ack === 'A') ta1 = { ack: 'E', note: issue.ta1Note };
+  }
+  const interchanges = report.interchanges.slice();
+  interchanges[index] = { ...ic, issues, ta1 };
+  const errors = isError(issue);
+  return {
+    ...report,
+    interchanges,
+    valid: report.valid && !errors,
+    errorCount: report.errorCount + (errors ? 1 : 0),
+    warningCount: report.warningCount + (errors ? 0 : 1),
+  };
+}
+
 /** Validate a parsed document (from parseX12Document, or interchanges from parseX12). */
 export function validate(input: ParseResult | readonly Interchange[], options: ValidateOptions = {}): ValidationReport {
   const interchanges = Array.isArray(input) ? (input as readonly Interchange[]) : (input as ParseResult).interchanges;

@@ -121,6 +121,8 @@ export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{
           // Public sample files often carry hand-edited trailer counts and guide errors: the demo
           // partner's sets are accepted with those errors noted in the 999, so every sample shows its JSON.
           acceptWithErrors: ['SE_COUNT_MISMATCH', 'GE_COUNT_MISMATCH', 'GUIDE_*'],
+          // Many public samples share an ISA13 (16 of them one number): accepted with an alert, not rejected.
+          duplicateInterchange: { action: 'alert', windowDays: 365 },
           // The demo callback receiver; `npm start` points it at the receiver's current address.
           subscriptions: [demoSubscription(sinkUrl)],
         },

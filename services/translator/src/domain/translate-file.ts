@@ -18,12 +18,13 @@ import {
   type Envelope,
   type FileReceivedBody,
 } from '@ediflow/messages';
-import { ReportBuilder, generateAcks, readX12, type TransactionReport, type ValidationReport } from '@ediflow/x12';
+import { ReportBuilder, generateAcks, readX12, withInterchangeIssue, type TransactionReport, type ValidationReport } from '@ediflow/x12';
 import {
   GUIDE_ISSUE_CODES, generate277CA, guideValidator, lenientClaimsJson, resolveGuide, semanticClaimsJsonBytes, semanticJsonBytes, translateTransaction, type SemanticDocument,
 } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
+import { InterchangeDigest, createInterchangeRegister } from './interchange-register';
 
 /** Encrypts an outbound file for a partner (PGP in production); returns the bytes and the key suffix. */
 export type OutboundEncryptor = (partner: Partner, plain: Uint8Array) => Promise<{ bytes: Uint8Array; suffix: string }>;
@@ -60,7 +61,11 @@ interface Verdict {
   report: TransactionReport;
   interchangeIndex: number;
   groupIndex: number;
+  /** contentDigestOf the set's bytes: part of its id, and of its interchange's digest. */
+  contentDigest: string;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Translates one received file in two streaming passes over the X12 in the object store:
@@ -76,6 +81,46 @@ export function createTranslator(deps: TranslatorDeps) {
   const { store, logger } = deps;
   const txCounter = new Counter({ name: 'translator_transactions_total', help: 'Transaction sets by outcome', labelNames: ['set', 'outcome'], registers: [deps.registry] });
   const fileCounter = new Counter({ name: 'translator_files_total', help: 'Files by terminal state', labelNames: ['state'], registers: [deps.registry] });
+  const reusedCounter = new Counter({
+    name: 'translator_interchange_control_reused_total',
+    help: 'Interchanges whose ISA13 the partner used before for other content, by the action taken',
+    labelNames: ['action'],
+    registers: [deps.registry],
+  });
+  const register = createInterchangeRegister(store, deps.clock);
+
+  /**
+   * Checks every interchange the TA1 accepts against the partner's ISA13s (recording the new
+   * ones) and adds a TA1 note 025 issue to each that reuses one for other content: an error
+   * (the interchange is rejected, nothing of it published) or, by the partner's policy, a
+   * warning with an alert.
+   */
+  async function checkControlNumbers(partner: Partner, fileId: string, report: ValidationReport, digests: string[]): Promise<ValidationReport> {
+    const policy = partner.duplicateInterchange;
+    let out = report;
+    for (let i = 0; i < report.interchanges.length; i += 1) {
+      const ic = report.interchanges[i];
+      if (ic.ta1.ack === 'R' || digests[i] === undefined) continue;
+      const verdict = await register.record(partner.id, ic.header.controlNumber, digests[i], fileId, policy.windowDays * DAY_MS);
+      if (verdict.kind !== 'reused') continue;
+      const reject = policy.action === 'reject';
+      out = withInterchangeIssue(out, i, {
+        code: 'ISA13_REUSED',
+        severity: reject ? 'error' : 'warning',
+        level: 'interchange',
+        source: 'control-register',
+        ta1Note: '025',
+        offset: ic.offset,
+        message: `ISA13 ${ic.header.controlNumber} was used on ${verdict.first.firstSeenAt.slice(0, 10)} for an interchange with other content`,
+      });
+      reusedCounter.inc({ action: policy.action });
+      logger.warn({ fileId, partnerId: partner.id, controlNumber: ic.header.controlNumber, firstFileId: verdict.first.fileId, action: policy.action }, 'interchange control number reused');
+      await deps.alerts.alert('ediflow: interchange control number reused', {
+        fileId, partnerId: partner.id, controlNumber: ic.header.controlNumber, action: policy.action,
+      });
+    }
+    return out;
+  }
 
   async function writeOutbound(partner: Partner, fileId: string, kind: string, text: string): Promise<string> {
     const { bytes, suffix } = await deps.encryptOutbound(partner, Buffer.from(text, 'latin1'));
@@ -120,16 +165,28 @@ export function createTranslator(deps: TranslatorDeps) {
       // Pass 1: validate the whole file. A set's group (GE) or interchange (IEA) can turn out bad only after the
       // set was read, and what the TA1/999 rejects must not have been published: the partner sends it again.
       const verdicts: Verdict[] = [];
+      const digests: string[] = [];
+      let digest: InterchangeDigest | undefined;
       let interchangeIndex = 0;
       let groupIndex = 0;
       for await (const event of readX12((await store.get(body.sourceKey)).body)) {
         const report = builder.add(event);
-        if (event.type === 'interchangeStart') groupIndex = 0;
+        if (event.type === 'interchangeStart') {
+          groupIndex = 0;
+          digest = new InterchangeDigest(event.interchange);
+        } else if (event.type === 'groupStart') digest?.group(event.group);
         else if (event.type === 'groupEnd') groupIndex += 1;
-        else if (event.type === 'interchangeEnd') interchangeIndex += 1;
-        else if (event.type === 'transaction' && report !== undefined) verdicts.push({ report, interchangeIndex, groupIndex });
+        else if (event.type === 'interchangeEnd') {
+          if (digest !== undefined) digests[interchangeIndex] = digest.digest();
+          digest = undefined;
+          interchangeIndex += 1;
+        } else if (event.type === 'transaction' && report !== undefined) {
+          const contentDigest = contentDigestOf(event.transaction.bytes);
+          digest?.transaction(contentDigest);
+          verdicts.push({ report, interchangeIndex, groupIndex, contentDigest });
+        }
       }
-      const report = builder.report();
+      const report = await checkControlNumbers(partner, fileId, builder.report(), digests);
       // Pass 2: the same events again; translate and publish the sets the acknowledgments accept.
       let positionInInterchange = 0;
       let k = 0;
@@ -181,7 +238,7 @@ export function createTranslator(deps: TranslatorDeps) {
           // undefined: the set holds no claim (the 999 answers for it)
           if (text !== undefined) acknowledgments.push(await writeOutbound(partner, fileId, `${positionInInterchange}.277CA`, text));
         }
-        const contentDigest = contentDigestOf(tx.bytes);
+        const { contentDigest } = verdict;
         for (const doc of documents) {
           const id = transactionIdFor({
             partnerId,

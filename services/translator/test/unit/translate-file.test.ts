@@ -36,6 +36,7 @@ function twoGroups(seCount = 4, secondGs06 = '1'): string {
 
 interface PartnerPolicy {
   acceptWithErrors?: string[];
+  duplicateInterchange?: { action?: 'reject' | 'alert'; windowDays?: number };
   lenient?: boolean;
   acknowledgments?: ('TA1' | '999' | '277CA')[];
   split?: 'transaction' | 'claim';
@@ -50,6 +51,7 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     published.push(decodeEnvelope(m.body));
   });
   const logs = memoryDestination();
+  const clock = { now: new Date('2024-01-02T03:04:05Z') };
   const translator = createTranslator({
     store,
     bus,
@@ -60,7 +62,7 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     ),
     alerts: createLogAlerts(createLogger({ service: 't', destination: logs })),
     encryptOutbound: async (_partner, plain) => ({ bytes: plain, suffix: '' }),
-    clock: () => new Date('2024-01-02T03:04:05Z'),
+    clock: () => clock.now,
   });
   const translate = async (x12: string) => {
     await store.put('work/f1/source.x12', x12);
@@ -73,7 +75,7 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     return outcome;
   };
   const text = async (key: string) => (await readAll((await store.get(key)).body)).toString('latin1');
-  return { translate, published, text, logs };
+  return { translate, published, text, logs, clock, store };
 }
 
 describe('translator', () => {
@@ -97,13 +99,14 @@ describe('translator', () => {
     expect(new Set(published.map((p) => p.id)).size).toBe(2);
   });
 
-  it('when the same file comes twice, then its sets get the same ids; a different file with the same control numbers gets other ids', async () => {
-    const { translate, published } = await setup();
+  it('when the same file comes twice, then its sets get the same ids and nothing is flagged; a different file with the same control numbers gets other ids', async () => {
+    const { translate, published, text, logs } = await setup([], { duplicateInterchange: { action: 'alert' } });
     const original = twoGroups(4, '2');
     await translate(original);
     const first = published.splice(0).map((p) => p.id);
     await translate(original);
     const again = published.splice(0).map((p) => p.id);
+    expect(logs.text()).not.toContain('interchange control number reused');
     // Same ISA13, GS06 and ST02 and the same positions; only the first set's purchase order number differs.
     await translate(original.replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
     const other = published.splice(0).map((p) => p.id);
@@ -112,6 +115,27 @@ describe('translator', () => {
     expect(other).toHaveLength(2);
     expect(other[0]).not.toBe(first[0]);
     expect(other[1]).toBe(first[1]);
+    // The partner's policy accepts the reuse: TA1 E with note 025, and an alert.
+    expect(await text('outbound/acme/f1.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*E\*025/);
+    expect(logs.text()).toContain('interchange control number reused');
+  });
+
+  it('when a partner reuses an ISA13 for other content within the window, then the TA1 rejects the interchange with note 025 and nothing of it is published', async () => {
+    const { translate, published, text, clock } = await setup();
+    await translate(twoGroups(4, '2'));
+    expect(published.splice(0)).toHaveLength(2);
+    clock.now = new Date('2024-06-01T00:00:00Z');
+    const outcome = await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    expect(published).toHaveLength(0);
+    expect(outcome).toMatchObject({ state: 'rejected', transactions: { accepted: 0, rejected: 2 } });
+    expect(await text('outbound/acme/f1.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*R\*025/);
+    // The first interchange's record stays: the same reuse is rejected again.
+    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    expect(published).toHaveLength(0);
+    // Past the window (365 days by default) the number is free again.
+    clock.now = new Date('2025-01-03T00:00:00Z');
+    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    expect(published).toHaveLength(2);
   });
 
   it('when SE01 is wrong, then the set is rejected in the 999 and not published; a partner allowed such files gets it with the error noted', async () => {
