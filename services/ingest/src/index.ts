@@ -9,7 +9,8 @@ export {
   type ProcessOptions,
   type QuarantineReason,
 } from './domain/ingest-file';
-export { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaSender, readIsaParties, sftpUserOf } from './domain/inbound';
+export { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaParties, sftpUserOf } from './domain/inbound';
+export { EnvelopeScanner, EnvelopeUnreadableError, type InterchangeParties, type GroupParties } from './domain/envelope-scan';
 export { createClaims, claimKey, CLAIMS_PREFIX, LeaseLostError, type Claims, type ClaimResult, type Lease, type LeaseRecord } from './domain/claims';
 export type { Decryptor, DecryptResult } from './domain/ports';
 export { createPgpDecryptor } from './adapters/pgp-decryptor';

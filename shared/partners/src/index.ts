@@ -60,6 +60,14 @@ export const partnerSchema = z.strictObject({
    * whose ISA receiver is not listed is quarantined; empty means "any".
    */
   isaReceivers: z.array(isaIdSchema).default([]),
+  /**
+   * GS02 application sender codes this partner sends with. When the list is not empty, a group
+   * whose GS02 is not listed quarantines the file; empty means any code that is not another
+   * partner's (listed in its gsSenders, or one of its ISA06 ids).
+   */
+  gsSenders: z.array(z.string().min(2).max(15)).default([]),
+  /** GS03 application receiver codes this partner addresses us with; empty means any. */
+  gsReceivers: z.array(z.string().min(2).max(15)).default([]),
   /** Armored PGP public keys: verify the partner's signatures, encrypt what we send back. */
   pgpPublicKeys: z.array(armoredPublicKeySchema).default([]),
   requireSignature: z.boolean().default(true),
@@ -158,6 +166,7 @@ function crossPartnerIssues(doc: PartnerRegistryDocument): RegistryIssue[] {
       issues.push({ path: `partners.${i}.pgpPublicKeys`, message: 'requireSignature is true but no PGP public key is registered to verify with' });
     }
     p.isaSenders.forEach((s, j) => claim('isa', `${s.qualifier}/${s.id}`, `partners.${i}.isaSenders.${j}`, p.id, `ISA sender ${s.qualifier}/${s.id}`));
+    p.gsSenders.forEach((code, j) => claim('gs', code, `partners.${i}.gsSenders.${j}`, p.id, `GS sender code ${code}`));
     p.sftpUsers.forEach((u, j) => {
       claim('user', u.userName.toLowerCase(), `partners.${i}.sftpUsers.${j}.userName`, `${p.id}`, `SFTP user name ${u.userName}`);
       u.sshPublicKeys.forEach((key, k) => {

@@ -1,19 +1,19 @@
 /**
  * `npm run demo -- <x12 file>`: sends a file as the demo partner would — signed with the
  * partner's key, encrypted to the platform's key — into inbound/demo-partner/ of the
- * store `npm start` uses. Registers the file's ISA sender for the demo partner first.
+ * store `npm start` uses. Registers the file's ISA senders for the demo partner first.
  */
 import path from 'node:path';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { open, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { commonEnvShape, loadConfigOrExit, z } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createObjectStore } from '@ediflow/store';
 import { storeConfigFrom } from '@ediflow/runtime';
 import { encryptStream, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
 import { parseRegistry } from '@ediflow/partners';
-import { readIsaSender } from '@ediflow/ingest';
+import { EnvelopeScanner, EnvelopeUnreadableError } from '@ediflow/ingest';
 import { DEMO_PARTNER_ID, localEnvShape, localPaths, resolveLocalHome } from './setup';
 
 const demoSchema = z.object({ ...commonEnvShape, ...localEnvShape });
@@ -42,22 +42,36 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const head = Buffer.alloc(512);
-  const fh = await open(file, 'r');
-  const { bytesRead } = await fh.read(head, 0, head.length, 0);
-  await fh.close();
-  const sender = readIsaSender(head.subarray(0, bytesRead));
-  if (!sender) {
+  // Every interchange's sender must be the partner's (ingest checks each ISA): register them all.
+  const senders: { qualifier: string; id: string }[] = [];
+  const scanner = new EnvelopeScanner({
+    interchange: ({ sender }) => {
+      if (!senders.some((s) => s.qualifier === sender.qualifier && s.id === sender.id)) senders.push(sender);
+    },
+    group: () => undefined,
+  });
+  try {
+    for await (const chunk of createReadStream(file)) scanner.push(chunk as Buffer);
+    scanner.end();
+  } catch (err) {
+    if (!(err instanceof EnvelopeUnreadableError)) throw err;
+    process.stderr.write(`demo: ${file}: ${err.message}\n`);
+    process.exit(1);
+  }
+  if (senders.length === 0) {
     process.stderr.write(`demo: ${file} does not start with an ISA segment; it is not an X12 interchange.\n`);
     process.exit(1);
   }
   const registry = parseRegistry(JSON.parse(await readFile(p.partners, 'utf8')));
   const doc = registry.document;
   const partner = doc.partners.find((x) => x.id === DEMO_PARTNER_ID);
-  if (partner && !partner.isaSenders.some((s) => s.qualifier === sender.qualifier && s.id === sender.id)) {
-    partner.isaSenders.push(sender);
+  const added = senders.filter((sender) => partner !== undefined && !partner.isaSenders.some((s) => s.qualifier === sender.qualifier && s.id === sender.id));
+  if (partner && added.length > 0) {
+    partner.isaSenders.push(...added);
     await writeFile(p.partners, `${JSON.stringify(doc, null, 2)}\n`);
-    process.stdout.write(`registered ISA sender ${sender.qualifier}/${sender.id} for ${DEMO_PARTNER_ID} in ${path.relative(process.cwd(), p.partners)}\n`);
+    for (const sender of added) {
+      process.stdout.write(`registered ISA sender ${sender.qualifier}/${sender.id} for ${DEMO_PARTNER_ID} in ${path.relative(process.cwd(), p.partners)}\n`);
+    }
   }
 
   const [platformKey] = await loadPublicKeys([await readFile(p.platformPublic, 'utf8')]);

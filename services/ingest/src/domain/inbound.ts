@@ -13,6 +13,9 @@ export const QUARANTINE_CODES = {
   receiverMismatch: 'RECEIVER_MISMATCH',
   sftpUserMismatch: 'SFTP_USER_MISMATCH',
   notX12: 'NOT_X12',
+  groupSenderMismatch: 'GS_SENDER_MISMATCH',
+  groupReceiverMismatch: 'GS_RECEIVER_MISMATCH',
+  envelopeUnreadable: 'ENVELOPE_UNREADABLE',
 } as const;
 
 /** Metadata key Transfer Family (and the embedded SFTP server) writes on uploads: `<user>@<server-id>`. */
@@ -48,15 +51,10 @@ export interface IsaSender {
 }
 
 /**
- * Reads ISA05/ISA06 from the start of a plaintext file. The element separator is the
- * byte after "ISA" (a UTF-8 BOM and leading white space are skipped). Undefined when the
- * bytes do not start with an ISA segment.
+ * ISA05/ISA06 (sender) and ISA07/ISA08 (receiver) from the start of a plaintext file, or
+ * undefined when the bytes do not start with an ISA segment. The element separator is the byte
+ * after "ISA" (a UTF-8 BOM and leading white space are skipped).
  */
-export function readIsaSender(head: Uint8Array): IsaSender | undefined {
-  return readIsaParties(head)?.sender;
-}
-
-/** ISA05/ISA06 (sender) and ISA07/ISA08 (receiver), or undefined when the bytes do not start with an ISA segment. */
 export function readIsaParties(head: Uint8Array): { sender: IsaSender; receiver: IsaSender } | undefined {
   let i = 0;
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) i = 3;
@@ -79,4 +77,60 @@ export function readIsaParties(head: Uint8Array): { sender: IsaSender; receiver:
 /** True when the file's ISA sender is the partner's registered one. */
 export function senderMatches(sender: IsaSender, expected: IsaSender): boolean {
   return sender.qualifier === expected.qualifier && sender.id === expected.id.trim();
+}
+
+/** What the envelope check needs of a partner's registry entry. */
+export interface PartyRules {
+  isaSenders: readonly IsaSender[];
+  isaReceivers: readonly IsaSender[];
+  gsSenders: readonly string[];
+  gsReceivers: readonly string[];
+}
+
+/** A party of the file that is not the uploader's: its quarantine code and a message without values. */
+export interface PartyProblem {
+  code: string;
+  message: string;
+}
+
+/**
+ * Checks every interchange and group of a file against the uploading partner (DESIGN.md
+ * invariant 9). `foreignGsCodes` are the GS02 codes other partners own (their gsSenders and ISA06
+ * ids): a partner without gsSenders may use any GS02 but those.
+ */
+export function createPartyCheck(rules: PartyRules, foreignGsCodes: ReadonlySet<string>) {
+  return {
+    interchange(p: { index: number; offset: number; sender: IsaSender; receiver: IsaSender }): PartyProblem | undefined {
+      const where = `interchange ${p.index + 1} (byte ${p.offset})`;
+      if (!rules.isaSenders.some((e) => senderMatches(p.sender, e))) {
+        return { code: QUARANTINE_CODES.senderMismatch, message: `${where}: ISA05/ISA06 are not a sender registered for the partner of this folder` };
+      }
+      if (rules.isaReceivers.length > 0 && !rules.isaReceivers.some((e) => senderMatches(p.receiver, e))) {
+        return { code: QUARANTINE_CODES.receiverMismatch, message: `${where}: ISA07/ISA08 are not a receiver registered for this partner` };
+      }
+      return undefined;
+    },
+    group(p: { interchange: number; offset: number; applicationSender: string; applicationReceiver: string }): PartyProblem | undefined {
+      const where = `group in interchange ${p.interchange + 1} (byte ${p.offset})`;
+      const senderOk = rules.gsSenders.length > 0 ? rules.gsSenders.includes(p.applicationSender) : !foreignGsCodes.has(p.applicationSender);
+      if (!senderOk) return { code: QUARANTINE_CODES.groupSenderMismatch, message: `${where}: GS02 is not an application sender code of the partner of this folder` };
+      if (rules.gsReceivers.length > 0 && !rules.gsReceivers.includes(p.applicationReceiver)) {
+        return { code: QUARANTINE_CODES.groupReceiverMismatch, message: `${where}: GS03 is not an application receiver code registered for this partner` };
+      }
+      return undefined;
+    },
+  };
+}
+
+/** GS02 codes that belong to partners other than `partnerId`: their gsSenders and ISA06 ids. */
+export function foreignGsCodesOf(partners: readonly { id: string; gsSenders: readonly string[]; isaSenders: readonly IsaSender[] }[], partnerId: string): Set<string> {
+  const own = partners.find((p) => p.id === partnerId);
+  const mine = new Set([...(own?.gsSenders ?? []), ...(own?.isaSenders ?? []).map((s) => s.id)]);
+  const codes = new Set<string>();
+  for (const p of partners) {
+    if (p.id === partnerId) continue;
+    for (const c of p.gsSenders) if (!mine.has(c)) codes.add(c);
+    for (const s of p.isaSenders) if (!mine.has(s.id)) codes.add(s.id);
+  }
+  return codes;
 }

@@ -7,9 +7,11 @@ import type { Logger } from '@ediflow/logger';
 import type { RegistrySource, Partner } from '@ediflow/partners';
 import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
 import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody } from '@ediflow/messages';
-import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaParties, senderMatches, sftpUserOf } from './inbound';
+import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, createPartyCheck, foreignGsCodesOf, parseInboundKey, readIsaParties, sftpUserOf, type PartyProblem } from './inbound';
+import { EnvelopeScanner, EnvelopeUnreadableError } from './envelope-scan';
 import type { AlertSink, Decryptor } from './ports';
 import { HeadCapture, limitBytes, peek } from './streams';
+import { Transform } from 'node:stream';
 
 export interface IngestDeps {
   store: ObjectStore;
@@ -125,7 +127,48 @@ export function createIngest(deps: IngestDeps) {
     return { fileId, outcome: 'quarantined' };
   }
 
-  async function storePlaintext(cipher: Readable, partner: Partner, fileId: string) {
+  /**
+   * Passes the plaintext through while checking every ISA and GS against the partner; fails the
+   * stream at the first party that is not the uploader's, so nothing of the file is published.
+   */
+  function envelopeCheck(check: ReturnType<typeof createPartyCheck>): Transform {
+    let problem: PartyProblem | undefined;
+    const scanner = new EnvelopeScanner({
+      interchange: (p) => {
+        problem ??= check.interchange(p);
+      },
+      group: (p) => {
+        problem ??= check.group(p);
+      },
+    });
+    const fail = (err: unknown): Error =>
+      err instanceof EnvelopeUnreadableError ? new InvalidInputError(QUARANTINE_CODES.envelopeUnreadable, err.message) : (err as Error);
+    const verdict = (): Error | null => (problem === undefined ? null : new InvalidInputError(problem.code, problem.message));
+    return new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        try {
+          scanner.push(chunk);
+        } catch (err) {
+          cb(fail(err));
+          return;
+        }
+        const err = verdict();
+        if (err) cb(err);
+        else cb(null, chunk);
+      },
+      flush(cb) {
+        try {
+          scanner.end();
+        } catch (err) {
+          cb(fail(err));
+          return;
+        }
+        cb(verdict());
+      },
+    });
+  }
+
+  async function storePlaintext(cipher: Readable, partner: Partner, fileId: string, check: ReturnType<typeof createPartyCheck>) {
     const { head, stream } = await peek(cipher, 64);
     const tooLarge = () => new InvalidInputError(QUARANTINE_CODES.tooLarge, `file is over the ${deps.maxFileBytes}-byte limit`);
     const capture = new HeadCapture(HEAD_BYTES);
@@ -148,7 +191,7 @@ export function createIngest(deps: IngestDeps) {
     const limited = limitBytes(deps.maxFileBytes, tooLarge);
     const body = capture;
     const writing = store.put(KEYS.source(fileId), body, { contentType: 'application/edi-x12' });
-    const piping = pipeline(plain, limited, capture);
+    const piping = pipeline(plain, limited, envelopeCheck(check), capture);
     // All three must succeed; if any fails the others fail with it (the pipeline destroys its streams).
     const results = await Promise.allSettled([piping, done, writing]);
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -168,7 +211,8 @@ export function createIngest(deps: IngestDeps) {
     let info: ObjectInfo = { ...listed, metadata: {} };
     const started = Date.now();
     try {
-      const partner = (await deps.partners.current()).find(inbound.partnerId);
+      const registry = await deps.partners.current();
+      const partner = registry.find(inbound.partnerId);
       if (!partner) throw new InvalidInputError(QUARANTINE_CODES.unknownPartner, 'no partner is registered for this inbound folder');
       if (listed.size === 0) throw new InvalidInputError(QUARANTINE_CODES.emptyFile, 'file is empty');
       if (listed.size > cipherLimitFor(deps.maxFileBytes)) {
@@ -193,15 +237,9 @@ export function createIngest(deps: IngestDeps) {
         throw new InvalidInputError(QUARANTINE_CODES.sftpUserMismatch, 'the uploading SFTP user is not registered for this partner');
       }
       const cipher = object.body;
-      const { head, plainBytes, signed } = await storePlaintext(cipher, partner, fileId);
-      const parties = readIsaParties(head);
-      if (!parties) throw new InvalidInputError(QUARANTINE_CODES.notX12, 'decrypted file does not start with an ISA segment');
-      if (!partner.isaSenders.some((expected) => senderMatches(parties.sender, expected))) {
-        throw new InvalidInputError(QUARANTINE_CODES.senderMismatch, 'ISA05/ISA06 do not match the partner registered for this folder');
-      }
-      if (partner.isaReceivers.length > 0 && !partner.isaReceivers.some((expected) => senderMatches(parties.receiver, expected))) {
-        throw new InvalidInputError(QUARANTINE_CODES.receiverMismatch, 'ISA07/ISA08 are not a receiver registered for this partner');
-      }
+      const check = createPartyCheck(partner, foreignGsCodesOf(registry.list(), partner.id));
+      const { head, plainBytes, signed } = await storePlaintext(cipher, partner, fileId, check);
+      if (!readIsaParties(head)) throw new InvalidInputError(QUARANTINE_CODES.notX12, 'decrypted file does not start with an ISA segment');
       const record: FileRecord = {
         fileId,
         partnerId: partner.id,

@@ -1,4 +1,6 @@
-import { parseInboundKey, readIsaSender, senderMatches } from '../../src/domain/inbound';
+import { parseInboundKey, readIsaParties, senderMatches } from '../../src/domain/inbound';
+
+const readIsaSender = (head: Uint8Array) => readIsaParties(head)?.sender;
 
 const isa = 'ISA*00*          *00*          *ZZ*ACME           *ZZ*PAYER          *240101*1200*^*00501*000000001*0*T*:~';
 

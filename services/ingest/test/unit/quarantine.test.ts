@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileIdFor } from '@ediflow/messages';
 import { EmbeddedObjectStore, type ObjectStore } from '@ediflow/store';
+import type { PartnerRegistryInput } from '@ediflow/partners';
 import { harness, makeParties, openpgp, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(30_000);
@@ -19,12 +20,47 @@ beforeAll(async () => {
 
 const NAME = 'CLAIMS_JOHN_DOE_2024.x12.pgp';
 
+interface Envelope {
+  sender?: string;
+  gsSender?: string;
+  gsReceiver?: string;
+  /** Bytes of filler in the set, so that later interchanges arrive in later chunks. */
+  pad?: number;
+}
+
+/** A file of several interchanges (one group and set each), with the parties given. */
+function interchanges(...envelopes: Envelope[]): Buffer {
+  const pad = (s: string) => s.padEnd(15, ' ');
+  return Buffer.from(
+    envelopes
+      .map((e, i) => {
+        const n = String(i + 1).padStart(9, '0');
+        const filler = (e.pad ?? 0) > 0 ? `N3*${'X'.repeat(e.pad ?? 0)}~\n` : '';
+        return [
+          `ISA*00*          *00*          *ZZ*${pad(e.sender ?? 'ACME')}*ZZ*${pad('EDIFLOW')}*240101*1200*^*00501*${n}*0*T*:~`,
+          `GS*HC*${e.gsSender ?? 'ACME'}*${e.gsReceiver ?? 'EDIFLOW'}*20240101*1200*${i + 1}*X*005010X222A1~`,
+          `ST*837*0001*005010X222A1~NM1*IL*1*DOE*JOHN****MI*W123456789~${filler}SE*${filler ? 4 : 3}*0001~GE*1*${i + 1}~IEA*1*${n}~\n`,
+        ].join('\n');
+      })
+      .join(''),
+    'latin1',
+  );
+}
+
+/** The registry with a second partner, whose ISA sender and GS code the first must not use. */
+const withOther = (overrides: Record<string, unknown> = {}) => (q: Parties): PartnerRegistryInput => {
+  const doc = registryInput(q, overrides);
+  doc.partners.push({ id: 'other', name: 'Other Clinic', isaSenders: [{ qualifier: 'ZZ', id: 'OTHERCO' }], gsSenders: ['OTHERGS'], requireSignature: false, allowPlaintext: true });
+  return doc;
+};
+
 interface Case {
   name: string;
   code: string;
   input: (p: Parties) => Promise<Buffer>;
   key?: string;
   overrides?: Record<string, unknown>;
+  registry?: (p: Parties) => PartnerRegistryInput;
   maxFileBytes?: number;
   metadata?: Record<string, string>;
 }
@@ -71,6 +107,35 @@ const cases: Case[] = [
   { name: 'a file in the folder of a partner nobody registered', code: 'UNKNOWN_PARTNER', key: `inbound/nobody/${NAME}`, input: async (q) => seal(x12(), q.platform, q.partner) },
   { name: 'a file whose ISA sender is not the partner\'s', code: 'SENDER_MISMATCH', input: async (q) => seal(x12('MALLORY'), q.platform, q.partner) },
   {
+    name: 'a file whose second interchange, 200 KB in, carries another partner\'s ISA sender',
+    code: 'SENDER_MISMATCH',
+    registry: withOther(),
+    input: async (q) => seal(interchanges({ pad: 200 * 1024 }, { sender: 'OTHERCO', gsSender: 'OTHERCO' }), q.platform, q.partner),
+  },
+  {
+    name: 'a file whose second group uses another partner\'s GS02 under the uploader\'s own ISA',
+    code: 'GS_SENDER_MISMATCH',
+    registry: withOther(),
+    input: async (q) => seal(interchanges({}, { gsSender: 'OTHERGS' }), q.platform, q.partner),
+  },
+  {
+    name: 'a file whose GS02 is not one of the partner\'s listed GS sender codes',
+    code: 'GS_SENDER_MISMATCH',
+    overrides: { gsSenders: ['ACME'] },
+    input: async (q) => seal(interchanges({}, { gsSender: 'ACMEBILLING' }), q.platform, q.partner),
+  },
+  {
+    name: 'a file whose GS03 is not a receiver code registered for the partner',
+    code: 'GS_RECEIVER_MISMATCH',
+    overrides: { gsReceivers: ['EDIFLOW'] },
+    input: async (q) => seal(interchanges({}, { gsReceiver: 'SOMEONEELSE' }), q.platform, q.partner),
+  },
+  {
+    name: 'a file whose second group has no segment terminator within 1 KB',
+    code: 'ENVELOPE_UNREADABLE',
+    input: async (q) => seal(Buffer.concat([interchanges({}), Buffer.from(`GS*HC*ACME${'*'.repeat(2000)}`)]), q.platform, q.partner),
+  },
+  {
     name: 'a file whose ISA receiver is not one the partner may address',
     code: 'RECEIVER_MISMATCH',
     overrides: { isaReceivers: [{ qualifier: 'ZZ', id: 'EDIFLOW' }] },
@@ -107,7 +172,7 @@ describe('quarantine', () => {
   });
 
   it.each(cases)('when ingest gets $name, then it is quarantined as $code with the original, an alert, a metric, and nothing published', async (c) => {
-    h = await harness(p, registryInput(p, c.overrides), { maxFileBytes: c.maxFileBytes });
+    h = await harness(p, c.registry ? c.registry(p) : registryInput(p, c.overrides), { maxFileBytes: c.maxFileBytes });
     const input = await c.input(p);
     const key = c.key ?? `inbound/acme/${NAME}`;
     const { etag } = await h.store.put(key, input, { metadata: c.metadata });
@@ -130,6 +195,18 @@ describe('quarantine', () => {
     expect(await h.store.head(`work/${fileId}/file.json`)).toBeUndefined();
     expect(await h.store.head(key)).toBeUndefined();
     expect(h.logs.text()).not.toMatch(/JOHN|DOE|W123456789/);
+  });
+
+  it('when every interchange and group of a multi-interchange file is the partner\'s, then it is received', async () => {
+    h = await harness(p, withOther({ gsSenders: ['ACME', 'ACMEBILLING'] })(p));
+    const plain = interchanges({ pad: 150 * 1024 }, { gsSender: 'ACMEBILLING' }, { pad: 70 * 1024 });
+    const input = await seal(plain, p.platform, p.partner);
+    const key = `inbound/acme/${NAME}`;
+    const { etag } = await h.store.put(key, input);
+    const outcome = await h.service().processClaimed({ key, size: input.length, etag, lastModified: new Date() });
+    await h.settle();
+    expect(outcome).toMatchObject({ outcome: 'received' });
+    expect(h.received).toHaveLength(1);
   });
 
   it('when a good file arrives, then FileReceived carries the file id, the plaintext is stored, the original archived and the name kept only in file.json', async () => {
@@ -199,7 +276,8 @@ describe('quarantine', () => {
     it('when the first version is bad, then the quarantine stops without deleting the newer version, which is received next', async () => {
       const root = await mkdtemp(path.join(os.tmpdir(), 'ingest-replace-'));
       const key = `inbound/acme/${NAME}`;
-      const bad = await seal(x12('MALLORY'), p.platform, p.partner);
+      // Not X12: found bad only after its plaintext is stored, which is when the partner replaces it here.
+      const bad = await seal(Buffer.from('Dear John Doe, here are your claims'), p.platform, p.partner);
       const good = await seal(x12(), p.platform, p.partner);
       h = await harness(p, registryInput(p), { store: replacingStore(root, key, /\/source\.x12$/, () => good) });
       const service = h.service();
