@@ -12,7 +12,7 @@ import { subscriptionsFromRegistry } from './domain/subscriptions';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(notifierConfigSchema, process.env, 'notifier');
   let ready = false;
-  const rt = createRuntime('notifier', config, { notifier: () => ready });
+  const rt = createRuntime('notifier', config, { readiness: { notifier: () => ready } });
   // Read once at start: a changed subscription takes effect when the service restarts (a new task set in ECS).
   const subscriptions = config.NOTIFIER_SUBSCRIPTIONS_FILE
     ? loadSubscriptionsFile(config.NOTIFIER_SUBSCRIPTIONS_FILE, process.env)

@@ -1,5 +1,6 @@
 export * from './port';
 export { MemoryBus, type MemoryBusOptions } from './memory';
+export { BusJournal, type BusJournalOptions, type JournalMessage, type JournaledMessage } from './journal';
 export { StompBus, stompDestination, type StompBusOptions, type StompTlsOptions } from './stomp';
 export { parseBrokerUrl, type BrokerEndpoint } from './url';
 export {

@@ -2,7 +2,10 @@
  * In-process Bus for the single-process `npm start` and unit tests. Queue semantics:
  * each message goes to one consumer; at most `prefetch` messages per subscription are
  * in its handler at once; the retry/dead-letter path is the one StompBus uses.
- * Nothing survives the process: it is not a durable store.
+ * With a journal directory (`BROKER_URL=embedded`) it is durable: publish() resolves once the
+ * message is synced to the journal, a handled message is acknowledged there, and after a
+ * crash or a stop the messages never acknowledged (delayed retries included) are delivered
+ * again, marked redelivered. Without one (`memory`, for tests) nothing survives the process.
  */
 import { InvalidInputError, UnavailableError } from '@ediflow/errors';
 import { silentLogger, type Logger } from '@ediflow/logger';
@@ -10,6 +13,7 @@ import { bodyBuffer } from './body';
 import { HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
 import { settleWithin } from './settle';
+import { BusJournal } from './journal';
 
 export interface MemoryBusOptions {
   logger?: Logger;
@@ -17,9 +21,15 @@ export interface MemoryBusOptions {
   random?: () => number;
   /** How long close() waits for in-flight handlers; default 20 s. */
   closeTimeoutMs?: number;
+  /** Directory of the journal that makes the bus durable (see journal.ts); none: in memory only. */
+  journalDir?: string;
+  /** Segment size of the journal; default 64 MiB. */
+  journalSegmentBytes?: number;
 }
 
 interface StoredMessage {
+  /** Journal id (durable bus only). */
+  id?: number;
   body: Buffer;
   headers: Headers;
   binary: boolean;
@@ -46,6 +56,9 @@ export class MemoryBus implements Bus {
   private readonly logger: Logger;
   private readonly random: () => number;
   private readonly closeTimeoutMs: number;
+  private readonly journalDir: string | undefined;
+  private readonly journalSegmentBytes: number | undefined;
+  private journal: BusJournal | undefined;
   private connected = false;
   /** close() has begun: no new subscriptions, not ready; handlers may still publish retries. */
   private closing = false;
@@ -55,10 +68,26 @@ export class MemoryBus implements Bus {
     this.logger = options.logger ?? silentLogger();
     this.random = options.random ?? Math.random;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 20_000;
+    this.journalDir = options.journalDir;
+    this.journalSegmentBytes = options.journalSegmentBytes;
+  }
+
+  /** Whether published messages survive the process (a journal directory was given). */
+  get durable(): boolean {
+    return this.journalDir !== undefined;
   }
 
   async connect(): Promise<void> {
     if (this.closing) throw new UnavailableError('BUS_CLOSED', 'bus is closed');
+    if (this.journalDir !== undefined && this.journal === undefined) {
+      const { journal, unacknowledged } = await BusJournal.open(this.journalDir, { logger: this.logger, segmentBytes: this.journalSegmentBytes });
+      this.journal = journal;
+      const now = Date.now();
+      for (const m of unacknowledged) {
+        this.schedule(m.destination, { id: m.id, body: m.body, headers: m.headers, binary: m.binary, redelivered: true }, m.deliverAt - now);
+      }
+      if (unacknowledged.length > 0) this.logger.info({ messages: unacknowledged.length }, 'bus journal: unacknowledged messages delivered again');
+    }
     this.connected = true;
   }
 
@@ -80,6 +109,14 @@ export class MemoryBus implements Bus {
       redelivered: false,
     };
     const delay = options.delayMs ?? 0;
+    if (this.journal !== undefined) {
+      message.id = await this.journal.append({ destination, headers: message.headers, binary, deliverAt: delay > 0 ? Date.now() + delay : 0, body: bytes });
+    }
+    this.schedule(destination, message, delay);
+  }
+
+  /** Queues a message now, or after `delay` ms (a delayed retry). */
+  private schedule(destination: string, message: StoredMessage, delay: number): void {
     if (delay > 0) {
       const timer = setTimeout(() => {
         this.timers.delete(timer);
@@ -108,9 +145,10 @@ export class MemoryBus implements Bus {
     await Promise.all(consumers.map((c) => this.closeConsumer(c)));
     this.closed = true;
     this.connected = false;
-    // Delayed retries die with the process, like everything else in this bus.
+    // Delayed retries stay in the journal (durable bus) or die with the process.
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    await this.journal?.close();
   }
 
   /**
@@ -183,7 +221,9 @@ export class MemoryBus implements Bus {
       logger: this.logger,
       random: this.random,
     }).then(
-      () => undefined,
+      () => {
+        if (stored.id !== undefined) this.journal?.ack(stored.id);
+      },
       (err: unknown) => {
         // The retry could not be published: release the original, as a broker would.
         this.logger.warn({ destination: consumer.destination, err: String(err) }, 'retry publish failed; message released');

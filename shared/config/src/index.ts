@@ -63,8 +63,13 @@ export const commonEnvShape = {
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: envPort(8080),
-  /** `memory` (single process), `stomp://host:port`, `stomp+ssl://host:port`, or `failover:(url,url)`. */
-  BROKER_URL: z.string().default('memory'),
+  /**
+   * `embedded` (in-process, durable in a journal under BUS_DIR: one process), `memory` (in-process,
+   * nothing survives it: tests), `stomp://host:port`, `stomp+ssl://host:port`, or `failover:(url,url)`.
+   */
+  BROKER_URL: z.string().default('embedded'),
+  /** Journal directory of the embedded bus. */
+  BUS_DIR: z.string().default('var/bus'),
   BROKER_LOGIN: z.string().optional(),
   BROKER_PASSCODE: z.string().optional(),
   STORE_KIND: z.enum(['embedded', 's3']).default('embedded'),

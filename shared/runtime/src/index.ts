@@ -36,10 +36,24 @@ export interface Runtime {
  * configuration. `main.ts` of each service: load config, createRuntime, build the
  * service from runtime parts, then `run()`.
  */
-export function createRuntime(service: string, config: CommonConfig, extraReadiness: Record<string, ReadinessCheck> = {}): Runtime {
+export interface RuntimeOptions {
+  /** Readiness checks beyond the broker's and the store's. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** How long closing a subscription waits for its handlers (default 20 s); a process running several services sets less. */
+  busCloseTimeoutMs?: number;
+}
+
+export function createRuntime(service: string, config: CommonConfig, options: RuntimeOptions = {}): Runtime {
+  const extraReadiness = options.readiness ?? {};
   const logger = createLogger({ service, level: config.LOG_LEVEL });
   const registry = new Registry();
-  const bus = createBus(config.BROKER_URL, { login: config.BROKER_LOGIN, passcode: config.BROKER_PASSCODE, logger });
+  const bus = createBus(config.BROKER_URL, {
+    login: config.BROKER_LOGIN,
+    passcode: config.BROKER_PASSCODE,
+    logger,
+    journalDir: config.BUS_DIR,
+    closeTimeoutMs: options.busCloseTimeoutMs,
+  });
   const store = createObjectStore(storeConfigFrom(config));
   const lifecycle = createLifecycle({ logger });
   const http = createHttpApp({

@@ -1,5 +1,5 @@
 import { MemoryBus, createBus, type Bus } from '@ediflow/bus';
-import { ConfigError } from '@ediflow/errors';
+import { AppError, ConfigError } from '@ediflow/errors';
 import { commonEnvSchema, loadConfig, type CommonConfig, type Env } from '@ediflow/config';
 import { silentLogger } from '@ediflow/logger';
 import { createDeadLetterAdmin, createDeadLetterStore, type DeadLetterFilter, type DeadLetterSummary } from '@ediflow/notifier';
@@ -85,7 +85,7 @@ function config(env: Env): CommonConfig {
 
 export function createDlqCommand(deps: DlqDeps = {}): Command {
   const openStore = deps.store ?? ((c: CommonConfig) => createObjectStore(storeConfigFrom(c)));
-  const openBus = deps.bus ?? ((c: CommonConfig) => createBus(c.BROKER_URL, { login: c.BROKER_LOGIN, passcode: c.BROKER_PASSCODE, logger: silentLogger() }));
+  const openBus = deps.bus ?? ((c: CommonConfig) => createBus(c.BROKER_URL, { login: c.BROKER_LOGIN, passcode: c.BROKER_PASSCODE, logger: silentLogger(), journalDir: c.BUS_DIR }));
 
   async function list(args: string[], io: CliIo): Promise<number> {
     const { values, positionals } = parseCommandArgs(args, FILTER_OPTIONS);
@@ -112,11 +112,20 @@ export function createDlqCommand(deps: DlqDeps = {}): Command {
     const c = config(deps.env ?? process.env);
     if (c.BROKER_URL === 'memory' || c.BROKER_URL === 'memory://') {
       throw new UsageError(
-        'dlq replay: BROKER_URL is memory (or unset): replay must publish to the broker the notifier consumes; set BROKER_URL to it (stomp://host:port, stomp+ssl://..., failover:(...))',
+        'dlq replay: BROKER_URL is memory: replay must publish to the bus the notifier consumes; set BROKER_URL to it (embedded with BUS_DIR, stomp://host:port, stomp+ssl://..., failover:(...))',
       );
     }
     const bus = openBus(c);
-    await bus.connect();
+    try {
+      await bus.connect();
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'BUS_JOURNAL_LOCKED') {
+        throw new UsageError(
+          `dlq replay: ${err.message}: the pipeline is running; replay through its POST /admin/deadletters/replay (NOTIFIER_REPLAY_TOKEN), or stop it and run this again (the replay is delivered when it starts)`,
+        );
+      }
+      throw err;
+    }
     try {
       const admin = createDeadLetterAdmin({ bus, deadLetters: createDeadLetterStore(openStore(c)), clock: () => new Date(), logger: silentLogger() });
       const report = await admin.replay(filter);

@@ -106,13 +106,37 @@ describe('edi dlq replay', () => {
     const bus = new MemoryBus();
     const m = capture();
     expect(await runCli(['dlq', 'replay', '--all'], m.io, [createDlqCommand({ env: { BROKER_URL: 'memory' }, store: () => store, bus: () => bus })])).toBe(2);
-    expect(m.err()).toContain('replay must publish to the broker the notifier consumes');
+    expect(m.err()).toContain('replay must publish to the bus the notifier consumes');
     const n = capture();
     expect(await runCli(['dlq', 'replay'], n.io, [createDlqCommand({ env: BROKER, store: () => store, bus: () => bus })])).toBe(2);
     expect(n.err()).toContain('--id, --partner, --subscription, --code, or --all');
     const left = capture();
     expect(await runCli(['dlq', 'list', '--json'], left.io, [createDlqCommand({ env: {}, store: () => store })])).toBe(0);
     expect((JSON.parse(left.out()) as unknown[]).length).toBe(3);
+  });
+
+  it('when BROKER_URL is embedded and the pipeline holds the journal, then replay refuses naming the admin endpoint; once it stopped, the replay waits in the journal', async () => {
+    const journal = join(dir, 'bus');
+    const running = new MemoryBus({ journalDir: journal });
+    await running.connect();
+    const env = { BROKER_URL: 'embedded', BUS_DIR: journal };
+    const m = capture();
+    expect(await runCli(['dlq', 'replay', '--id', 'm1'], m.io, [createDlqCommand({ env, store: () => store })])).toBe(2);
+    expect(m.err()).toContain('/admin/deadletters/replay');
+    await running.close();
+
+    const c = capture();
+    expect(await runCli(['dlq', 'replay', '--id', 'm1'], c.io, [createDlqCommand({ env, store: () => store })])).toBe(0);
+    expect(c.out()).toMatch(/^replayed 1, failed 0\n/);
+    const restarted = new MemoryBus({ journalDir: journal });
+    await restarted.connect();
+    const received: string[] = [];
+    await restarted.subscribe(endpointQueue('billing'), async (msg: ReceivedMessage) => {
+      received.push(msg.headers[JOB_HEADERS.idempotencyKey] ?? '');
+    });
+    for (let i = 0; i < 100 && received.length === 0; i += 1) await new Promise((r) => setTimeout(r, 20));
+    await restarted.close();
+    expect(received).toEqual(['m1']);
   });
 
   it('when the broker refuses a publish, then that dead letter is reported failed, stays listed, and exit is 1', async () => {
