@@ -14,6 +14,10 @@ export const ingestConfigSchema = z.object({
   INGEST_MAX_FILE_BYTES: envInt(2 * 1024 ** 3, 1),
   /** Claim lease per file; a replica that dies holding a file is taken over after this long. */
   INGEST_CLAIM_LEASE_MS: envInt(60_000, 1000),
+  /** How often the reconciler looks for received files that have no outcome yet. */
+  INGEST_RECONCILE_INTERVAL_MS: envInt(60_000, 100),
+  /** A received file with no outcome this long after receipt (or its last republish) has its FileReceived published again. */
+  INGEST_RECONCILE_AFTER_MS: envInt(15 * 60_000, 100),
   /** Mount POST /v1/files (partner bearer tokens) on the service's HTTP port. */
   INGEST_HTTP_SUBMISSION: envBoolean(false),
   /** Embedded SFTP server (on-premises; AWS uses Transfer Family): listens only when SFTP_PORT is set. */

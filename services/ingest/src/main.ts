@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     concurrency: config.INGEST_CONCURRENCY,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
     claimLeaseMs: config.INGEST_CLAIM_LEASE_MS,
+    reconcileIntervalMs: config.INGEST_RECONCILE_INTERVAL_MS,
+    reconcileAfterMs: config.INGEST_RECONCILE_AFTER_MS,
   });
   if (config.INGEST_HTTP_SUBMISSION) {
     rt.http.app.use(

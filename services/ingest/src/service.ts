@@ -13,6 +13,7 @@ import { createClaims, type Lease } from './domain/claims';
 import { parseInboundKey } from './domain/inbound';
 import type { Decryptor } from './domain/ports';
 import { createInboundPoller } from './entry-points/inbound-poller';
+import { createReconciler } from './entry-points/reconciler';
 
 export interface IngestServiceDeps {
   store: ObjectStore;
@@ -37,6 +38,10 @@ export interface IngestServiceDeps {
    * replica takes them over at once) and returns. Default 20 s (inside ECS's 30 s stop window).
    */
   stopTimeoutMs?: number;
+  /** How often the reconciler looks for received files without an outcome; default 60 s. */
+  reconcileIntervalMs?: number;
+  /** How long after receipt (or the last republish) such a file's FileReceived is published again; default 15 min. */
+  reconcileAfterMs?: number;
 }
 
 export type ClaimedOutcome = IngestOutcome | { outcome: 'busy' | 'done'; fileId: string };
@@ -95,6 +100,16 @@ export function createIngestService(deps: IngestServiceDeps) {
     }
   }
 
+  const reconciler = createReconciler({
+    store: deps.store,
+    bus: deps.bus,
+    logger: deps.logger,
+    registry: deps.registry,
+    clock,
+    intervalMs: deps.reconcileIntervalMs ?? 60_000,
+    afterMs: deps.reconcileAfterMs ?? 15 * 60_000,
+    inlineLimitBytes: deps.inlineLimitBytes,
+  });
   const poller = createInboundPoller({
     store: deps.store,
     logger: deps.logger,
@@ -107,8 +122,11 @@ export function createIngestService(deps: IngestServiceDeps) {
     processObject: ingest.processObject,
     processClaimed,
     trigger: () => poller.trigger(),
+    /** One reconciliation sweep now (operators, tests); resolves with how many files were published again. */
+    reconcile: () => reconciler.sweep(),
     async start() {
       poller.start();
+      reconciler.start();
     },
     /**
      * Stops listing and waits for files in progress; past stopTimeoutMs it releases their
@@ -116,6 +134,7 @@ export function createIngestService(deps: IngestServiceDeps) {
      * the same id), and returns so the process can exit in time.
      */
     async stop() {
+      await reconciler.stop();
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(true), deps.stopTimeoutMs ?? 20_000);

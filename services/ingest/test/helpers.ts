@@ -43,7 +43,7 @@ export const makeParties = async (): Promise<Parties> => {
 export function x12(sender = 'ACME', receiver = 'EDIFLOW', extraBytes = 0): Buffer {
   const pad = (s: string) => s.padEnd(15, ' ');
   const isa = `ISA*00*          *00*          *ZZ*${pad(sender)}*ZZ*${pad(receiver)}*240101*1200*^*00501*000000001*0*T*:~`;
-  const body = 'GS*HC*ACME*EDIFLOW*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NM1*IL*1*DOE*JOHN****MI*W123456789~SE*3*0001~GE*1*1~';
+  const body = `GS*HC*${sender}*${receiver}*20240101*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NM1*IL*1*DOE*JOHN****MI*W123456789~SE*3*0001~GE*1*1~`;
   const filler = extraBytes > 0 ? `${'N3*'.padEnd(extraBytes, 'X')}~` : '';
   return Buffer.from(`${isa}${body}${filler}IEA*1*000000001~`, 'latin1');
 }

@@ -23,10 +23,18 @@ export interface FileReceivedBody {
 export const KEYS = {
   inboundPrefix: (partnerId: string) => `inbound/${partnerId}/`,
   source: (fileId: string) => `work/${fileId}/source.x12`,
+  /** The terminal state of a file's translation (DESIGN.md invariant 1). */
+  outcome: (fileId: string) => `work/${fileId}/outcome.json`,
   quarantine: (fileId: string) => `quarantine/${fileId}/`,
   archive: (fileId: string) => `archive/${fileId}/original`,
   outbound: (partnerId: string, name: string) => `outbound/${partnerId}/${name}`,
   messageBody: (messageId: string) => `messages/${messageId}.json`,
+  /**
+   * A received file whose translation has no outcome yet: written by ingest before FileReceived
+   * is published (it holds that message), deleted by the translator with the outcome.
+   */
+  inflight: (fileId: string) => `inflight/${fileId}.json`,
+  inflightPrefix: 'inflight/',
   /** The first interchange a partner sent with an ISA13 (control number only: no PHI). */
   interchangeControl: (partnerId: string, controlNumber: string) => `control/${partnerId}/interchanges/${controlNumber}.json`,
 } as const;

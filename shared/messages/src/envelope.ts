@@ -47,3 +47,15 @@ export function decodeEnvelope(raw: Buffer | string): Envelope {
   }
   return parsed.data as Envelope;
 }
+
+/**
+ * inflight/<fileId>.json: a received file still waiting for its translation's outcome, with
+ * the FileReceived message to publish again if none comes (see the ingest reconciler).
+ */
+export interface InflightMarker {
+  envelope: Envelope;
+  /** How many times the reconciler published it again. */
+  republished: number;
+  /** When it last did (ISO time). */
+  republishedAt?: string;
+}

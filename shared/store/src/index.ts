@@ -16,4 +16,4 @@ export { MAX_KEY_BYTES, compareKeys, validateKey, validatePrefix } from './keys'
 export { EmbeddedObjectStore, type EmbeddedObjectStoreSettings } from './embedded';
 export { MIN_PART_SIZE_BYTES, S3ObjectStore, mapS3Error, type S3ObjectStoreSettings } from './s3';
 export { createObjectStore, type ObjectStoreConfig } from './factory';
-export { readAll } from './stream';
+export { readAll, readJson } from './stream';

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import type { Body } from './port';
+import { StoreNotFoundError } from './errors';
+import type { Body, ObjectStore } from './port';
 
 /** Reads a whole stream into memory. For tests and small objects only: production paths stream. */
 export async function readAll(stream: Readable | AsyncIterable<Uint8Array | string>): Promise<Buffer> {
@@ -16,4 +17,18 @@ export function bodyBytes(body: Body): Buffer | undefined {
   if (Buffer.isBuffer(body)) return body;
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return undefined;
+}
+
+/**
+ * A small JSON object (a record, a marker), parsed, with its etag; undefined when the key does
+ * not exist. The caller vouches for the shape.
+ */
+export async function readJson<T>(store: ObjectStore, key: string): Promise<{ value: T; etag: string } | undefined> {
+  try {
+    const { body, info } = await store.get(key);
+    return { value: JSON.parse((await readAll(body)).toString('utf8')) as T, etag: info.etag };
+  } catch (err) {
+    if (err instanceof StoreNotFoundError) return undefined;
+    throw err;
+  }
 }

@@ -6,7 +6,7 @@ import type { ListedObject, ObjectInfo, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource, Partner } from '@ediflow/partners';
 import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
-import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody } from '@ediflow/messages';
+import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody, type InflightMarker } from '@ediflow/messages';
 import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, createPartyCheck, foreignGsCodesOf, parseInboundKey, readIsaParties, sftpUserOf, type PartyProblem } from './inbound';
 import { EnvelopeScanner, EnvelopeUnreadableError } from './envelope-scan';
 import type { AlertSink, Decryptor } from './ports';
@@ -253,11 +253,11 @@ export function createIngest(deps: IngestDeps) {
       await store.put(`work/${fileId}/file.json`, JSON.stringify(record), { contentType: 'application/json' });
       if (options.beforePublish) await options.beforePublish();
       const body: FileReceivedBody = { sourceKey: KEYS.source(fileId), size: plainBytes, channel: record.channel };
-      await publishEnvelope(
-        { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes },
-        DESTINATIONS.fileReceived,
-        { type: MESSAGE_TYPES.fileReceived, version: 1, id: fileId, fileId, partnerId: partner.id, occurredAt: record.receivedAt, body },
-      );
+      const envelope = { type: MESSAGE_TYPES.fileReceived, version: 1, id: fileId, fileId, partnerId: partner.id, occurredAt: record.receivedAt, body };
+      // The reconciler republishes from this marker if no outcome follows (a message lost on the way).
+      const marker: InflightMarker = { envelope, republished: 0 };
+      await store.put(KEYS.inflight(fileId), JSON.stringify(marker), { contentType: 'application/json' });
+      await publishEnvelope({ bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes }, DESTINATIONS.fileReceived, envelope);
       try {
         await store.copy(info.key, KEYS.archive(fileId), { ifMatch: info.etag });
         await removeUpload(info, fileId);

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ObjectStore } from '@ediflow/store';
+import { StoreConflictError, readJson, type ObjectStore } from '@ediflow/store';
 import { AppError } from '@ediflow/errors';
 import { KEYS } from '@ediflow/messages';
 import type { FunctionalGroup, Interchange } from '@ediflow/x12';
@@ -39,18 +39,6 @@ export class InterchangeDigest {
 /** ISA13 as it may appear in a key: anything else is an envelope error the TA1 reports already. */
 const CONTROL_NUMBER = /^[0-9A-Za-z]{1,15}$/;
 
-async function readRecord(store: ObjectStore, key: string): Promise<{ record: InterchangeRecord; etag: string } | undefined> {
-  try {
-    const { body, info } = await store.get(key);
-    const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
-    return { record: JSON.parse(Buffer.concat(chunks).toString('utf8')) as InterchangeRecord, etag: info.etag };
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return undefined;
-    throw err;
-  }
-}
-
 /**
  * The ISA13s each partner has used, in the object store (control/<partnerId>/interchanges/):
  * the first interchange of an ISA13 is recorded with a create-only write, so of two replicas
@@ -69,17 +57,17 @@ export function createInterchangeRegister(store: ObjectStore, clock: () => Date)
           await store.put(key, JSON.stringify(mine), { contentType: 'application/json', ifNoneMatch: true });
           return { kind: 'new' };
         } catch (err) {
-          if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+          if (!(err instanceof StoreConflictError)) throw err;
         }
-        const existing = await readRecord(store, key);
+        const existing = await readJson<InterchangeRecord>(store, key);
         if (existing === undefined) continue;
-        if (existing.record.digest === digest) return { kind: 'same' };
-        const age = clock().getTime() - Date.parse(existing.record.firstSeenAt);
-        if (!(age > windowMs)) return { kind: 'reused', first: existing.record };
+        if (existing.value.digest === digest) return { kind: 'same' };
+        const age = clock().getTime() - Date.parse(existing.value.firstSeenAt);
+        if (!(age > windowMs)) return { kind: 'reused', first: existing.value };
         try {
           await store.delete(key, { ifMatch: existing.etag });
         } catch (err) {
-          if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+          if (!(err instanceof StoreConflictError)) throw err;
         }
       }
       throw new AppError('INTERCHANGE_REGISTER_BUSY', 'the interchange control number register changed under three attempts', { retryable: true });

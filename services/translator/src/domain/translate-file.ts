@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { Counter } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
-import type { ObjectStore } from '@ediflow/store';
+import { readJson, type ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { Partner, RegistrySource } from '@ediflow/partners';
 import type { AlertSink } from '@ediflow/alerts';
@@ -150,6 +150,12 @@ export function createTranslator(deps: TranslatorDeps) {
   async function translate(message: Envelope<FileReceivedBody>): Promise<FileOutcome> {
     const started = Date.now();
     const { fileId, partnerId } = message;
+    const done = (await readJson<FileOutcome>(store, KEYS.outcome(fileId)))?.value;
+    if (done !== undefined) {
+      await store.delete(KEYS.inflight(fileId));
+      logger.info({ fileId, partnerId, state: done.state }, 'file translated before; its outcome stands');
+      return done;
+    }
     const partner = (await deps.partners.current()).get(partnerId);
     const body = await resolveBody(store, message);
     // Envelope and syntax checks, then the implementation guide's (loops, usage, codes, balancing).
@@ -286,7 +292,8 @@ export function createTranslator(deps: TranslatorDeps) {
       };
       await deps.alerts.alert('ediflow: file rejected', { fileId, partnerId, code: outcome.code ?? 'X12_INVALID' });
     }
-    await store.put(`work/${fileId}/outcome.json`, JSON.stringify(outcome), { contentType: 'application/json' });
+    await store.put(KEYS.outcome(fileId), JSON.stringify(outcome), { contentType: 'application/json' });
+    await store.delete(KEYS.inflight(fileId));
     fileCounter.inc({ state: outcome.state });
     logger.info({ fileId, partnerId, state: outcome.state, accepted, rejected, errors: outcome.errorCount, ms: Date.now() - started }, 'file translated');
     return outcome;

@@ -64,11 +64,11 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     encryptOutbound: async (_partner, plain) => ({ bytes: plain, suffix: '' }),
     clock: () => clock.now,
   });
-  const translate = async (x12: string) => {
-    await store.put('work/f1/source.x12', x12);
+  const translate = async (x12: string, fileId = 'f1') => {
+    await store.put(`work/${fileId}/source.x12`, x12);
     const message: Envelope<FileReceivedBody> = {
-      type: 'FileReceived', version: 1, id: 'f1', fileId: 'f1', partnerId: 'acme', occurredAt: '2024-01-02T03:04:05.000Z',
-      body: { sourceKey: 'work/f1/source.x12', size: x12.length, channel: 'test' },
+      type: 'FileReceived', version: 1, id: fileId, fileId, partnerId: 'acme', occurredAt: '2024-01-02T03:04:05.000Z',
+      body: { sourceKey: `work/${fileId}/source.x12`, size: x12.length, channel: 'test' },
     };
     const outcome = await translator.translate(message);
     await bus.drain(2000);
@@ -102,13 +102,14 @@ describe('translator', () => {
   it('when the same file comes twice, then its sets get the same ids and nothing is flagged; a different file with the same control numbers gets other ids', async () => {
     const { translate, published, text, logs } = await setup([], { duplicateInterchange: { action: 'alert' } });
     const original = twoGroups(4, '2');
-    await translate(original);
+    await translate(original, 'f1');
     const first = published.splice(0).map((p) => p.id);
-    await translate(original);
+    // The same bytes uploaded again: another file id, the same transaction ids.
+    await translate(original, 'f2');
     const again = published.splice(0).map((p) => p.id);
     expect(logs.text()).not.toContain('interchange control number reused');
     // Same ISA13, GS06 and ST02 and the same positions; only the first set's purchase order number differs.
-    await translate(original.replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    await translate(original.replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'), 'f3');
     const other = published.splice(0).map((p) => p.id);
     expect(first).toHaveLength(2);
     expect(again).toEqual(first);
@@ -116,25 +117,36 @@ describe('translator', () => {
     expect(other[0]).not.toBe(first[0]);
     expect(other[1]).toBe(first[1]);
     // The partner's policy accepts the reuse: TA1 E with note 025, and an alert.
-    expect(await text('outbound/acme/f1.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*E\*025/);
+    expect(await text('outbound/acme/f3.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*E\*025/);
     expect(logs.text()).toContain('interchange control number reused');
+  });
+
+  it('when a file that has its outcome arrives again (a redelivery or a republish), then nothing is published again and its inflight marker goes', async () => {
+    const { translate, published, store } = await setup();
+    const first = await translate(twoGroups(4, '2'));
+    expect(published.splice(0)).toHaveLength(2);
+    await store.put('inflight/f1.json', '{}');
+    const again = await translate(twoGroups(4, '2'));
+    expect(again).toEqual(first);
+    expect(published).toHaveLength(0);
+    expect(await store.head('inflight/f1.json')).toBeUndefined();
   });
 
   it('when a partner reuses an ISA13 for other content within the window, then the TA1 rejects the interchange with note 025 and nothing of it is published', async () => {
     const { translate, published, text, clock } = await setup();
-    await translate(twoGroups(4, '2'));
+    await translate(twoGroups(4, '2'), 'f1');
     expect(published.splice(0)).toHaveLength(2);
     clock.now = new Date('2024-06-01T00:00:00Z');
-    const outcome = await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    const outcome = await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'), 'f2');
     expect(published).toHaveLength(0);
     expect(outcome).toMatchObject({ state: 'rejected', transactions: { accepted: 0, rejected: 2 } });
-    expect(await text('outbound/acme/f1.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*R\*025/);
+    expect(await text('outbound/acme/f2.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*R\*025/);
     // The first interchange's record stays: the same reuse is rejected again.
-    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'), 'f3');
     expect(published).toHaveLength(0);
     // Past the window (365 days by default) the number is free again.
     clock.now = new Date('2025-01-03T00:00:00Z');
-    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'));
+    await translate(twoGroups(4, '2').replace('BEG*00*SA*PO1*', 'BEG*00*SA*PO7*'), 'f4');
     expect(published).toHaveLength(2);
   });
 
