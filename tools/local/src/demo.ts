@@ -7,16 +7,14 @@ import path from 'node:path';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { readFile, writeFile } from 'node:fs/promises';
-import { commonEnvShape, loadConfigOrExit, z } from '@ediflow/config';
-import { describeError } from '@ediflow/errors';
+import { ConfigError, describeError } from '@ediflow/errors';
 import { createObjectStore } from '@ediflow/store';
 import { storeConfigFrom } from '@ediflow/runtime';
 import { encryptStream, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
 import { parseRegistry } from '@ediflow/partners';
 import { EnvelopeScanner, EnvelopeUnreadableError } from '@ediflow/ingest';
-import { DEMO_PARTNER_ID, localEnvShape, localPaths, resolveLocalHome } from './setup';
-
-const demoSchema = z.object({ ...commonEnvShape, ...localEnvShape });
+import { DEMO_PARTNER_ID } from './setup';
+import { planLocal, type LocalPlan } from './settings';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -32,8 +30,15 @@ async function main(): Promise<void> {
     process.stderr.write('  with --out: writes it to a file instead, for an upload with the sftp command npm start prints\n');
     process.exit(2);
   }
-  const { home, config } = resolveLocalHome(loadConfigOrExit(demoSchema, process.env, 'demo'), process.env);
-  const p = localPaths(home);
+  let plan: LocalPlan;
+  try {
+    plan = planLocal(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`demo: ${err.message}\n`);
+    process.exit(1);
+  }
+  const p = plan.paths;
   let partnerKey: string;
   try {
     partnerKey = await readFile(p.partnerPrivate, 'utf8');
@@ -82,7 +87,7 @@ async function main(): Promise<void> {
     process.stdout.write(`wrote ${out}: signed by ${DEMO_PARTNER_ID}, encrypted to the platform key; upload it to /inbound/ over SFTP\n`);
     return;
   }
-  const store = createObjectStore(storeConfigFrom(config));
+  const store = createObjectStore(storeConfigFrom(plan.runtime));
   // The key keeps the partner's own name, as an SFTP upload would; ingest never logs it.
   const key = `inbound/${DEMO_PARTNER_ID}/${Date.now()}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.pgp`;
   await store.put(key, cipher, { metadata: { channel: 'demo' } });

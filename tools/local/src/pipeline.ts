@@ -20,14 +20,43 @@ export interface PipelineDeps {
   subscriptions: SubscriptionsDocument;
   alerts?: AlertSink;
   bucket: string;
-  pollIntervalMs?: number;
-  maxFileBytes?: number;
   inlineLimitBytes?: number;
-  translatorRetryBaseDelayMs?: number;
+  ingest?: Partial<IngestSettings>;
+  translator?: Partial<TranslatorSettings>;
   notifier?: Partial<NotifierSettings>;
   /** How long stop() waits for the in-memory bus to empty. */
   drainTimeoutMs?: number;
 }
+
+/** Ingest's knobs in one process (`npm start` takes them from the INGEST_* variables). */
+export interface IngestSettings {
+  pollIntervalMs: number;
+  concurrency: number;
+  maxFileBytes: number;
+  claimLeaseMs: number;
+  reconcileIntervalMs: number;
+  reconcileAfterMs: number;
+  /** How long stopping ingest waits for files in progress before it releases them. */
+  stopTimeoutMs: number;
+}
+
+export interface TranslatorSettings {
+  prefetch: number;
+  maxAttempts: number;
+  retryBaseDelayMs: number;
+}
+
+const INGEST_DEFAULTS: IngestSettings = {
+  pollIntervalMs: 250,
+  concurrency: 4,
+  maxFileBytes: 2 * 1024 ** 3,
+  claimLeaseMs: 60_000,
+  reconcileIntervalMs: 60_000,
+  reconcileAfterMs: 15 * 60_000,
+  stopTimeoutMs: 8_000,
+};
+
+const TRANSLATOR_DEFAULTS: TranslatorSettings = { prefetch: 2, maxAttempts: 5, retryBaseDelayMs: 500 };
 
 /**
  * ingest -> translator -> notifier in one process over the given bus and store: what
@@ -36,7 +65,8 @@ export interface PipelineDeps {
  */
 export function createPipeline(deps: PipelineDeps) {
   const alerts = deps.alerts ?? createLogAlerts(deps.logger);
-  const maxFileBytes = deps.maxFileBytes ?? 2 * 1024 ** 3;
+  const ing = { ...INGEST_DEFAULTS, ...deps.ingest };
+  const tr = { ...TRANSLATOR_DEFAULTS, ...deps.translator };
   const ingest = createIngestService({
     store: deps.store,
     bus: deps.bus,
@@ -44,12 +74,16 @@ export function createPipeline(deps: PipelineDeps) {
     registry: deps.registry,
     partners: deps.partners,
     alerts,
-    decryptor: createPgpDecryptor({ privateKey: deps.platformKey, maxDecompressedBytes: maxFileBytes }),
+    decryptor: createPgpDecryptor({ privateKey: deps.platformKey, maxDecompressedBytes: ing.maxFileBytes }),
     bucket: deps.bucket,
-    maxFileBytes,
-    pollIntervalMs: deps.pollIntervalMs ?? 250,
-    concurrency: 4,
+    maxFileBytes: ing.maxFileBytes,
+    pollIntervalMs: ing.pollIntervalMs,
+    concurrency: ing.concurrency,
+    claimLeaseMs: ing.claimLeaseMs,
+    reconcileIntervalMs: ing.reconcileIntervalMs,
+    reconcileAfterMs: ing.reconcileAfterMs,
     inlineLimitBytes: deps.inlineLimitBytes,
+    stopTimeoutMs: ing.stopTimeoutMs,
   });
   const translator = createTranslatorService({
     store: deps.store,
@@ -60,9 +94,9 @@ export function createPipeline(deps: PipelineDeps) {
     alerts,
     encryptOutbound: createPgpOutboundEncryptor(deps.platformKey),
     inlineLimitBytes: deps.inlineLimitBytes,
-    prefetch: 2,
-    maxAttempts: 5,
-    retryBaseDelayMs: deps.translatorRetryBaseDelayMs ?? 500,
+    prefetch: tr.prefetch,
+    maxAttempts: tr.maxAttempts,
+    retryBaseDelayMs: tr.retryBaseDelayMs,
   });
   const notifier = createNotifier({
     bus: deps.bus,
@@ -83,17 +117,17 @@ export function createPipeline(deps: PipelineDeps) {
       await ingest.start();
     },
     /**
-     * Stop taking files first, then drain downstream. The in-memory bus keeps nothing
-     * across a restart, so it is emptied (bounded) before its consumers stop; a broker
-     * keeps unconsumed messages itself.
+     * Stop taking files first, then the consumers. A broker or the embedded bus's journal keeps
+     * what is not acknowledged, and a handler cut short by the stop bound leaves its message to
+     * be delivered again after a restart. Only the journal-less memory bus (tests) keeps
+     * nothing, so it is emptied (bounded) first.
      */
     async stop(): Promise<void> {
       await ingest.stop();
-      if (deps.bus instanceof MemoryBus && !(await deps.bus.drain(deps.drainTimeoutMs ?? 15_000))) {
+      if (deps.bus instanceof MemoryBus && !deps.bus.durable && !(await deps.bus.drain(deps.drainTimeoutMs ?? 15_000))) {
         deps.logger.warn('in-memory bus not empty at shutdown; undelivered messages are dropped');
       }
-      await translator.stop();
-      await notifier.stop();
+      await Promise.all([translator.stop(), notifier.stop()]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile, access } from 'node:fs/promises';
 import path from 'node:path';
-import { z, type Env } from '@ediflow/config';
+import { z } from '@ediflow/config';
 import { generateKeyPair } from '@ediflow/pgp';
 import { parseRegistry, type PartnerSubscriptionInput } from '@ediflow/partners';
 import { generateSshKeyPair } from '@ediflow/ingest';
@@ -27,16 +27,6 @@ export interface LocalPaths {
 
 /** The variables `npm start` and `npm run demo` share on top of the common ones. */
 export const localEnvShape = { EDIFLOW_HOME: z.string().default('var') };
-
-/**
- * The local home folder, and the embedded store inside it unless STORE_ROOT names another
- * one: `npm start` and `npm run demo` must agree on where inbound/ is.
- */
-export function resolveLocalHome<C extends { EDIFLOW_HOME: string; STORE_KIND: string; STORE_ROOT: string }>(config: C, env: Env): { home: string; config: C } {
-  const home = path.resolve(config.EDIFLOW_HOME);
-  const storeRoot = config.STORE_KIND === 'embedded' && env.STORE_ROOT === undefined ? path.join(home, 'store') : config.STORE_ROOT;
-  return { home, config: { ...config, STORE_ROOT: storeRoot } };
-}
 
 export function localPaths(home: string): LocalPaths {
   const keys = path.join(home, 'keys');
@@ -71,16 +61,16 @@ export function demoSubscription(url: string): PartnerSubscriptionInput {
 }
 
 /**
- * First-run setup of the local demo under `home` (default ./var): the platform's PGP key
+ * First-run setup of the local demo (paths under its home, default ./var, unless variables name others): the platform's PGP key
  * pair, a demo trading partner with its own key pair, and the partner registry (with the
  * demo partner's subscription for the demo callback receiver). Existing files are kept.
  * Returns what was created, for the start-up message.
  */
-export async function ensureLocalSetup(home: string, sinkUrl: string): Promise<{ paths: LocalPaths; created: string[] }> {
-  const p = localPaths(home);
+export async function ensureLocalSetup(p: LocalPaths, sinkUrl: string): Promise<{ paths: LocalPaths; created: string[] }> {
   const created: string[] = [];
   await mkdir(p.keys, { recursive: true, mode: 0o700 });
   await mkdir(p.callbacks, { recursive: true });
+  for (const file of [p.partners, p.platformPrivate, p.sftpHostKey]) await mkdir(path.dirname(file), { recursive: true });
   if (!(await exists(p.platformPrivate))) {
     const pair = await generateKeyPair({ userId: { name: 'ediflow platform (local demo)', email: 'platform@ediflow.invalid' } });
     await writeFile(p.platformPublic, pair.publicKeyArmored);

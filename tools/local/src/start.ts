@@ -1,23 +1,26 @@
 /**
- * `npm start`: the whole pipeline in one process on embedded defaults — object store
- * under ./var/store, in-memory bus, a demo partner, and a demo callback receiver that
- * writes every callback to var/callbacks/. With BROKER_URL / STORE_KIND set, the same
- * services run against a real broker and S3.
+ * `npm start`: the whole pipeline in one process on embedded defaults — object store under
+ * ./var/store, the embedded bus with its journal under ./var/bus, a demo partner, and a demo
+ * callback receiver that writes every callback to var/callbacks/. Every setting the services
+ * document applies here too (settings.ts); with BROKER_URL / STORE_KIND set, the same services
+ * run against a real broker and S3.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
-import { commonEnvShape, envInt, envPort, loadConfigOrExit, z } from '@ediflow/config';
-import { describeError } from '@ediflow/errors';
+import { ConfigError, describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
-import { registryFromFile } from '@ediflow/partners';
-import { loadPrivateKey } from '@ediflow/pgp';
-import { envSecretReader, fileSecretReader, parseSubscriptions, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument } from '@ediflow/notifier';
+import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
+import { loadPlatformKeyFromConfig } from '@ediflow/platform-key';
+import { createAlerts } from '@ediflow/alerts';
+import {
+  envSecretReader, fileSecretReader, loadSubscriptionsFile, parseSubscriptions, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument,
+} from '@ediflow/notifier';
 import { MemoryBus } from '@ediflow/bus';
 import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
+import { cipherLimitFor, createSubmissionRouter, ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
-import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscription, ensureLocalSetup, localEnvShape, readCallbackSecret, resolveLocalHome } from './setup';
-import { ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
+import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscription, ensureLocalSetup, readCallbackSecret } from './setup';
+import { planLocal, type LocalPlan } from './settings';
 
 const DEMO_ROUTES = {
   endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
@@ -25,16 +28,6 @@ const DEMO_ROUTES = {
     { name: 'demo-onprem-to-cloud', from: { endpoint: 'onprem', destination: '/queue/CLAIMS.OUTBOUND' }, to: { endpoint: 'cloud', destination: '/queue/edi.bridge.inbound' } },
   ],
 };
-
-const localSchema = z.object({
-  ...commonEnvShape,
-  LOG_LEVEL: commonEnvShape.LOG_LEVEL.default('warn'),
-  ...localEnvShape,
-  DEMO_SINK_PORT: envPort(8099),
-  INGEST_POLL_INTERVAL_MS: envInt(250, 50),
-  BRIDGE_ROUTES_FILE: z.string().optional(),
-  SFTP_PORT: envPort(2222),
-});
 
 /**
  * The registry's subscriptions, with the demo partner's demo subscription pointed at the local
@@ -47,59 +40,99 @@ function withDemoReceiver(doc: SubscriptionsDocument, url: string): Subscription
   return { ...doc, subscriptions: [...others, demo] };
 }
 
+function loadPlan(): LocalPlan {
+  try {
+    return planLocal(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`ediflow: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
 async function main(): Promise<void> {
-  const { home, config } = resolveLocalHome(loadConfigOrExit(localSchema, process.env, 'ediflow'), process.env);
-  const rt = createRuntime('ediflow', config);
+  const plan = loadPlan();
+  const config = plan.runtime;
+  // Several services share the shutdown's 25 s: a handler still running after 8 s is left to be redone after a restart.
+  const rt = createRuntime('ediflow', config, { busCloseTimeoutMs: 8_000 });
   const { logger, bus, store, registry, lifecycle, http } = rt;
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   let callbacks = 0;
   const sinkState: { secret?: string } = {};
   const sink = await startCallbackSink({
-    dir: path.join(home, 'callbacks'),
-    port: config.DEMO_SINK_PORT,
+    dir: plan.paths.callbacks,
+    port: plan.demo.sinkPort,
     verify: (headers, body) => sinkState.secret !== undefined && verifyWebhook({ headers, body, secrets: [sinkState.secret] }).ok,
     onCallback: ({ file, type, summary }) => {
       callbacks += 1;
       say(`callback #${callbacks}  ${type} ${summary}  -> ${path.relative(process.cwd(), file)}`);
     },
   });
-  const { paths, created } = await ensureLocalSetup(home, sink.url);
+  const { paths, created } = await ensureLocalSetup(plan.paths, sink.url);
   sinkState.secret = await readCallbackSecret(paths);
   process.env[DEMO_SECRET_ENV] = sinkState.secret;
 
-  const partners = registryFromFile(paths.partners);
+  const partners = plan.partners.kind === 'object' ? registryFromObjectStore(store, plan.partners.key) : registryFromFile(plan.partners.path);
+  const subscriptions = plan.subscriptionsFile
+    ? loadSubscriptionsFile(plan.subscriptionsFile, process.env)
+    : withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url);
+  const alerts = createAlerts({ topicArn: plan.alertTopicArn, logger });
   const pipeline = createPipeline({
     bus,
     store,
     logger,
     registry,
     partners,
-    platformKey: await loadPrivateKey(await readFile(paths.platformPrivate, 'utf8')),
-    subscriptions: withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url),
+    alerts,
+    platformKey: await loadPlatformKeyFromConfig(plan.platformKey, config.S3_REGION),
+    subscriptions,
     bucket: config.S3_BUCKET,
-    pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
+    ingest: plan.ingest,
+    translator: plan.translator,
+    notifier: plan.notifier,
   });
 
   // The bridge: BRIDGE_ROUTES_FILE names real brokers; otherwise one demo route from an
   // in-memory "on-prem" queue into this pipeline's bus (standing in for Amazon MQ).
   const onprem = new MemoryBus({ logger });
-  const bridge = config.BRIDGE_ROUTES_FILE
-    ? createBridgeService({ routes: loadRoutesFile(config.BRIDGE_ROUTES_FILE), logger, registry })
-    : createBridgeService({ routes: parseRoutes(DEMO_ROUTES, 'demo routes'), logger, registry, connect: (ep) => (ep.name === 'onprem' ? onprem : bus) });
+  const busOptions = {
+    heartbeatMs: plan.bridge.heartbeatMs,
+    publishTimeoutMs: plan.bridge.sendTimeoutMs,
+    reconnectMaxDelayMs: plan.bridge.reconnectMaxDelayMs,
+    closeTimeoutMs: plan.bridge.closeTimeoutMs,
+  };
+  const bridge = plan.bridge.routesFile
+    ? createBridgeService({ routes: loadRoutesFile(plan.bridge.routesFile), logger, registry, alerts, busOptions, retryMaxDelayMs: plan.bridge.retryMaxDelayMs })
+    : createBridgeService({
+        routes: parseRoutes(DEMO_ROUTES, 'demo routes'),
+        logger,
+        registry,
+        alerts,
+        retryMaxDelayMs: plan.bridge.retryMaxDelayMs,
+        connect: (ep) => (ep.name === 'onprem' ? onprem : bus),
+      });
 
   lifecycle.install();
   const started: { sftp?: SftpServer } = {};
-  lifecycle.onShutdown('close sftp', async () => started.sftp?.close());
-  lifecycle.onShutdown('stop bridge', () => bridge.stop());
-  lifecycle.onShutdown('stop pipeline', () => pipeline.stop());
+  // Stopping intake, the bridge and the pipeline at once keeps the whole stop well inside its 25 s.
+  lifecycle.onShutdown('stop sftp, bridge and pipeline', async () => {
+    await Promise.all([started.sftp?.close(), bridge.stop(), pipeline.stop()]);
+  });
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
   lifecycle.onShutdown('close bus', () => bus.close());
   lifecycle.onShutdown('close http', () => http.close());
   lifecycle.onShutdown('close callback receiver', () => sink.close());
 
   if (pipeline.notifier.router) http.app.use('/admin', pipeline.notifier.router);
+  if (plan.ingest.httpSubmission) {
+    http.app.use(
+      createSubmissionRouter({ store, partners, logger, bucket: config.S3_BUCKET, maxFileBytes: plan.ingest.maxFileBytes, onUpload: () => pipeline.ingest.trigger() }),
+    );
+  }
   http.finish();
   await http.listen(config.HTTP_PORT, config.HTTP_HOST);
   await bus.connect();
@@ -110,36 +143,44 @@ async function main(): Promise<void> {
     store,
     partners,
     logger,
-    hostKeys: [await ensureSftpHostKey(paths.sftpHostKey)],
-    host: '127.0.0.1',
-    port: config.SFTP_PORT,
-    serverId: 's-local',
+    hostKeys: [await ensureSftpHostKey(plan.sftp.hostKeyFile)],
+    host: plan.sftp.host,
+    port: plan.sftp.port,
+    serverId: plan.sftp.serverId,
+    maxUploadBytes: cipherLimitFor(plan.ingest.maxFileBytes),
     onUpload: () => pipeline.ingest.trigger(),
   });
   started.sftp = sftp;
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
+  const busLine: Record<string, string> = {
+    embedded: `embedded, journal in ${rel(config.BUS_DIR)} (a crash loses nothing; BROKER_URL=stomp://127.0.0.1:61613 for ActiveMQ)`,
+    memory: 'in-memory, nothing survives a stop (BROKER_URL=embedded keeps a journal)',
+  };
+  const api = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
   say('');
   say('ediflow is running: ingest -> translator -> notifier, all in this process.');
-  say(`  bus            ${config.BROKER_URL === 'memory' ? 'in-memory (set BROKER_URL=stomp://127.0.0.1:61613 for ActiveMQ)' : 'STOMP broker from BROKER_URL'}`);
+  say(`  bus            ${busLine[config.BROKER_URL] ?? 'STOMP broker from BROKER_URL'}`);
   say(`  object store   ${config.STORE_KIND === 'embedded' ? rel(config.STORE_ROOT) : `s3://${config.S3_BUCKET}`}`);
-  say(`  demo partner   demo-partner (keys in ${rel(paths.keys)}, registry ${rel(paths.partners)})`);
+  say(`  demo partner   ${DEMO_PARTNER_ID} (keys in ${rel(paths.keys)}, registry ${plan.partners.kind === 'file' ? rel(plan.partners.path) : `object ${plan.partners.key}`})`);
   say(`  callbacks      ${sink.url} -> ${rel(paths.callbacks)}/`);
   say(
-    config.BRIDGE_ROUTES_FILE
-      ? `  bridge         routes from ${config.BRIDGE_ROUTES_FILE}`
+    plan.bridge.routesFile
+      ? `  bridge         routes from ${plan.bridge.routesFile}`
       : '  bridge         demo route: in-memory on-prem /queue/CLAIMS.OUTBOUND -> /queue/edi.bridge.inbound (set BRIDGE_ROUTES_FILE for real brokers)',
   );
   say(
-    `  sftp           sftp -i ${rel(paths.partnerSsh)} -P ${sftp.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ${DEMO_PARTNER_ID}@127.0.0.1  (put <file>.pgp /inbound/)`,
+    `  sftp           sftp -i ${rel(paths.partnerSsh)} -P ${sftp.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ${DEMO_PARTNER_ID}@${plan.sftp.host}  (put <file>.pgp /inbound/)`,
   );
-  say(`  health         http://${config.HTTP_HOST}:${config.HTTP_PORT}/healthz  /readyz  /metrics`);
+  if (plan.ingest.httpSubmission) say(`  http upload    POST ${api}/v1/files  (a partner bearer token)`);
+  if (plan.notifier.replayToken) say(`  dead letters   ${api}/admin/deadletters  (bearer NOTIFIER_REPLAY_TOKEN)`);
+  say(`  health         ${api}/healthz  /readyz  /metrics`);
   if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);
   say('');
   say('Next, in another terminal, send a file as the demo partner:');
   say('  npm run demo -- ../shared/corpus/837P/<file>');
   say('or encrypt it for an SFTP upload: npm run demo -- --out claims.pgp <file>, then use the sftp command above.');
-  say('Each transaction set arrives as one JSON callback in var/callbacks/. Ctrl-C stops.');
+  say(`Each transaction set arrives as one JSON callback in ${rel(paths.callbacks)}/. Ctrl-C stops; work not finished is done after the next start.`);
   say('');
 }
 

@@ -82,8 +82,8 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
         envSecretReader({ SINK_SECRET: SECRET }),
       ),
       bucket: s3.bucket,
-      pollIntervalMs: 100,
-      translatorRetryBaseDelayMs: 200,
+      ingest: { pollIntervalMs: 100 },
+      translator: { retryBaseDelayMs: 200 },
       notifier: { retryBaseDelayMs: 100, retryMaxDelayMs: 1000 },
     });
     await pipeline.start();
