@@ -12,6 +12,8 @@ export const ingestConfigSchema = z.object({
   INGEST_CONCURRENCY: envInt(4, 1),
   /** Largest decrypted file accepted, and the cap on decompression. */
   INGEST_MAX_FILE_BYTES: envInt(2 * 1024 ** 3, 1),
+  /** Plaintext bytes per ciphertext byte past which a compressed file is a decompression bomb (checked from 1 MiB of plaintext). */
+  INGEST_MAX_EXPANSION_RATIO: envInt(250, 2),
   /** Claim lease per file; a replica that dies holding a file is taken over after this long. */
   INGEST_CLAIM_LEASE_MS: envInt(60_000, 1000),
   /** How often the reconciler looks for received files that have no outcome yet. */
@@ -27,6 +29,13 @@ export const ingestConfigSchema = z.object({
   SFTP_HOST_KEY_FILE: z.string().default('var/keys/sftp_host_ed25519'),
   /** Written into uploads' user-agent-id metadata as `<user>@<SFTP_SERVER_ID>`, like Transfer Family's server id. */
   SFTP_SERVER_ID: z.string().default('s-embedded'),
+  /** A connection that has not logged in this long after it opened is closed. */
+  SFTP_AUTH_TIMEOUT_MS: envInt(30_000, 100),
+  /** SFTP connections at once, and from one address; more are closed at once. */
+  SFTP_MAX_CONNECTIONS: envInt(100, 1),
+  SFTP_MAX_CONNECTIONS_PER_ADDRESS: envInt(10, 1),
+  /** Authentication requests one connection may make. */
+  SFTP_MAX_AUTH_ATTEMPTS: envInt(6, 1),
 });
 
 export type IngestConfig = z.infer<typeof ingestConfigSchema>;

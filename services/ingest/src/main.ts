@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     logger: rt.logger,
     registry: rt.registry,
     partners,
-    decryptor: createPgpDecryptor({ privateKey, maxDecompressedBytes: config.INGEST_MAX_FILE_BYTES }),
+    decryptor: createPgpDecryptor({ privateKey, maxDecompressedBytes: config.INGEST_MAX_FILE_BYTES, maxExpansionRatio: config.INGEST_MAX_EXPANSION_RATIO }),
     alerts,
     bucket: config.S3_BUCKET,
     maxFileBytes: config.INGEST_MAX_FILE_BYTES,
@@ -54,6 +54,10 @@ async function main(): Promise<void> {
           port: config.SFTP_PORT,
           serverId: config.SFTP_SERVER_ID,
           maxUploadBytes: cipherLimitFor(config.INGEST_MAX_FILE_BYTES),
+          authTimeoutMs: config.SFTP_AUTH_TIMEOUT_MS,
+          maxConnections: config.SFTP_MAX_CONNECTIONS,
+          maxConnectionsPerAddress: config.SFTP_MAX_CONNECTIONS_PER_ADDRESS,
+          maxAuthAttempts: config.SFTP_MAX_AUTH_ATTEMPTS,
           onUpload: () => ingest.trigger(),
         });
       }

@@ -163,3 +163,29 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** A signed, encrypted message of `megabytes` MB of zeros, zlib-compressed: about 1 KB per MB. */
+export async function bomb(p: Parties, megabytes: number): Promise<Buffer> {
+  const zeros = new Uint8Array(1024 * 1024);
+  let sent = 0;
+  const binary = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent === megabytes) c.close();
+      else {
+        c.enqueue(zeros);
+        sent += 1;
+      }
+    },
+  });
+  const message = await openpgp.createMessage({ binary, format: 'binary' });
+  const encrypted = await openpgp.encrypt({
+    message,
+    encryptionKeys: p.platform.publicKey,
+    signingKeys: p.partner.privateKey,
+    format: 'binary',
+    config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
+  });
+  const chunks: Uint8Array[] = [];
+  for await (const c of encrypted as unknown as AsyncIterable<Uint8Array>) chunks.push(c);
+  return Buffer.concat(chunks);
+}

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { AppError } from '@ediflow/errors';
-import { isProbablyPgp, startsWithArmor } from './detect';
+import { inspectMessageStart, isProbablyPgp, startsWithArmor } from './detect';
 import {
   PgpAbortedError,
   PgpBadSignatureError,
@@ -14,6 +14,9 @@ import {
 } from './errors';
 import { openpgp, type PrivateKey, type PublicKey } from './openpgp';
 import { nodeToWeb } from './web-streams';
+import { EXPANSION_EXCEEDED, ExpansionExceededError, installGuardedDecompression, withInflateLimits } from './inflate';
+
+installGuardedDecompression();
 
 /*
  * How openpgp 6 streams, and what this module does about it
@@ -56,7 +59,9 @@ import { nodeToWeb } from './web-streams';
  * - Size: openpgp's `maxDecompressedMessageSize` stops inflating a compressed
  *   packet past the cap (inflate is streamed, so the bomb is never held); we also
  *   count plaintext bytes ourselves and stop at exactly `maxDecompressedBytes`,
- *   compressed or not.
+ *   compressed or not. A bomb under that cap is stopped by the expansion ratio,
+ *   measured inside the decompression (inflate.ts): compressed bytes in against
+ *   bytes out, so it trips after about expansionFloorBytes of output.
  */
 
 export interface DecryptOptions {
@@ -68,7 +73,18 @@ export interface DecryptOptions {
   requireSignature: boolean;
   /** Cap on plaintext bytes (after decompression); passing it fails with PGP_TOO_LARGE. */
   maxDecompressedBytes: number;
+  /**
+   * Cap on plaintext bytes per ciphertext byte read so far, once the plaintext is past
+   * `expansionFloorBytes`; passing it fails with PGP_TOO_LARGE early, after little output (a
+   * decompression bomb inflates about 1000:1; X12 files compress 2-150:1). Default 250.
+   */
+  maxExpansionRatio?: number;
+  /** Plaintext size below which the ratio is not checked (a small file may compress well). Default 1 MiB. */
+  expansionFloorBytes?: number;
 }
+
+export const DEFAULT_MAX_EXPANSION_RATIO = 250;
+export const DEFAULT_EXPANSION_FLOOR_BYTES = 1024 * 1024;
 
 export interface DecryptResult {
   signed: boolean;
@@ -96,18 +112,33 @@ export interface DecryptStreamResult {
   done: Promise<DecryptResult>;
 }
 
-const SNIFF_BYTES = 64;
+/** Enough for the session-key packets of a few recipients. */
+const SNIFF_BYTES = 4096;
+const ANONYMOUS_RECIPIENT = '0000000000000000';
 
 type Phase = 'open' | 'stream';
 
-/** Maps openpgp's (untyped) errors to our codes. Phase 'open' is before any plaintext. */
-function classify(err: unknown, phase: Phase): PgpError {
+/**
+ * Maps openpgp's (untyped) errors to our codes. Phase 'open' is before any plaintext;
+ * `forUs` says the message names our key as a recipient, so a session key that does not
+ * decrypt means a damaged message, not another recipient's.
+ */
+/** The ratio an ExpansionExceededError carries, wherever openpgp wrapped it. */
+function ratioOf(err: unknown): number | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ExpansionExceededError) return e.ratio;
+  return undefined;
+}
+
+function classify(err: unknown, phase: Phase, forUs = false): PgpError {
   if (err instanceof PgpError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  if (message.includes(EXPANSION_EXCEEDED)) return new PgpTooLargeError(err, { maxExpansionRatio: ratioOf(err) });
   if (/Maximum decompressed message size exceeded/i.test(message)) return new PgpTooLargeError(err);
   if (/Modification detected|authentication tag|tag mismatch|integrity check failed|checksum/i.test(message)) return new PgpTamperedError(err);
   if (/Unexpected end|end of (stream|input|data)|truncat/i.test(message)) return new PgpTruncatedError(err);
   if (phase === 'open') {
+    // A message whose headers name our key and that still does not open is damaged, whatever openpgp says.
+    if (forUs) return new PgpTamperedError(err);
     if (/No decryption key packets found|Session key decryption failed|No encrypted data found|decryption key|public key encrypted session key/i.test(message)) {
       return new PgpWrongKeyError(err);
     }
@@ -141,6 +172,9 @@ export function decryptStream(cipher: Readable, options: DecryptOptions): Decryp
     throw new AppError('PGP_OPTIONS_INVALID', 'maxDecompressedBytes must be a positive integer');
   }
   const cap = options.maxDecompressedBytes;
+  const ratio = options.maxExpansionRatio ?? DEFAULT_MAX_EXPANSION_RATIO;
+  const floor = options.expansionFloorBytes ?? DEFAULT_EXPANSION_FLOOR_BYTES;
+  if (!(ratio > 0) || !(floor >= 0)) throw new AppError('PGP_OPTIONS_INVALID', 'maxExpansionRatio must be positive and expansionFloorBytes not negative');
 
   let resolveDone!: (r: DecryptResult) => void;
   let rejectDone!: (e: unknown) => void;
@@ -157,6 +191,8 @@ export function decryptStream(cipher: Readable, options: DecryptOptions): Decryp
   let dataReader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   let signatures: Array<{ keyID: { toHex(): string }; verified: Promise<unknown> }> = [];
   let bytes = 0;
+  /** The message's session-key packets name our key. */
+  let forUs = false;
 
   const cleanup = (): void => {
     dataReader?.cancel().catch(() => undefined);
@@ -167,7 +203,7 @@ export function decryptStream(cipher: Readable, options: DecryptOptions): Decryp
   const fail = (err: unknown, phase: Phase): void => {
     if (state === 'done' || state === 'failed') return;
     state = 'failed';
-    const typed = sourceError !== undefined ? sourceError : classify(err, phase);
+    const typed = sourceError !== undefined ? sourceError : classify(err, phase, forUs);
     rejectDone(typed);
     plaintext.destroy(typed instanceof Error ? typed : new PgpTamperedError(typed));
     cleanup();
@@ -199,6 +235,15 @@ export function decryptStream(cipher: Readable, options: DecryptOptions): Decryp
     let pending: Uint8Array | undefined = concatChunks(head, headLength);
     if (!isProbablyPgp(pending)) throw new PgpNotPgpError();
     const armored = startsWithArmor(pending);
+    if (!armored) {
+      // Tell random bytes, a message for someone else and a damaged message for us apart before openpgp runs.
+      const start = inspectMessageStart(pending);
+      if (start.kind === 'notPgp') throw new PgpNotPgpError();
+      if (start.kind === 'unencrypted') throw new PgpWrongKeyError(undefined, { encrypted: false });
+      const ours = new Set(options.decryptionKey.getKeyIDs().map((id) => id.toHex()));
+      forUs = start.recipients.some((r) => r === ANONYMOUS_RECIPIENT || ours.has(r));
+      if (start.allRecipientsSeen && !forUs) throw new PgpWrongKeyError(undefined, { recipients: start.recipients.length });
+    }
     const source = new ReadableStream<Uint8Array>(
       {
         pull: async (controller) => {
@@ -298,7 +343,8 @@ export function decryptStream(cipher: Readable, options: DecryptOptions): Decryp
   const plaintext = new Readable({
     highWaterMark: 64 * 1024,
     read() {
-      void step();
+      // Compressed packets met inside inflate through the guarded stream with this message's limits.
+      void withInflateLimits({ maxRatio: ratio, floorBytes: floor }, step);
     },
     destroy(err, callback) {
       if (state === 'idle' || state === 'running') {

@@ -73,7 +73,13 @@ export class PgpBadSignatureError extends PgpError {
 /** The decrypted (decompressed) output passed the size cap: treated as a decompression bomb. */
 export class PgpTooLargeError extends PgpError {
   constructor(cause?: unknown, details?: Details) {
-    super(PGP_ERROR_CODES.tooLarge, 'decrypted message exceeds the size limit', cause, details);
+    const ratio = details?.maxExpansionRatio !== undefined;
+    super(
+      PGP_ERROR_CODES.tooLarge,
+      ratio ? `decrypted message expands more than ${String(details?.maxExpansionRatio)} bytes per ciphertext byte (a decompression bomb)` : 'decrypted message exceeds the size limit',
+      cause,
+      details,
+    );
   }
 }
 

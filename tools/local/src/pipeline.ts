@@ -33,6 +33,8 @@ export interface IngestSettings {
   pollIntervalMs: number;
   concurrency: number;
   maxFileBytes: number;
+  /** Plaintext bytes per ciphertext byte that make a decompression bomb. */
+  maxExpansionRatio: number;
   claimLeaseMs: number;
   reconcileIntervalMs: number;
   reconcileAfterMs: number;
@@ -50,6 +52,7 @@ const INGEST_DEFAULTS: IngestSettings = {
   pollIntervalMs: 250,
   concurrency: 4,
   maxFileBytes: 2 * 1024 ** 3,
+  maxExpansionRatio: 250,
   claimLeaseMs: 60_000,
   reconcileIntervalMs: 60_000,
   reconcileAfterMs: 15 * 60_000,
@@ -74,7 +77,7 @@ export function createPipeline(deps: PipelineDeps) {
     registry: deps.registry,
     partners: deps.partners,
     alerts,
-    decryptor: createPgpDecryptor({ privateKey: deps.platformKey, maxDecompressedBytes: ing.maxFileBytes }),
+    decryptor: createPgpDecryptor({ privateKey: deps.platformKey, maxDecompressedBytes: ing.maxFileBytes, maxExpansionRatio: ing.maxExpansionRatio }),
     bucket: deps.bucket,
     maxFileBytes: ing.maxFileBytes,
     pollIntervalMs: ing.pollIntervalMs,

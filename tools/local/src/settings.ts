@@ -41,7 +41,7 @@ export interface LocalPlan {
   platformKey: { PGP_PRIVATE_KEY_FILE: string; PGP_PASSPHRASE?: string; PGP_PRIVATE_KEY_WRAPPED_FILE?: string; PGP_KEY_KMS_CONTEXT?: string };
   alertTopicArn?: string;
   ingest: Omit<IngestSettings, 'stopTimeoutMs'> & { httpSubmission: boolean };
-  sftp: { host: string; port: number; hostKeyFile: string; serverId: string };
+  sftp: { host: string; port: number; hostKeyFile: string; serverId: string; authTimeoutMs: number; maxConnections: number; maxConnectionsPerAddress: number; maxAuthAttempts: number };
   translator: TranslatorSettings;
   notifier: NotifierSettings;
   /** A separate subscriptions document instead of the registry's. */
@@ -107,12 +107,22 @@ export function planLocal(env: Env): LocalPlan {
       pollIntervalMs: c.INGEST_POLL_INTERVAL_MS,
       concurrency: c.INGEST_CONCURRENCY,
       maxFileBytes: c.INGEST_MAX_FILE_BYTES,
+      maxExpansionRatio: c.INGEST_MAX_EXPANSION_RATIO,
       claimLeaseMs: c.INGEST_CLAIM_LEASE_MS,
       reconcileIntervalMs: c.INGEST_RECONCILE_INTERVAL_MS,
       reconcileAfterMs: c.INGEST_RECONCILE_AFTER_MS,
       httpSubmission: c.INGEST_HTTP_SUBMISSION,
     },
-    sftp: { host: c.SFTP_HOST, port: c.SFTP_PORT, hostKeyFile: paths.sftpHostKey, serverId: c.SFTP_SERVER_ID },
+    sftp: {
+      host: c.SFTP_HOST,
+      port: c.SFTP_PORT,
+      hostKeyFile: paths.sftpHostKey,
+      serverId: c.SFTP_SERVER_ID,
+      authTimeoutMs: c.SFTP_AUTH_TIMEOUT_MS,
+      maxConnections: c.SFTP_MAX_CONNECTIONS,
+      maxConnectionsPerAddress: c.SFTP_MAX_CONNECTIONS_PER_ADDRESS,
+      maxAuthAttempts: c.SFTP_MAX_AUTH_ATTEMPTS,
+    },
     translator: { prefetch: c.TRANSLATOR_PREFETCH, maxAttempts: c.TRANSLATOR_MAX_ATTEMPTS, retryBaseDelayMs: c.TRANSLATOR_RETRY_BASE_DELAY_MS },
     notifier: settingsFromConfig(c),
     subscriptionsFile: c.NOTIFIER_SUBSCRIPTIONS_FILE,

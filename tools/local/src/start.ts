@@ -147,6 +147,10 @@ async function main(): Promise<void> {
     host: plan.sftp.host,
     port: plan.sftp.port,
     serverId: plan.sftp.serverId,
+    authTimeoutMs: plan.sftp.authTimeoutMs,
+    maxConnections: plan.sftp.maxConnections,
+    maxConnectionsPerAddress: plan.sftp.maxConnectionsPerAddress,
+    maxAuthAttempts: plan.sftp.maxAuthAttempts,
     maxUploadBytes: cipherLimitFor(plan.ingest.maxFileBytes),
     onUpload: () => pipeline.ingest.trigger(),
   });

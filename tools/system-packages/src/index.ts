@@ -25,8 +25,14 @@ export const ACTIVEMQ: SystemPackage = {
   installed: () => existsSync('/usr/share/activemq/bin/activemq.jar'),
 };
 
+export const OPENSSH_CLIENT: SystemPackage = {
+  name: 'openssh-client',
+  purpose: 'the OpenSSH sftp client that the embedded SFTP server is tested with',
+  installed: () => existsSync('/usr/bin/sftp'),
+};
+
 /** Everything `npm test` needs from the system, installed in one go before any server starts. */
-export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ];
+export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT];
 
 /** Installs packages by name; rejects with what went wrong. */
 export type Installer = (names: string[]) => Promise<void>;

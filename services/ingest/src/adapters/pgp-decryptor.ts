@@ -3,7 +3,7 @@ import type { Partner } from '@ediflow/partners';
 import type { Decryptor } from '../domain/ports';
 
 /** Decryptor over openpgp: our private key decrypts, the partner's registered keys verify. */
-export function createPgpDecryptor(options: { privateKey: PrivateKey; maxDecompressedBytes: number }): Decryptor {
+export function createPgpDecryptor(options: { privateKey: PrivateKey; maxDecompressedBytes: number; maxExpansionRatio?: number }): Decryptor {
   // Parsed keys per partner, re-parsed when the registry entry's key list changes.
   const cache = new Map<string, { armored: readonly string[]; keys: Promise<PublicKey[]> }>();
   const keysFor = (partner: Partner): Promise<PublicKey[]> => {
@@ -22,6 +22,7 @@ export function createPgpDecryptor(options: { privateKey: PrivateKey; maxDecompr
         verificationKeys,
         requireSignature: partner.requireSignature,
         maxDecompressedBytes: options.maxDecompressedBytes,
+        maxExpansionRatio: options.maxExpansionRatio,
       });
       return { plaintext, done: done.then((r) => ({ signed: r.signed, signatureVerified: r.signatureVerified })) };
     },

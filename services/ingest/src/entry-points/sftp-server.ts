@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
@@ -29,7 +30,17 @@ export interface SftpServerOptions {
   maxUploadBytes?: number;
   /** Called after an upload is stored (e.g. the ingest service's trigger(), for immediate pickup). */
   onUpload?: (key: string) => void;
+  /** A connection that has not logged in this long after it opened is closed. Default 30 s. */
+  authTimeoutMs?: number;
+  /** Connections at once; more are closed at once. Default 100. */
+  maxConnections?: number;
+  /** Connections at once from one address. Default 10. */
+  maxConnectionsPerAddress?: number;
+  /** Authentication requests one connection may make before it is closed. Default 6 (OpenSSH's MaxAuthTries). */
+  maxAuthAttempts?: number;
 }
+
+export const SFTP_LIMIT_DEFAULTS = { authTimeoutMs: 30_000, maxConnections: 100, maxConnectionsPerAddress: 10, maxAuthAttempts: 6 } as const;
 
 export interface SftpServer {
   host: string;
@@ -113,12 +124,56 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   const serverId = options.serverId ?? 's-embedded';
   const maxUpload = options.maxUploadBytes ?? Number.MAX_SAFE_INTEGER;
   const connections = new Set<Connection>();
+  const limits = { ...SFTP_LIMIT_DEFAULTS, ...definedOnly(options) };
+  /** TCP connections by address, and the login timer of each not yet logged in (by address:port). */
+  const sockets = new Set<Socket>();
+  const perAddress = new Map<string, number>();
+  const loginTimers = new Map<string, NodeJS.Timeout>();
 
-  const server = new Server({ hostKeys: options.hostKeys }, (client) => {
+  // The caps and the login timeout act on TCP connections: ssh2 sees a client only once it has
+  // sent its identification line, and a connection that sends nothing must still be closed.
+  const tcp = createServer((socket) => {
+    const address = socket.remoteAddress ?? '';
+    const fromHere = perAddress.get(address) ?? 0;
+    if (sockets.size >= limits.maxConnections || fromHere >= limits.maxConnectionsPerAddress) {
+      logger.warn({ connections: sockets.size, fromAddress: fromHere }, 'sftp connection refused: too many connections');
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    perAddress.set(address, fromHere + 1);
+    const id = `${address}:${String(socket.remotePort)}`;
+    const timer = setTimeout(() => {
+      logger.warn({}, 'sftp connection closed: no login within the time allowed');
+      socket.destroy();
+    }, limits.authTimeoutMs);
+    timer.unref();
+    loginTimers.set(id, timer);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      loginTimers.delete(id);
+      sockets.delete(socket);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left > 0) perAddress.set(address, left);
+      else perAddress.delete(address);
+    });
+    server.injectSocket(socket);
+  });
+
+  const server = new Server({ hostKeys: options.hostKeys }, (client, info) => {
     connections.add(client);
+    const loginTimer = loginTimers.get(`${info.ip}:${String(info.port)}`);
     let partner: Partner | undefined;
     let userName = '';
+    let attempts = 0;
     client.on('authentication', (ctx) => {
+      attempts += 1;
+      if (attempts > limits.maxAuthAttempts) {
+        logger.warn({ sftpUser: ctx.username, attempts }, 'sftp connection closed: too many authentication attempts');
+        ctx.reject();
+        client.end();
+        return;
+      }
       if (ctx.method !== 'publickey') {
         ctx.reject(['publickey']);
         return;
@@ -143,6 +198,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
         });
     });
     client.on('ready', () => {
+      clearTimeout(loginTimer);
       const p = partner as Partner;
       logger.info({ partnerId: p.id, sftpUser: userName }, 'sftp session opened');
       client.on('session', (acceptSession) => {
@@ -339,9 +395,9 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   }
 
   const host = options.host ?? '127.0.0.1';
-  server.listen(options.port, host);
-  await once(server, 'listening');
-  const address = server.address();
+  tcp.listen(options.port, host);
+  await once(tcp, 'listening');
+  const address = tcp.address();
   const port = typeof address === 'object' && address !== null ? address.port : options.port;
   logger.info({ host, port }, 'sftp server listening');
   return {
@@ -349,9 +405,17 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     port,
     async close() {
       for (const c of connections) c.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => tcp.close(() => resolve()));
     },
   };
+}
+
+/** The limits given, without the ones left undefined (so the defaults stay). */
+function definedOnly(o: SftpServerOptions): Partial<typeof SFTP_LIMIT_DEFAULTS> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(SFTP_LIMIT_DEFAULTS) as (keyof typeof SFTP_LIMIT_DEFAULTS)[]) if (o[k] !== undefined) out[k] = o[k] as number;
+  return out;
 }
 
 /** Reads the host key at `path`, creating an ed25519 key there (mode 0600) the first time. Returns the private key text. */

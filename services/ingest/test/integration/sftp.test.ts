@@ -7,10 +7,12 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { connect } from 'node:net';
 import { Client } from 'ssh2';
 import { createLogger, memoryDestination } from '@ediflow/logger';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { fileIdFor } from '@ediflow/messages';
+import { EmbeddedObjectStore } from '@ediflow/store';
 import { generateSshKeyPair, startSftpServer, type SftpServer } from '@ediflow/ingest';
 import { harness, makeParties, seal, waitFor, x12, type Harness, type Parties } from '../helpers';
 
@@ -164,5 +166,96 @@ describe('embedded SFTP server with the OpenSSH client', () => {
       c.connect({ host: '127.0.0.1', port: server.port, username: 'acme_sftp', password: 'guess', tryKeyboard: true, readyTimeout: 10_000 });
     });
     expect(outcome.error).toMatch(/^client-authentication: All configured authentication methods failed/);
+  });
+});
+
+describe('embedded SFTP server limits', () => {
+  let server: SftpServer;
+  const logs = memoryDestination();
+  const key = generateSshKeyPair('acme');
+  const registry = staticRegistry(
+    parseRegistry({ version: 1, partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, sftpUsers: [{ userName: 'acme_sftp', sshPublicKeys: [key.publicKey] }] }] }),
+  );
+
+  beforeAll(async () => {
+    server = await startSftpServer({
+      store: new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'sftp-limits-')) }),
+      partners: registry,
+      logger: createLogger({ service: 'sftp-limits', destination: logs }),
+      hostKeys: [generateSshKeyPair('host').privateKey],
+      port: 0,
+      authTimeoutMs: 600,
+      maxConnections: 6,
+      maxConnectionsPerAddress: 3,
+      maxAuthAttempts: 3,
+    });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** A raw TCP connection; resolves with how long the server kept it open (ms), or the cap if still open. */
+  function holdOpen(capMs: number): { closed: Promise<number>; socket: import('node:net').Socket } {
+    const started = Date.now();
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    // Read what the server sends, or a paused socket never sees the close.
+    socket.resume();
+    const closed = new Promise<number>((resolve) => {
+      const timer = setTimeout(() => resolve(capMs), capMs);
+      socket.on('close', () => {
+        clearTimeout(timer);
+        resolve(Date.now() - started);
+      });
+    });
+    return { closed, socket };
+  }
+
+  it('when a client connects and never logs in, then the server closes it after the login timeout', async () => {
+    const { closed, socket } = holdOpen(5_000);
+    socket.write('SSH-2.0-probe\r\n');
+    const ms = await closed;
+    expect(ms).toBeGreaterThanOrEqual(500);
+    expect(ms).toBeLessThan(3_000);
+    expect(logs.text()).toContain('no login within the time allowed');
+  });
+
+  it('when one address opens more connections than allowed, then the extra one is closed at once', async () => {
+    const held = [holdOpen(400), holdOpen(400), holdOpen(400)];
+    await new Promise((r) => setTimeout(r, 150));
+    const extra = holdOpen(2_000);
+    expect(await extra.closed).toBeLessThan(300);
+    for (const c of held) c.socket.destroy();
+    expect(logs.text()).toContain('too many connections');
+    // Let the server see those closes before the next test connects from the same address.
+    await Promise.all(held.map((c) => c.closed));
+    await new Promise((r) => setTimeout(r, 200));
+  });
+
+  it('when a client tries more keys than allowed, then the server closes the connection', async () => {
+    const wrong = [1, 2, 3, 4, 5].map((i) => generateSshKeyPair(`wrong${i}`).privateKey);
+    const outcome = await new Promise<string>((resolve) => {
+      const c = new Client();
+      const methods = wrong.map((privateKey) => ({ type: 'publickey' as const, username: 'acme_sftp', key: privateKey }));
+      c.on('ready', () => resolve('ready'));
+      c.on('error', (err) => resolve(`error: ${err.message}`));
+      c.on('close', () => resolve('closed'));
+      c.connect({ host: '127.0.0.1', port: server.port, username: 'acme_sftp', readyTimeout: 10_000, authHandler: methods as never });
+    });
+    expect(outcome).not.toBe('ready');
+    expect(logs.text()).toContain('too many authentication attempts');
+  });
+
+  it('when a client with the right key connects within the limits, then it logs in', async () => {
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = new Client();
+      c.on('ready', () => {
+        c.end();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+      c.connect({ host: '127.0.0.1', port: server.port, username: 'acme_sftp', privateKey: key.privateKey, readyTimeout: 10_000 });
+    });
+    expect(ok).toBe(true);
   });
 });

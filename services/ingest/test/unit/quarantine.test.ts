@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileIdFor } from '@ediflow/messages';
 import { EmbeddedObjectStore, type ObjectStore } from '@ediflow/store';
 import type { PartnerRegistryInput } from '@ediflow/partners';
-import { harness, makeParties, openpgp, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
+import { bomb, harness, makeParties, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(30_000);
 
@@ -85,6 +85,25 @@ const cases: Case[] = [
       return c.subarray(0, c.length - 700);
     },
   },
+  {
+    name: 'random bytes whose first byte looks like a packet header',
+    code: 'PGP_NOT_PGP',
+    input: async () => {
+      let x = 11;
+      const bytes = Buffer.from(Array.from({ length: 8192 }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31), x & 0xff)));
+      bytes[0] = 0x85;
+      return bytes;
+    },
+  },
+  {
+    name: 'a message for our key whose session-key packet is damaged',
+    code: 'PGP_TAMPERED',
+    input: async (q) => {
+      const c = await seal(x12(), q.platform, q.partner);
+      c[20] ^= 0x55;
+      return c;
+    },
+  },
   { name: 'an unsigned message from a partner that must sign', code: 'PGP_UNSIGNED', input: async (q) => seal(x12(), q.platform, null) },
   { name: 'a message signed by a key that is not the partner\'s', code: 'PGP_BAD_SIGNATURE', input: async (q) => seal(x12(), q.platform, q.stranger) },
   {
@@ -92,16 +111,9 @@ const cases: Case[] = [
     code: 'PGP_TOO_LARGE',
     maxFileBytes: 1024 * 1024,
     input: async (q) => {
-      const message = await openpgp.createMessage({ binary: new Uint8Array(16 * 1024 * 1024), format: 'binary' });
-      const bomb = await openpgp.encrypt({
-        message,
-        encryptionKeys: q.platform.publicKey,
-        signingKeys: q.partner.privateKey,
-        format: 'binary',
-        config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
-      });
-      expect(bomb.length).toBeLessThan(64 * 1024);
-      return Buffer.from(bomb);
+      const input = await bomb(q, 16);
+      expect(input.length).toBeLessThan(64 * 1024);
+      return input;
     },
   },
   { name: 'a file in the folder of a partner nobody registered', code: 'UNKNOWN_PARTNER', key: `inbound/nobody/${NAME}`, input: async (q) => seal(x12(), q.platform, q.partner) },

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CORPUS_DIR } from '@ediflow/testkit';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { AppError } from '@ediflow/errors';
@@ -68,6 +71,18 @@ const x12Body = Buffer.concat([
 
 async function signedMessage(body: Uint8Array, signer: Party = partner): Promise<Uint8Array> {
   return encryptBuffer(body, { encryptionKeys: us.publicKey, signingKeys: signer.privateKey });
+}
+
+/** `body` compressed (zlib unless said), signed by the partner and encrypted to us. */
+async function compressedMessage(body: Uint8Array, algorithm: 'zlib' | 'zip' = 'zlib'): Promise<Uint8Array> {
+  const message = await openpgp.createMessage({ binary: body, format: 'binary' });
+  return openpgp.encrypt({
+    message,
+    encryptionKeys: us.publicKey,
+    signingKeys: partner.privateKey,
+    format: 'binary',
+    config: { preferredCompressionAlgorithm: openpgp.enums.compression[algorithm] },
+  });
 }
 
 describe('decryptStream', () => {
@@ -181,20 +196,32 @@ describe('decryptStream', () => {
 
   it('when a compressed message of a few KB expands past the cap, then it fails with PGP_TOO_LARGE without producing more than the cap', async () => {
     const expanded = 64 * MB;
-    const message = await openpgp.createMessage({ binary: new Uint8Array(expanded), format: 'binary' });
-    const bomb = await openpgp.encrypt({
-      message,
-      encryptionKeys: us.publicKey,
-      signingKeys: partner.privateKey,
-      format: 'binary',
-      config: { preferredCompressionAlgorithm: openpgp.enums.compression.zlib },
-    });
+    const bomb = await compressedMessage(new Uint8Array(expanded));
     expect(bomb.length).toBeLessThan(expanded / 500);
     const cap = 2 * MB;
-    const r = await run(bomb, options({ maxDecompressedBytes: cap }));
+    // No ratio: the size cap alone stops it.
+    const r = await run(bomb, options({ maxDecompressedBytes: cap, maxExpansionRatio: Number.MAX_SAFE_INTEGER }));
     expectFailure(r, 'PGP_TOO_LARGE');
     expect(r.out.length).toBeLessThanOrEqual(cap);
   }, 30_000);
+
+  it('when a compressed message expands past the ratio while far under the cap, then it fails with PGP_TOO_LARGE after about the floor of output', async () => {
+    const bomb = await compressedMessage(new Uint8Array(32 * MB), 'zip');
+    const r = await run(bomb, options({ maxDecompressedBytes: 1024 * MB, maxExpansionRatio: 100, expansionFloorBytes: MB }));
+    expectFailure(r, 'PGP_TOO_LARGE');
+    expect(((r.done as PromiseRejectedResult).reason as PgpError).message).toContain('100 bytes per ciphertext byte');
+    expect(r.out.length).toBeLessThan(2 * MB);
+  }, 30_000);
+
+  it('when real X12 that compresses about 146:1 is sent compressed, then it decrypts whole under the default ratio', async () => {
+    const sample = readFileSync(path.join(CORPUS_DIR, '837P', 'imsweb__x12_many_claims.txt'));
+    const body = Buffer.concat(Array.from({ length: 12 }, () => sample));
+    const cipher = await compressedMessage(body);
+    expect(body.length / cipher.length).toBeGreaterThan(100);
+    const r = await run(cipher, options({ maxDecompressedBytes: 64 * MB }));
+    expect(r.done.status).toBe('fulfilled');
+    expect(r.out.equals(body)).toBe(true);
+  });
 
   it('when an uncompressed message is over the cap, then it fails with PGP_TOO_LARGE', async () => {
     const cipher = await signedMessage(patternBytes(300 * 1024));
@@ -234,6 +261,34 @@ describe('decryptStream', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(input.destroyed).toBe(true);
   });
+
+  it('when a compressed 16 MB message streams in, then plaintext starts before the input ends and read-ahead stays bounded (Node 20 inflated only at the end)', async () => {
+    const body = patternBytes(16 * MB, 3);
+    // patternBytes barely compresses; what matters is that the message is a compressed packet.
+    const cipher = await compressedMessage(body);
+    let fed = 0;
+    const input = new Readable({
+      read() {
+        if (fed >= cipher.length) {
+          this.push(null);
+          return;
+        }
+        this.push(cipher.subarray(fed, fed + 64 * 1024));
+        fed += 64 * 1024;
+      },
+    });
+    const { plaintext, done } = decryptStream(input, options({ maxDecompressedBytes: 64 * MB }));
+    let fedAtFirstOutput = -1;
+    let out = 0;
+    for await (const chunk of plaintext) {
+      if (fedAtFirstOutput < 0) fedAtFirstOutput = fed;
+      out += (chunk as Buffer).length;
+    }
+    await done;
+    expect(out).toBe(body.length);
+    // openpgp's stages read about 7 MB ahead of a compressed packet's output, whatever its size.
+    expect(fedAtFirstOutput).toBeLessThan(10 * MB);
+  }, 30_000);
 
   it('when requireSignature is set without verification keys, then it throws at once', () => {
     expect(() => decryptStream(chunked(x12Body), options({ verificationKeys: [] }))).toThrow(/verificationKeys/);

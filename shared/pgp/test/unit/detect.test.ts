@@ -1,4 +1,4 @@
-import { encryptBuffer, isProbablyPgp } from '@ediflow/pgp';
+import { encryptBuffer, inspectMessageStart, isProbablyPgp } from '@ediflow/pgp';
 import { openpgp } from '../../src/openpgp';
 import { makeParty } from '../helpers';
 
@@ -26,5 +26,37 @@ describe('isProbablyPgp', () => {
     expect(isProbablyPgp(new Uint8Array(0))).toBe(false);
     expect(isProbablyPgp(new Uint8Array([0xff, 0x00]))).toBe(false);
     expect(isProbablyPgp(Buffer.from('-----BEGIN'))).toBe(false);
+  });
+});
+
+describe('inspectMessageStart', () => {
+  it('when a message is encrypted to two keys, then it names both recipients\' encryption subkeys, all seen', async () => {
+    const [a, b] = await Promise.all([makeParty('a'), makeParty('b')]);
+    const cipher = await encryptBuffer(Buffer.from('ISA~'), { encryptionKeys: [a.publicKey, b.publicKey] });
+    const start = inspectMessageStart(cipher.subarray(0, 4096));
+    const subkeyIds = [a, b].map((p) => p.publicKey.getKeyIDs()[1].toHex());
+    expect(start).toEqual({ kind: 'encrypted', recipients: subkeyIds, allRecipientsSeen: true, passwordEncrypted: false });
+  });
+
+  it('when a message is only signed, then it is well-formed but not encrypted', async () => {
+    const party = await makeParty('signer');
+    const message = await openpgp.createMessage({ binary: new Uint8Array([1, 2, 3]) });
+    const signed = await openpgp.sign({ message, signingKeys: party.privateKey, format: 'binary' });
+    expect(inspectMessageStart(signed as Uint8Array)).toEqual({ kind: 'unencrypted' });
+  });
+
+  it('when random bytes start with a byte that looks like a packet header, then they are not PGP', () => {
+    let x = 7;
+    const random = () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return x & 0xff;
+    };
+    let notPgp = 0;
+    for (let n = 0; n < 2000; n += 1) {
+      const bytes = Uint8Array.from({ length: 512 }, random);
+      bytes[0] = [0x84, 0x85, 0x8c, 0xc1, 0xc3, 0xa8][n % 6];
+      if (inspectMessageStart(bytes).kind === 'notPgp') notPgp += 1;
+    }
+    expect(notPgp).toBeGreaterThanOrEqual(1990);
   });
 });
