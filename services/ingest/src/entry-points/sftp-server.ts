@@ -11,6 +11,7 @@ import type { Partner, RegistrySource, SftpUser } from '@ediflow/partners';
 import { describeError } from '@ediflow/errors';
 import { resolveSftpPath, userAgentId, SFTP_AREAS, type SftpPlace } from '../domain/sftp-paths';
 import { USER_AGENT_ID_METADATA } from '../domain/inbound';
+import { ed25519OpenSshKeyPair } from '../adapters/ssh-keys';
 
 const { OPEN_MODE, STATUS_CODE } = utils.sftp;
 
@@ -425,14 +426,13 @@ export async function ensureSftpHostKey(path: string): Promise<string> {
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const pair = utils.generateKeyPairSync('ed25519', { comment: 'ediflow sftp host key' });
+  const pair = ed25519OpenSshKeyPair('ediflow sftp host key');
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  await writeFile(path, pair.private, { mode: 0o600, flag: 'wx' });
-  return pair.private;
+  await writeFile(path, pair.privateKey, { mode: 0o600, flag: 'wx' });
+  return pair.privateKey;
 }
 
 /** A new SSH key pair for a partner login (OpenSSH private key text, and the public key line for the registry). */
 export function generateSshKeyPair(comment: string): { privateKey: string; publicKey: string } {
-  const pair = utils.generateKeyPairSync('ed25519', { comment });
-  return { privateKey: pair.private, publicKey: pair.public };
+  return ed25519OpenSshKeyPair(comment);
 }
