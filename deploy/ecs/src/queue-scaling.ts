@@ -12,6 +12,8 @@ const MAX_ALARM_METRICS = 10;
 
 export interface QueueBacklogScalingProps {
   service: ecs.FargateService;
+  /** The service's name as set on it (a plain string keeps metric ids and dimensions readable). */
+  serviceName: string;
   clusterName: string;
   brokerName: string;
   policy: QueueBacklogScaling;
@@ -38,7 +40,7 @@ export class QueueBacklogScalingConstruct extends Construct {
     }
     this.target = new appscaling.ScalableTarget(this, 'Target', {
       serviceNamespace: appscaling.ServiceNamespace.ECS,
-      resourceId: `service/${props.clusterName}/${props.service.serviceName}`,
+      resourceId: `service/${props.clusterName}/${props.serviceName}`,
       scalableDimension: 'ecs:service:DesiredCount',
       minCapacity: policy.minTasks,
       maxCapacity: policy.maxTasks,
@@ -46,7 +48,7 @@ export class QueueBacklogScalingConstruct extends Construct {
     this.target.node.addDependency(props.service);
     this.backlog = new cloudwatch.MathExpression({
       expression: backlogExpression(policy),
-      usingMetrics: { depth: depthOf(props.brokerName, queues), tasks: taskCount(props.clusterName, props.service.serviceName, 'RunningTaskCount') },
+      usingMetrics: { depth: depthOf(props.brokerName, queues), tasks: taskCount(props.clusterName, props.serviceName, 'RunningTaskCount') },
       label: 'backlog per running task',
       period: Duration.seconds(METRIC_PERIOD_SECONDS),
     });

@@ -164,12 +164,14 @@ export class ServicesStack extends Stack {
     scaleOnCpu(ingest.service, scaling.ingest);
     const translatorScaling = new QueueBacklogScalingConstruct(this, 'TranslatorScaling', {
       service: translator.service,
+      serviceName: 'translator',
       clusterName,
       brokerName: props.brokerName,
       policy: scaling.translator,
     });
     const notifierScaling = new QueueBacklogScalingConstruct(this, 'NotifierScaling', {
       service: notifier.service,
+      serviceName: 'notifier',
       clusterName,
       brokerName: props.brokerName,
       policy: scaling.notifier,
@@ -203,7 +205,7 @@ export class ServicesStack extends Stack {
           LOG_FIGURES.brokerConnectionLost,
         ],
       },
-      ...bridges.map((b) => ({ serviceName: b.service.serviceName, logGroup: b.logGroup, figures: [] })),
+      ...bridges.map((b) => ({ serviceName: b.node.id, logGroup: b.logGroup, figures: [] })),
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       topic: alerts,
