@@ -50,11 +50,15 @@ export function dockerfileStages(text = readFileSync(DOCKERFILE, 'utf8')): Stage
   return stages;
 }
 
-/** Whether Docker (and CDK's asset staging) leaves a path of the repository out of the build context. */
-export function contextIgnores(relativePath: string): boolean {
-  const patterns = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+/** The patterns of the root .dockerignore (comments and blank lines left out). */
+export function dockerignorePatterns(): string[] {
+  return readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
-  return IgnoreStrategy.docker(REPO_ROOT, patterns).ignores(path.join(REPO_ROOT, relativePath));
+}
+
+/** Whether Docker (and CDK's asset staging) leaves a path of the repository out of the build context. */
+export function contextIgnores(relativePath: string): boolean {
+  return IgnoreStrategy.docker(REPO_ROOT, dockerignorePatterns()).ignores(path.join(REPO_ROOT, relativePath));
 }

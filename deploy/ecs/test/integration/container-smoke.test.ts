@@ -9,7 +9,7 @@
  * within the 25 s drain bound.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,10 +18,12 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateKeyPair } from '@ediflow/pgp';
 import { startS3Server, type S3Server } from '@ediflow/testkit';
 import { DRAIN_BOUND_SECONDS } from '../../src/sizing';
-import { REPO_ROOT, dockerfileStages, type Stage } from '../image';
+import { REPO_ROOT, dockerfileStages, dockerignorePatterns, type Stage } from '../image';
 
 const NODE_UID = 1000; // the `node` user of the official Node images
 const USERS: Record<string, number> = { node: NODE_UID };
+/** As root (CI, these machines) the services run as the image's uid; a developer who is not root runs them as themselves, also not root. */
+const asImageUser = (uid: number): { uid?: number; gid?: number } => (process.getuid?.() === 0 ? { uid, gid: uid } : {});
 
 const stages = dockerfileStages();
 const prodStage = stages.find((s) => s.steps.some((x) => x.keyword === 'RUN' && x.args.includes('--omit=dev')))!;
@@ -86,7 +88,7 @@ describe('container smoke test (the runtime stage on this machine)', () => {
     chmodSync(tmp, 0o755);
     // Build context, as `docker build` and `cdk synth` send it.
     const src = path.join(tmp, 'src');
-    FileSystem.copyDirectory(REPO_ROOT, src, { ignoreMode: IgnoreMode.DOCKER, exclude: readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n') });
+    FileSystem.copyDirectory(REPO_ROOT, src, { ignoreMode: IgnoreMode.DOCKER, exclude: dockerignorePatterns() });
     // Build stage: the compiled output of the packages the image holds.
     for (const group of ['shared', 'services']) {
       for (const name of readdirSync(path.join(src, group))) {
@@ -142,7 +144,7 @@ describe('container smoke test (the runtime stage on this machine)', () => {
     expect(modules).toEqual(expect.arrayContaining(['zod', 'stompit', 'openpgp', '@aws-sdk']));
     for (const dev of ['typescript', 'jest', 'ts-jest', 'eslint', 'aws-cdk-lib', 'aws-cdk', 's3rver', 'dockerfile-utils']) expect(modules).not.toContain(dev);
     expect(existsSync(path.join(app, 'tools'))).toBe(false);
-    const write = spawnSync(nodeBin, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(app, 'probe'))}, 'x')`], { uid: NODE_UID, gid: NODE_UID, encoding: 'utf8' });
+    const write = spawnSync(nodeBin, ['-e', `require('fs').writeFileSync(${JSON.stringify(path.join(app, 'probe'))}, 'x')`], { ...asImageUser(NODE_UID), encoding: 'utf8' });
     expect(write.status).not.toBe(0);
     expect(write.stderr).toContain('EACCES');
   });
@@ -172,8 +174,7 @@ describe('container smoke test (the runtime stage on this machine)', () => {
       };
       const child = spawn(nodeBin, [...entrypoint.slice(1), `services/${service}/dist/main.js`], {
         cwd: app, // the runtime stage's WORKDIR
-        uid,
-        gid: uid,
+        ...asImageUser(uid),
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           PATH: '/usr/local/bin:/usr/bin:/bin',
