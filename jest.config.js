@@ -5,7 +5,7 @@ const path = require('node:path');
 
 // Map every workspace package to its TypeScript sources so tests never need a build.
 const moduleNameMapper = {};
-for (const group of ['shared', 'services', 'tools']) {
+for (const group of ['shared', 'services', 'tools', 'deploy']) {
   for (const name of fs.readdirSync(path.join(__dirname, group))) {
     if (fs.existsSync(path.join(__dirname, group, name, 'package.json'))) {
       moduleNameMapper[`^@ediflow/${name}$`] = `<rootDir>/${group}/${name}/src/index.ts`;
@@ -23,7 +23,7 @@ const common = {
   transform,
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.*/cdk.out/'],
 };
 
 /** @type {import('jest').Config} */
@@ -32,12 +32,12 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{shared,services,tools}/*/test/unit/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,services,tools,deploy}/*/test/unit/**/*.test.ts'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{shared,services,tools}/*/test/integration/**/*.test.ts'],
+      testMatch: ['<rootDir>/{shared,services,tools,deploy}/*/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tools/activemq/test/global-setup.ts',
       globalTeardown: '<rootDir>/tools/activemq/test/global-teardown.ts',
       slowTestThreshold: 30,

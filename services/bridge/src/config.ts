@@ -6,6 +6,8 @@ export const bridgeConfigSchema = z.object({
   HTTP_PORT: commonEnvShape.HTTP_PORT,
   /** The routes document (endpoints and routes, JSON); see routes.example.json. */
   BRIDGE_ROUTES_FILE: z.string().default('services/bridge/routes.example.json'),
+  /** The routes document itself, as JSON text, instead of BRIDGE_ROUTES_FILE (ECS gives settings as variables). */
+  BRIDGE_ROUTES: z.string().optional(),
   /** STOMP heart-beat both ways; a silent broker is declared dead after twice this. */
   BRIDGE_HEARTBEAT_MS: envInt(10_000, 0),
   /** Bound on one send: waiting for a session plus the broker's receipt. */

@@ -26,7 +26,7 @@ export {
   type FailureDecision,
   type SendState,
 } from './domain/poison';
-export { loadRoutesFile, parseRoutes } from './adapters/routes-file';
+export { loadRoutesFile, parseRoutes, parseRoutesText } from './adapters/routes-file';
 export { connectEndpoint, type BridgeEndpoint, type BridgeBusOptions } from './adapters/connect';
 export { bridgeConfigSchema, loadBridgeConfig, type BridgeConfig } from './config';
 export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';

@@ -7,7 +7,7 @@ import { createHttpApp } from '@ediflow/http';
 import { createLifecycle } from '@ediflow/lifecycle';
 import { createLogger } from '@ediflow/logger';
 import { bridgeConfigSchema } from './config';
-import { loadRoutesFile } from './adapters/routes-file';
+import { loadRoutesFile, parseRoutesText } from './adapters/routes-file';
 import { createBridgeService } from './service';
 
 async function main(): Promise<void> {
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const registry = new Registry();
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger });
   const service = createBridgeService({
-    routes: loadRoutesFile(config.BRIDGE_ROUTES_FILE),
+    routes: config.BRIDGE_ROUTES === undefined ? loadRoutesFile(config.BRIDGE_ROUTES_FILE) : parseRoutesText(config.BRIDGE_ROUTES),
     logger,
     registry,
     alerts,

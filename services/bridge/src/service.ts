@@ -22,7 +22,7 @@ export interface BridgeServiceDeps {
    * subscriptions on them but not the buses. Buses of the default connector are closed.
    */
   connect?: (endpoint: BridgeEndpoint) => Bus;
-  /** Where loginEnv/passcodeEnv are looked up; process.env by default. */
+  /** Where loginEnv/passcodeEnv and tls caEnv/certEnv/keyEnv are looked up; process.env by default. */
   env?: Record<string, string | undefined>;
   /** Tuning for the default connector. */
   busOptions?: BridgeBusOptions;
@@ -40,7 +40,7 @@ export interface BridgeService {
   isReady(): boolean;
 }
 
-/** Reads an endpoint's credentials from the environment (by variable name); ConfigError naming the variable when unset. */
+/** Reads an endpoint's credentials and TLS material named by variable from the environment; ConfigError naming the variable when unset. */
 export function resolveEndpoint(name: string, routes: RoutesDocument, env: Record<string, string | undefined>): BridgeEndpoint {
   const config = routes.endpoints[name];
   const read = (variable: string | undefined): string | undefined => {
@@ -49,7 +49,9 @@ export function resolveEndpoint(name: string, routes: RoutesDocument, env: Recor
     if (value === undefined || value === '') throw new ConfigError([variable], `${variable} is not set (credentials of bridge endpoint "${name}")`);
     return value;
   };
-  return { name, config, login: read(config.loginEnv), passcode: read(config.passcodeEnv) };
+  const tls = config.tls;
+  const pem = tls && { ca: read(tls.caEnv), cert: read(tls.certEnv), key: read(tls.keyEnv) };
+  return { name, config, login: read(config.loginEnv), passcode: read(config.passcodeEnv), ...(pem && (pem.ca || pem.cert || pem.key) ? { pem } : {}) };
 }
 
 export function createBridgeService(deps: BridgeServiceDeps): BridgeService {

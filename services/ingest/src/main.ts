@@ -15,7 +15,7 @@ import { ensureSftpHostKey, startSftpServer, type SftpServer } from './entry-poi
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ingestConfigSchema, process.env, 'ingest');
   const rt = createRuntime('ingest', config);
-  const privateKey = await loadPlatformKeyFromConfig(config, config.S3_REGION);
+  const privateKey = await loadPlatformKeyFromConfig(config, config.S3_REGION, rt.store);
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const partners = config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE);
   const ingest = createIngestService({

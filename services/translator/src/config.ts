@@ -4,6 +4,8 @@ import { platformKeyEnvShape } from '@ediflow/platform-key';
 export const translatorConfigSchema = z.object({
   ...commonEnvShape,
   PARTNERS_FILE: z.string().default('var/partners.json'),
+  /** When set, the registry is read from this object-store key instead of PARTNERS_FILE (re-read when its ETag changes). */
+  PARTNERS_OBJECT_KEY: z.string().optional(),
   /** Our key signs the acknowledgments we send back. */
   ...platformKeyEnvShape,
   /** Files translated at once per process. */

@@ -2,7 +2,7 @@
 import { loadConfigOrExit } from '@ediflow/config';
 import { describeError } from '@ediflow/errors';
 import { createRuntime, runService } from '@ediflow/runtime';
-import { registryFromFile } from '@ediflow/partners';
+import { registryFromFile, registryFromObjectStore } from '@ediflow/partners';
 import { createAlerts } from '@ediflow/alerts';
 import { loadPlatformKeyFromConfig } from '@ediflow/platform-key';
 import { translatorConfigSchema } from './config';
@@ -12,14 +12,14 @@ import { createTranslatorService } from './service';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(translatorConfigSchema, process.env, 'translator');
   const rt = createRuntime('translator', config);
-  const signingKey = await loadPlatformKeyFromConfig(config, config.S3_REGION);
+  const signingKey = await loadPlatformKeyFromConfig(config, config.S3_REGION, rt.store);
   const alerts = createAlerts({ topicArn: config.ALERT_TOPIC_ARN, logger: rt.logger });
   const service = createTranslatorService({
     store: rt.store,
     bus: rt.bus,
     logger: rt.logger,
     registry: rt.registry,
-    partners: registryFromFile(config.PARTNERS_FILE),
+    partners: config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE),
     alerts,
     encryptOutbound: createPgpOutboundEncryptor(signingKey),
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,

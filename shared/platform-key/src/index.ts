@@ -187,7 +187,20 @@ export function parseEncryptionContext(text: string): Record<string, string> {
 /** Where the platform key comes from (built from configuration by each service's main.ts). */
 export type PlatformKeySource =
   | { kind: 'file'; path: string; passphrase?: string }
-  | { kind: 'kms'; wrappedPath: string; encryptionContext: Record<string, string>; passphrase?: string };
+  | { kind: 'kms'; wrappedPath: string; encryptionContext: Record<string, string>; passphrase?: string }
+  | { kind: 'kms'; wrappedObjectKey: string; encryptionContext: Record<string, string>; passphrase?: string };
+
+/** Reads an object's text from the object store (the wrapped document can rest there: it holds nothing readable without KMS). */
+export interface ObjectTextReader {
+  get(key: string): Promise<{ body: AsyncIterable<unknown> }>;
+}
+
+async function readObjectText(store: ObjectTextReader, key: string): Promise<string> {
+  const { body } = await store.get(key);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 /**
  * The configuration shape both services use: PGP_PRIVATE_KEY_WRAPPED_FILE selects KMS mode
@@ -196,27 +209,45 @@ export type PlatformKeySource =
 export function platformKeySourceFrom(config: {
   PGP_PRIVATE_KEY_FILE: string;
   PGP_PRIVATE_KEY_WRAPPED_FILE?: string;
+  PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY?: string;
   PGP_KEY_KMS_CONTEXT?: string;
   PGP_PASSPHRASE?: string;
 }): PlatformKeySource {
   const passphrase = config.PGP_PASSPHRASE === undefined ? {} : { passphrase: config.PGP_PASSPHRASE };
-  if (config.PGP_PRIVATE_KEY_WRAPPED_FILE !== undefined) {
-    if (config.PGP_KEY_KMS_CONTEXT === undefined) {
-      throw new ConfigError(['PGP_KEY_KMS_CONTEXT'], 'PGP_KEY_KMS_CONTEXT: required with PGP_PRIVATE_KEY_WRAPPED_FILE');
+  const wrapped = config.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY ?? config.PGP_PRIVATE_KEY_WRAPPED_FILE;
+  if (wrapped !== undefined) {
+    const variable = config.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY !== undefined ? 'PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY' : 'PGP_PRIVATE_KEY_WRAPPED_FILE';
+    if (config.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY !== undefined && config.PGP_PRIVATE_KEY_WRAPPED_FILE !== undefined) {
+      throw new ConfigError(['PGP_PRIVATE_KEY_WRAPPED_FILE', 'PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY'], 'PGP_PRIVATE_KEY_WRAPPED_FILE and PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: set one, not both');
     }
-    return { kind: 'kms', wrappedPath: config.PGP_PRIVATE_KEY_WRAPPED_FILE, encryptionContext: parseEncryptionContext(config.PGP_KEY_KMS_CONTEXT), ...passphrase };
+    if (config.PGP_KEY_KMS_CONTEXT === undefined) {
+      throw new ConfigError(['PGP_KEY_KMS_CONTEXT'], `PGP_KEY_KMS_CONTEXT: required with ${variable}`);
+    }
+    const encryptionContext = parseEncryptionContext(config.PGP_KEY_KMS_CONTEXT);
+    return config.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY !== undefined
+      ? { kind: 'kms', wrappedObjectKey: config.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY, encryptionContext, ...passphrase }
+      : { kind: 'kms', wrappedPath: wrapped, encryptionContext, ...passphrase };
   }
   return { kind: 'file', path: config.PGP_PRIVATE_KEY_FILE, ...passphrase };
 }
 
 /**
  * Loads and unlocks the platform key. KMS mode needs `kms` (a KMSClient); the wrapped
- * document is read from a file (it holds nothing readable without KMS).
+ * document is read from a file, or from the object store (`store`) under a key (it holds
+ * nothing readable without KMS).
  */
-export async function loadPlatformKey(source: PlatformKeySource, deps: { kms?: KmsSender } = {}): Promise<PrivateKey> {
+export async function loadPlatformKey(source: PlatformKeySource, deps: { kms?: KmsSender; store?: ObjectTextReader } = {}): Promise<PrivateKey> {
   if (source.kind === 'file') return loadPrivateKey(await readFile(source.path, 'utf8'), source.passphrase);
-  if (!deps.kms) throw new ConfigError(['PGP_PRIVATE_KEY_WRAPPED_FILE'], 'a KMS client is needed to unwrap the platform key');
-  const armored = await unwrapPrivateKey({ kms: deps.kms, document: await readFile(source.wrappedPath, 'utf8'), encryptionContext: source.encryptionContext });
+  const variable = 'wrappedObjectKey' in source ? 'PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY' : 'PGP_PRIVATE_KEY_WRAPPED_FILE';
+  if (!deps.kms) throw new ConfigError([variable], 'a KMS client is needed to unwrap the platform key');
+  let document: string;
+  if ('wrappedObjectKey' in source) {
+    if (!deps.store) throw new ConfigError([variable], 'an object store is needed to read the wrapped platform key');
+    document = await readObjectText(deps.store, source.wrappedObjectKey);
+  } else {
+    document = await readFile(source.wrappedPath, 'utf8');
+  }
+  const armored = await unwrapPrivateKey({ kms: deps.kms, document, encryptionContext: source.encryptionContext });
   return loadPrivateKey(armored, source.passphrase);
 }
 
@@ -227,12 +258,14 @@ export const platformKeyEnvShape = {
   PGP_PASSPHRASE: z.string().optional(),
   /** A KMS-wrapped key document instead of a plain key file (selects KMS mode). */
   PGP_PRIVATE_KEY_WRAPPED_FILE: z.string().optional(),
+  /** The same document read from this object-store key instead of a file (ECS: no file to mount). */
+  PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: z.string().optional(),
   /** KMS encryption context the wrapped key was made with, `k=v,k=v`. Required with PGP_PRIVATE_KEY_WRAPPED_FILE. */
   PGP_KEY_KMS_CONTEXT: z.string().optional(),
 };
 
 /** main.ts: the platform key the configuration names, unwrapped with a KMS client in `region` when wrapped. */
-export function loadPlatformKeyFromConfig(config: Parameters<typeof platformKeySourceFrom>[0], region: string): Promise<PrivateKey> {
+export function loadPlatformKeyFromConfig(config: Parameters<typeof platformKeySourceFrom>[0], region: string, store?: ObjectTextReader): Promise<PrivateKey> {
   const source = platformKeySourceFrom(config);
-  return loadPlatformKey(source, source.kind === 'kms' ? { kms: new KMSClient({ region }) } : {});
+  return loadPlatformKey(source, source.kind === 'kms' ? { kms: new KMSClient({ region }), store } : {});
 }

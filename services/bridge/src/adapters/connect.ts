@@ -8,6 +8,8 @@ export interface BridgeEndpoint {
   config: EndpointConfig;
   login?: string;
   passcode?: string;
+  /** TLS material given by environment variable (tls caEnv/certEnv/keyEnv), PEM text. */
+  pem?: { ca?: string; cert?: string; key?: string };
 }
 
 /** Connection tuning shared by every endpoint (see config.ts). */
@@ -24,9 +26,9 @@ export function connectEndpoint(endpoint: BridgeEndpoint, options: BridgeBusOpti
     login: endpoint.login,
     passcode: endpoint.passcode,
     tls: tls && {
-      ca: tls.caFile === undefined ? undefined : readFileSync(tls.caFile),
-      cert: tls.certFile === undefined ? undefined : readFileSync(tls.certFile),
-      key: tls.keyFile === undefined ? undefined : readFileSync(tls.keyFile),
+      ca: endpoint.pem?.ca ?? (tls.caFile === undefined ? undefined : readFileSync(tls.caFile)),
+      cert: endpoint.pem?.cert ?? (tls.certFile === undefined ? undefined : readFileSync(tls.certFile)),
+      key: endpoint.pem?.key ?? (tls.keyFile === undefined ? undefined : readFileSync(tls.keyFile)),
       servername: tls.servername,
       rejectUnauthorized: tls.rejectUnauthorized,
     },

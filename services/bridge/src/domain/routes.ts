@@ -46,10 +46,15 @@ export const endpointSchema = z
         /** Client certificate and key files (mutual TLS). */
         certFile: z.string().min(1).optional(),
         keyFile: z.string().min(1).optional(),
+        /** The same PEM material from environment variables (by name), as ECS injects secrets. */
+        caEnv: envName.optional(),
+        certEnv: envName.optional(),
+        keyEnv: envName.optional(),
         servername: z.string().min(1).optional(),
         rejectUnauthorized: z.boolean().default(true),
       })
       .strict()
+      .refine((t) => !(t.caFile && t.caEnv) && !(t.certFile && t.certEnv) && !(t.keyFile && t.keyEnv), 'give each of ca, cert and key as a file or an environment variable, not both')
       .optional(),
   })
   .strict();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '@ediflow/errors';
-import { parseRoutes, resolveDeadLetter, type RoutesDocumentInput } from '@ediflow/bridge';
+import { parseRoutes, parseRoutesText, resolveDeadLetter, type RoutesDocumentInput } from '@ediflow/bridge';
 
 const base = (): RoutesDocumentInput => ({
   endpoints: {
@@ -78,5 +78,17 @@ describe('routes document', () => {
     expect(message).toContain('endpoints.onprem');
     expect(message).toContain('endpoints.cloud.loginEnv');
     expect(message).not.toContain('inline');
+  });
+
+  it('when TLS material is given both as a file and as a variable, then it is refused', () => {
+    const doc = base() as unknown as { endpoints: Record<string, Record<string, unknown>> };
+    doc.endpoints.onprem.tls = { caFile: '/etc/ca.pem', caEnv: 'ONPREM_CA' };
+    expect(issues(doc)).toContain('not both');
+  });
+
+  it('when the document comes as BRIDGE_ROUTES text, then it is parsed, and bad text names BRIDGE_ROUTES', () => {
+    expect(parseRoutesText(JSON.stringify(base())).routes[0].name).toBe('r1');
+    expect(() => parseRoutesText('{not json')).toThrow(expect.objectContaining({ variables: ['BRIDGE_ROUTES'] }));
+    expect(() => parseRoutesText(JSON.stringify({ endpoints: {}, routes: [] }))).toThrow(expect.objectContaining({ variables: ['BRIDGE_ROUTES'] }));
   });
 });

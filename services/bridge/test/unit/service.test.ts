@@ -179,4 +179,12 @@ describe('createBridgeService with in-memory buses', () => {
     expect(() => resolveEndpoint('onprem', routes, {})).toThrow(/OP_LOGIN/);
     expect(resolveEndpoint('onprem', routes, { OP_LOGIN: 'u' })).toMatchObject({ name: 'onprem', login: 'u' });
   });
+
+  it('when TLS material is named by variable, then it is read from the environment, and an unset one is named', () => {
+    const routes = parseRoutes({ ...doc(), endpoints: { onprem: { urls: ['memory'], tls: { caEnv: 'OP_CA', certEnv: 'OP_CERT', keyEnv: 'OP_KEY' } }, cloud: { urls: ['memory'] } } });
+    const env = { OP_CA: '-----BEGIN CERTIFICATE-----ca', OP_CERT: '-----BEGIN CERTIFICATE-----cert', OP_KEY: '-----BEGIN PRIVATE KEY-----key' };
+    expect(resolveEndpoint('onprem', routes, env).pem).toEqual({ ca: env.OP_CA, cert: env.OP_CERT, key: env.OP_KEY });
+    expect(() => resolveEndpoint('onprem', routes, { ...env, OP_KEY: undefined })).toThrow(/OP_KEY/);
+    expect(resolveEndpoint('cloud', routes, env).pem).toBeUndefined();
+  });
 });

@@ -63,6 +63,8 @@ describe('POST /v1/files', () => {
     expect(ok.status).toBe(202);
     const { fileId } = (await ok.json()) as { fileId: string };
     await waitFor('FileReceived', async () => h.received.find((m) => m.fileId === fileId), 10_000);
+    // Ingest removes the upload after it published FileReceived: wait for that, or it can vanish between the two listings.
+    await waitFor('the accepted upload to leave inbound/', async () => ((await inboundKeys()).some((k) => k.startsWith('inbound/plain/')) ? undefined : true), 10_000);
     const before = await inboundKeys();
     const refused = await post(x12(), TOKEN);
     expect(refused.status).toBe(415);

@@ -34,6 +34,8 @@ export interface DeliveryContext {
 interface AttemptOutcome {
   result: AttemptResult;
   status?: number;
+  /** How long the HTTP request took, in milliseconds (logged; the deploy's latency figure). */
+  ms?: number;
 }
 
 /** The JSON document POSTed to subscribers: the envelope with its body resolved (claim-check). */
@@ -120,7 +122,7 @@ async function attemptOnce(ctx: DeliveryContext, sub: Subscription, envelope: En
       tokens.invalidate();
       return { result: { kind: 'error', code: 'HTTP_401_TOKEN_REJECTED' }, status: 401 };
     }
-    return { result: { kind: 'response', status: res.status, retryAfter: res.retryAfter }, status: res.status };
+    return { result: { kind: 'response', status: res.status, retryAfter: res.retryAfter }, status: res.status, ms: Math.round(seconds() * 1000) };
   } catch (err) {
     const code = err instanceof AppError ? err.code : 'NETWORK_ERROR';
     recordHealth(ctx, sub, false, code);
@@ -164,7 +166,7 @@ export function createDeliveryHandler(ctx: DeliveryContext, sub: Subscription): 
       const decision = decide({ result: outcome.result, attempt: state.attempt, firstAttemptAt: state.firstAttemptAt, now, settings: ctx.retry, random: ctx.random });
       if (decision.action === 'delivered') {
         ctx.metrics.deliveries.inc({ endpoint: sub.id, partner: sub.partnerId, outcome: 'delivered' });
-        ctx.logger.info({ ...log, attempt: state.attempt, status: outcome.status }, 'callback delivered');
+        ctx.logger.info({ ...log, attempt: state.attempt, status: outcome.status, ms: outcome.ms }, 'callback delivered');
         return;
       }
       if (decision.action === 'dead-letter') {

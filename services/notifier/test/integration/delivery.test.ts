@@ -103,6 +103,8 @@ describe('notifier delivery against real HTTP endpoints', () => {
     // The log tells what happened with ids and codes, and holds nothing from the documents.
     const lines = logs.lines();
     expect(lines.filter((l) => l.msg === 'callback delivered')).toHaveLength(good.length * ids.length);
+    // Each delivery line carries the request's duration, the figure the AWS dashboard's callback latency reads.
+    for (const l of lines.filter((x) => x.msg === 'callback delivered')) expect(l.ms).toEqual(expect.any(Number));
     expect(lines.filter((l) => l.msg === 'callback dead-lettered' && l.code === 'HTTP_400')).toHaveLength(ids.length);
     expect(logs.text()).not.toContain('PCN-SECRET');
     expect(logs.text()).not.toContain('totalCharge');

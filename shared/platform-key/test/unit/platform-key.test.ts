@@ -10,6 +10,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { generateKeyPair } from '@ediflow/pgp';
+import { createObjectStore } from '@ediflow/store';
 import {
   loadPlatformKey,
   parseEncryptionContext,
@@ -139,6 +140,30 @@ describe('platform key wrapped with KMS', () => {
     expect(key.isPrivate()).toBe(true);
     expect(key.isDecrypted()).toBe(true);
     expect(await readdir(dir)).toEqual(['platform.key.wrapped.json']);
+  });
+
+  it('when the wrapped document rests in the object store, then it is read from its key and unwrapped with KMS', async () => {
+    const { client } = fakeKms();
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pk-'));
+    const store = createObjectStore({ kind: 'embedded', root: dir });
+    const doc = await wrapPrivateKey({ kms: client, kmsKeyId: 'alias/ediflow-pgp', armoredKey: armored, encryptionContext: CONTEXT });
+    await store.put('config/platform-key.wrapped.json', JSON.stringify(doc));
+    const source = platformKeySourceFrom({
+      PGP_PRIVATE_KEY_FILE: path.join(dir, 'absent.asc'),
+      PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: 'config/platform-key.wrapped.json',
+      PGP_KEY_KMS_CONTEXT: 'purpose=ediflow-pgp,env=test',
+    });
+    expect(source).toMatchObject({ kind: 'kms', wrappedObjectKey: 'config/platform-key.wrapped.json' });
+    const key = await loadPlatformKey(source, { kms: client, store });
+    expect(key.isPrivate()).toBe(true);
+    expect(key.isDecrypted()).toBe(true);
+    await expect(loadPlatformKey(source, { kms: client })).rejects.toMatchObject({ code: 'CONFIG_INVALID', variables: ['PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY'] });
+  });
+
+  it('when both a wrapped file and a wrapped object key are set, then the configuration is refused naming both', () => {
+    expect(() =>
+      platformKeySourceFrom({ PGP_PRIVATE_KEY_FILE: 'x', PGP_PRIVATE_KEY_WRAPPED_FILE: 'y', PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: 'z', PGP_KEY_KMS_CONTEXT: 'a=b' }),
+    ).toThrow(expect.objectContaining({ variables: ['PGP_PRIVATE_KEY_WRAPPED_FILE', 'PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY'] }));
   });
 
   it('when in file mode, then the armored key file is read; bad context text is a config error naming the variable', async () => {

@@ -1,0 +1,225 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type { Construct } from 'constructs';
+import { resolvePolicy } from '@ediflow/bus';
+import { DESTINATIONS } from '@ediflow/messages';
+import { CONFIG_KEYS } from './data-stack';
+import { LOG_FIGURES, Monitoring, type MonitoredService } from './monitoring';
+import { QueueBacklogScalingConstruct, scaleOnCpu } from './queue-scaling';
+import { SCALING, brokerQueueName, checkScaling, type ScalingPolicies, type ServiceName } from './scaling-policy';
+import { EdiService } from './service';
+import { TASK_SIZES } from './sizing';
+
+/** A secret injected as an environment variable: a Secrets Manager secret (name or ARN) and, for JSON secrets, a field. */
+export interface SecretSource {
+  secret: string;
+  field?: string;
+}
+
+/** One bridge task: a routes document (as `services/bridge/routes.example.json`) and the secrets its endpoints name. */
+export interface BridgeRouteSet {
+  /** Lower-case name, part of the ECS service name. */
+  name: string;
+  /** The routes document, given to the bridge as BRIDGE_ROUTES. */
+  routes: unknown;
+  /** Environment variables the routes name (loginEnv, passcodeEnv, tls caEnv/certEnv/keyEnv) and where they come from. */
+  secrets?: Record<string, SecretSource>;
+}
+
+export interface ServicesStackProps extends StackProps {
+  envName: string;
+  vpc: ec2.IVpc;
+  servicesSecurityGroup: ec2.ISecurityGroup;
+  bucket: s3.IBucket;
+  key: kms.IKey;
+  alerts: sns.ITopic;
+  pgpPassphrase: secretsmanager.ISecret;
+  platformKeyContext: string;
+  brokerName: string;
+  brokerUrl: string;
+  brokerCredentials: secretsmanager.ISecret;
+  /** The one image of all four services. */
+  image: ecs.ContainerImage;
+  /** Scaling policies; default the data in scaling-policy.ts. */
+  scaling?: ScalingPolicies;
+  /** The notifier's subscription ids: their delivery queues count in its backlog and their dead letters are watched. */
+  notifierSubscriptionIds?: readonly string[];
+  /** Secrets the notifier's subscriptions name with `{ "env": "VAR" }` (HMAC secrets, OAuth client secrets, mTLS PEM). */
+  notifierSecrets?: Record<string, SecretSource>;
+  /** One bridge service per route set (none by default). */
+  bridgeRouteSets?: readonly BridgeRouteSet[];
+  logLevel?: string;
+}
+
+function fromSecretsManager(scope: Construct, id: string, source: SecretSource): ecs.Secret {
+  const secret = source.secret.startsWith('arn:')
+    ? secretsmanager.Secret.fromSecretCompleteArn(scope, id, source.secret)
+    : secretsmanager.Secret.fromSecretNameV2(scope, id, source.secret);
+  return ecs.Secret.fromSecretsManager(secret, source.field);
+}
+
+/**
+ * The four services on one Fargate cluster (Container Insights on), their scaling, alarms and
+ * dashboard. Every task gets the failover broker URL, the bucket, secrets from Secrets Manager.
+ */
+export class ServicesStack extends Stack {
+  readonly cluster: ecs.Cluster;
+  readonly services: Partial<Record<string, EdiService>> = {};
+  readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: ServicesStackProps) {
+    super(scope, id, props);
+    // The data stack's resources by reference: grants then change this stack's roles, never the
+    // data stack's key or bucket policies (which would make the two stacks depend on each other).
+    const key = kms.Key.fromKeyArn(this, 'DataKey', props.key.keyArn);
+    const bucket = s3.Bucket.fromBucketAttributes(this, 'DataBucket', { bucketArn: props.bucket.bucketArn, bucketName: props.bucket.bucketName, encryptionKey: key });
+    const alerts = sns.Topic.fromTopicArn(this, 'AlertTopic', props.alerts.topicArn);
+    const pgpPassphrase = secretsmanager.Secret.fromSecretCompleteArn(this, 'PgpPassphrase', props.pgpPassphrase.secretArn);
+    const brokerCredentials = secretsmanager.Secret.fromSecretCompleteArn(this, 'BrokerCredentials', props.brokerCredentials.secretArn);
+    const scaling = props.scaling ?? SCALING;
+    for (const [name, p] of Object.entries(scaling)) checkScaling(name, p);
+    const clusterName = `ediflow-${props.envName}`;
+    this.cluster = new ecs.Cluster(this, 'Cluster', { clusterName, vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+
+    const common: Record<string, string> = {
+      LOG_LEVEL: props.logLevel ?? 'info',
+      BROKER_URL: props.brokerUrl,
+      STORE_KIND: 's3',
+      S3_BUCKET: bucket.bucketName,
+      S3_REGION: this.region,
+      S3_SSE_KMS_KEY_ID: key.keyArn,
+      ALERT_TOPIC_ARN: alerts.topicArn,
+    };
+    const broker = {
+      BROKER_LOGIN: ecs.Secret.fromSecretsManager(brokerCredentials, 'username'),
+      BROKER_PASSCODE: ecs.Secret.fromSecretsManager(brokerCredentials, 'password'),
+    };
+    const platformKey = {
+      PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: CONFIG_KEYS.platformKey,
+      PGP_KEY_KMS_CONTEXT: props.platformKeyContext,
+    };
+    const replayToken = new secretsmanager.Secret(this, 'ReplayToken', {
+      description: 'Bearer token of the notifier\'s /admin/deadletters (NOTIFIER_REPLAY_TOKEN)',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const subscriptionIds = props.notifierSubscriptionIds ?? [];
+
+    const add = (service: ServiceName, serviceName: string, environment: Record<string, string>, secrets: Record<string, ecs.Secret>, desiredCount?: number): EdiService => {
+      const s = new EdiService(this, serviceName, {
+        cluster: this.cluster,
+        service,
+        serviceName,
+        image: props.image,
+        size: TASK_SIZES[service],
+        securityGroup: props.servicesSecurityGroup,
+        environment,
+        secrets,
+        desiredCount,
+        singleton: service === 'bridge',
+      });
+      this.services[serviceName] = s;
+      return s;
+    };
+
+    const ingest = add('ingest', 'ingest', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners, ...platformKey }, { ...broker, PGP_PASSPHRASE: ecs.Secret.fromSecretsManager(pgpPassphrase) });
+    const translator = add('translator', 'translator', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners, ...platformKey }, { ...broker, PGP_PASSPHRASE: ecs.Secret.fromSecretsManager(pgpPassphrase) });
+    const notifierSecrets: Record<string, ecs.Secret> = { ...broker, NOTIFIER_REPLAY_TOKEN: ecs.Secret.fromSecretsManager(replayToken) };
+    for (const [env, source] of Object.entries(props.notifierSecrets ?? {})) notifierSecrets[env] = fromSecretsManager(this, `NotifierSecret-${env}`, source);
+    const notifier = add('notifier', 'notifier', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners }, notifierSecrets);
+    const bridges = (props.bridgeRouteSets ?? []).map((set) => {
+      if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(set.name)) throw new Error(`bridge route set name ${JSON.stringify(set.name)}: lower-case letters, digits and dashes`);
+      const secrets: Record<string, ecs.Secret> = {};
+      for (const [env, source] of Object.entries(set.secrets ?? {})) secrets[env] = fromSecretsManager(this, `Bridge-${set.name}-${env}`, source);
+      return add('bridge', `bridge-${set.name}`, { LOG_LEVEL: common.LOG_LEVEL, ALERT_TOPIC_ARN: common.ALERT_TOPIC_ARN, BRIDGE_ROUTES: JSON.stringify(set.routes) }, secrets, scaling.bridge.tasks);
+    });
+
+    // Access: the bucket (read/write, SSE-KMS through the key), the alert topic, KMS Decrypt of the wrapped platform key.
+    for (const s of [ingest, translator, notifier]) {
+      bucket.grantReadWrite(s.taskDefinition.taskRole);
+      key.grantEncryptDecrypt(s.taskDefinition.taskRole);
+    }
+    for (const s of [ingest, translator, notifier, ...bridges]) {
+      alerts.grantPublish(s.taskDefinition.taskRole);
+      // The topic and the secrets are encrypted with the data key.
+      key.grant(s.taskDefinition.taskRole, 'kms:GenerateDataKey*', 'kms:Decrypt');
+      key.grantDecrypt(s.taskDefinition.obtainExecutionRole());
+    }
+    for (const s of [ingest, translator]) {
+      s.taskDefinition.taskRole.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: ['kms:Decrypt'],
+          resources: [key.keyArn],
+          conditions: { StringEquals: Object.fromEntries(props.platformKeyContext.split(',').map((kv) => kv.split('=')).map(([k, v]) => [`kms:EncryptionContext:${k}`, v])) },
+        }),
+      );
+    }
+
+    scaleOnCpu(ingest.service, scaling.ingest);
+    const translatorScaling = new QueueBacklogScalingConstruct(this, 'TranslatorScaling', {
+      service: translator.service,
+      serviceName: 'translator',
+      clusterName,
+      brokerName: props.brokerName,
+      policy: scaling.translator,
+    });
+    const notifierScaling = new QueueBacklogScalingConstruct(this, 'NotifierScaling', {
+      service: notifier.service,
+      serviceName: 'notifier',
+      clusterName,
+      brokerName: props.brokerName,
+      policy: scaling.notifier,
+      extraQueues: subscriptionIds.map((id) => `edi.notifier.endpoint.${id}`),
+    });
+
+    const queueOf = (destination: string): string => brokerQueueName(destination);
+    const deadLetterQueues = [
+      queueOf(resolvePolicy(DESTINATIONS.fileReceived).deadLetterDestination),
+      queueOf(resolvePolicy(DESTINATIONS.transactionTranslated).deadLetterDestination),
+      ...subscriptionIds.map((id) => queueOf(resolvePolicy(`/queue/edi.notifier.endpoint.${id}`).deadLetterDestination)),
+      'ActiveMQ.DLQ',
+    ];
+    const monitored: MonitoredService[] = [
+      { serviceName: 'ingest', logGroup: ingest.logGroup, figures: [LOG_FIGURES.filesReceived, LOG_FIGURES.filesQuarantined, LOG_FIGURES.brokerConnectionLost] },
+      {
+        serviceName: 'translator',
+        logGroup: translator.logGroup,
+        figures: [LOG_FIGURES.filesTranslated, LOG_FIGURES.transactionsAccepted, LOG_FIGURES.messagesDeadLettered, LOG_FIGURES.brokerConnectionLost],
+      },
+      {
+        serviceName: 'notifier',
+        logGroup: notifier.logGroup,
+        figures: [
+          LOG_FIGURES.callbacksDelivered,
+          LOG_FIGURES.callbackLatencyMs,
+          LOG_FIGURES.callbackFailures,
+          LOG_FIGURES.callbacksDeadLettered,
+          LOG_FIGURES.circuitsOpened,
+          LOG_FIGURES.messagesDeadLettered,
+          LOG_FIGURES.brokerConnectionLost,
+        ],
+      },
+      ...bridges.map((b) => ({ serviceName: b.node.id, logGroup: b.logGroup, figures: [] })),
+    ];
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      topic: alerts,
+      clusterName,
+      brokerName: props.brokerName,
+      services: monitored,
+      inputQueues: [...scaling.translator.inputQueues, ...scaling.notifier.inputQueues],
+      deadLetterQueues,
+      backlogs: [
+        { serviceName: 'translator', backlog: translatorScaling.backlog.with({ label: 'translator backlog per task' }) },
+        { serviceName: 'notifier', backlog: notifierScaling.backlog.with({ label: 'notifier backlog per task' }) },
+      ],
+    });
+    new CfnOutput(this, 'ClusterName', { value: clusterName });
+    new CfnOutput(this, 'ReplayTokenArn', { value: replayToken.secretArn, description: 'NOTIFIER_REPLAY_TOKEN for /admin/deadletters' });
+  }
+}

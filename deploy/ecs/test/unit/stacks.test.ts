@@ -1,0 +1,220 @@
+/**
+ * Assertions over the synthesized CloudFormation templates (aws-cdk-lib/assertions), with the
+ * context of cdk.context.json so no AWS call is made, and a registry image instead of the
+ * Dockerfile asset (the synth test in test/integration builds the app as `cdk synth` does).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import { createStacks } from '../../src/app';
+import { SCALING, queueDrivenServices, scaleInThreshold, scaleOutThreshold } from '../../src/scaling-policy';
+import { DRAIN_BOUND_SECONDS, STOP_TIMEOUT_SECONDS } from '../../src/sizing';
+
+const ROOT = path.join(__dirname, '..', '..');
+type Json = Record<string, unknown>;
+
+function synth() {
+  const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as Json;
+  const app = new App({ context: { ...context, '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
+  const routes = JSON.parse(readFileSync(path.join(ROOT, '..', '..', 'services', 'bridge', 'routes.example.json'), 'utf8')) as unknown;
+  const stacks = createStacks(app, {
+    envName: 'test',
+    env: { account: '111111111111', region: 'us-east-1' },
+    image: ecs.ContainerImage.fromRegistry('ediflow:test'),
+    notifierSubscriptionIds: ['acme-claims'],
+    notifierSecrets: { ACME_HMAC_SECRET: { secret: 'ediflow/acme-hmac' } },
+    bridgeRouteSets: [
+      {
+        name: 'onprem',
+        routes,
+        secrets: {
+          ONPREM_MQ_LOGIN: { secret: 'ediflow/onprem-mq', field: 'username' },
+          ONPREM_MQ_PASSCODE: { secret: 'ediflow/onprem-mq', field: 'password' },
+          AMAZONMQ_LOGIN: { secret: 'ediflow/amazonmq-bridge', field: 'username' },
+          AMAZONMQ_PASSCODE: { secret: 'ediflow/amazonmq-bridge', field: 'password' },
+        },
+      },
+    ],
+  });
+  return {
+    data: Template.fromStack(stacks.data),
+    broker: Template.fromStack(stacks.broker),
+    services: Template.fromStack(stacks.services),
+  };
+}
+
+const t = synth();
+const resources = (tpl: Template, type: string): [string, Json][] => Object.entries(tpl.findResources(type)) as [string, Json][];
+const props = (r: Json): Json => r.Properties as Json;
+const json = (v: unknown): string => JSON.stringify(v) ?? '';
+
+describe('broker stack', () => {
+  it('when synthesized, then the broker is an active/standby pair over two subnets, private, with logs on', () => {
+    t.broker.resourceCountIs('AWS::AmazonMQ::Broker', 1);
+    t.broker.hasResourceProperties('AWS::AmazonMQ::Broker', {
+      DeploymentMode: 'ACTIVE_STANDBY_MULTI_AZ',
+      PubliclyAccessible: false,
+      EngineType: 'ACTIVEMQ',
+      Logs: { General: true, Audit: true },
+    });
+    const [, broker] = resources(t.broker, 'AWS::AmazonMQ::Broker')[0];
+    expect(props(broker).SubnetIds).toHaveLength(2);
+  });
+
+  it('when synthesized, then the broker configuration turns the scheduler and the statistics plugin on', () => {
+    const [, config] = resources(t.broker, 'AWS::AmazonMQ::Configuration')[0];
+    const xml = (props(config).Data as { 'Fn::Base64': string })['Fn::Base64'];
+    expect(xml).toMatch(/<broker [^>]*schedulerSupport="true"/);
+    expect(xml).toMatch(/<plugins>\s*<statisticsBrokerPlugin\/>\s*<\/plugins>/);
+  });
+
+  it('when synthesized, then STOMP+SSL 61614 is the only way in, from the services\' security group alone', () => {
+    const ingress = resources(t.broker, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => props(r));
+    const toBroker = ingress.filter((i) => json(i.GroupId).includes('BrokerSg'));
+    expect(toBroker).toHaveLength(1);
+    expect(toBroker[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: 61614, ToPort: 61614 });
+    expect(json(toBroker[0].SourceSecurityGroupId)).toContain('Services');
+    const [, sg] = resources(t.broker, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('BrokerSg'))!;
+    expect(props(sg).SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('when synthesized, then the broker user comes from Secrets Manager, never a literal', () => {
+    const [, broker] = resources(t.broker, 'AWS::AmazonMQ::Broker')[0];
+    expect(json(props(broker).Users)).toContain('resolve:secretsmanager');
+  });
+});
+
+describe('data stack', () => {
+  it('when synthesized, then the bucket is SSE-KMS with a bucket key, private, with a claim-check lifecycle', () => {
+    t.data.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ BucketKeyEnabled: true, ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'messages/', ExpirationInDays: 30, Status: 'Enabled' })]) },
+    });
+    t.data.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('when synthesized, then the bucket policy denies plain HTTP and has no conditional-write Deny (ingest copies and overwrites)', () => {
+    const [, policy] = resources(t.data, 'AWS::S3::BucketPolicy')[0];
+    const statements = (props(policy).PolicyDocument as { Statement: Json[] }).Statement;
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    for (const s of statements.filter((x) => x.Effect === 'Deny')) expect(json(s.Condition)).not.toMatch(/if-none-match|if-match|ObjectCreationOperation/i);
+  });
+
+  it('when synthesized, then the SFTP server and its user role are outputs that edi partners onboard takes', () => {
+    t.data.hasResourceProperties('AWS::Transfer::Server', { Protocols: ['SFTP'], Domain: 'S3', IdentityProviderType: 'SERVICE_MANAGED' });
+    const outputs = t.data.toJSON().Outputs as Json;
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['TransferServerId', 'TransferUserRoleArn', 'BucketName', 'AlertTopicArn']));
+  });
+});
+
+describe('services stack', () => {
+  const taskDefs = resources(t.services, 'AWS::ECS::TaskDefinition');
+  const containers = taskDefs.map(([id, r]) => [id, (props(r).ContainerDefinitions as Json[])[0]] as const);
+
+  it('when synthesized, then there is a task definition per service (a bridge per route set), on a cluster with Container Insights', () => {
+    expect(taskDefs.map(([, r]) => props(r).Family).sort()).toEqual(['bridge-onprem', 'ingest', 'notifier', 'translator']);
+    t.services.hasResourceProperties('AWS::ECS::Cluster', { ClusterSettings: [{ Name: 'containerInsights', Value: 'enabled' }] });
+  });
+
+  it('when synthesized, then each container has the stop timeout, the /healthz check, a read-only root, a non-root user and its service command', () => {
+    expect(STOP_TIMEOUT_SECONDS).toBeGreaterThan(DRAIN_BOUND_SECONDS);
+    for (const [, c] of containers) {
+      expect(c.StopTimeout).toBe(STOP_TIMEOUT_SECONDS);
+      expect(json((c.HealthCheck as Json).Command)).toContain('/healthz');
+      expect(json((c.HealthCheck as Json).Command)).not.toContain('/readyz');
+      expect(c.ReadonlyRootFilesystem).toBe(true);
+      expect(c.User).toBe('1000:1000');
+      expect(json(c.Command)).toMatch(/services\/(ingest|translator|notifier|bridge)\/dist\/main\.js/);
+      expect(c.Environment).toEqual(expect.arrayContaining([{ Name: 'HTTP_HOST', Value: '0.0.0.0' }]));
+    }
+  });
+
+  it('when synthesized, then secrets come from Secrets Manager and no secret is in plain environment', () => {
+    const secretNames = /(PASS|PASSWORD|PASSCODE|SECRET|TOKEN|LOGIN|PRIVATE_KEY)$/;
+    for (const [, c] of containers) {
+      const env = c.Environment as { Name: string; Value: unknown }[];
+      const secrets = c.Secrets as { Name: string; ValueFrom: unknown }[];
+      expect(secrets.length).toBeGreaterThan(0);
+      for (const e of env) {
+        expect(e.Name).not.toMatch(secretNames);
+        expect(json(e.Value)).not.toMatch(/resolve:secretsmanager|SecretString/);
+      }
+      for (const s of secrets) expect(json(s.ValueFrom)).toMatch(/secretsmanager|BrokerCredentials|PgpPassphrase|ReplayToken/);
+    }
+    const byFamily = Object.fromEntries(taskDefs.map(([, r]) => [props(r).Family, (props(r).ContainerDefinitions as Json[])[0]]));
+    const names = (family: string) => (byFamily[family].Secrets as { Name: string }[]).map((s) => s.Name).sort();
+    expect(names('ingest')).toEqual(['BROKER_LOGIN', 'BROKER_PASSCODE', 'PGP_PASSPHRASE']);
+    expect(names('notifier')).toEqual(['ACME_HMAC_SECRET', 'BROKER_LOGIN', 'BROKER_PASSCODE', 'NOTIFIER_REPLAY_TOKEN']);
+    expect(names('bridge-onprem')).toEqual(['AMAZONMQ_LOGIN', 'AMAZONMQ_PASSCODE', 'ONPREM_MQ_LOGIN', 'ONPREM_MQ_PASSCODE']);
+  });
+
+  it('when synthesized, then the tasks get the failover broker URL and the services\' object-store settings', () => {
+    const [, ingest] = containers.find(([id]) => id.startsWith('ingest'))!;
+    const env = Object.fromEntries((ingest.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
+    expect(json(env.BROKER_URL)).toContain('failover:(');
+    expect(json(env.BROKER_URL)).toContain('StompEndpoints');
+    expect(env).toMatchObject({ STORE_KIND: 's3', PARTNERS_OBJECT_KEY: 'config/partners.json', PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: 'config/platform-key.wrapped.json' });
+  });
+
+  it('when synthesized, then deployments roll back on failure, and the bridge never runs two tasks at once', () => {
+    const services = resources(t.services, 'AWS::ECS::Service').map(([, r]) => props(r));
+    expect(services).toHaveLength(4);
+    for (const s of services) expect((s.DeploymentConfiguration as Json).DeploymentCircuitBreaker).toEqual({ Enable: true, Rollback: true });
+    const bridge = services.find((s) => s.ServiceName === 'bridge-onprem')!;
+    expect(bridge.DesiredCount).toBe(SCALING.bridge.tasks);
+    expect(bridge.DeploymentConfiguration).toMatchObject({ MinimumHealthyPercent: 0, MaximumPercent: 100 });
+    const routes = ((containers.find(([id]) => id.startsWith('bridgeonprem'))![1].Environment as { Name: string; Value: string }[]).find((e) => e.Name === 'BRIDGE_ROUTES'))!;
+    expect(JSON.parse(routes.Value)).toHaveProperty('routes');
+  });
+
+  it('when synthesized, then queue-driven services have ChangeInCapacity step policies with the policy module\'s steps and cooldowns', () => {
+    const policies = resources(t.services, 'AWS::ApplicationAutoScaling::ScalingPolicy').map(([id, r]) => [id, props(r)] as const);
+    for (const [name, policy] of queueDrivenServices()) {
+      const prefix = `${name[0].toUpperCase()}${name.slice(1)}Scaling`;
+      const out = policies.find(([id]) => id.startsWith(`${prefix}ScaleOut`))![1].StepScalingPolicyConfiguration as Json;
+      const scaleIn = policies.find(([id]) => id.startsWith(`${prefix}ScaleIn`))![1].StepScalingPolicyConfiguration as Json;
+      expect(out).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: policy.scaleOut.cooldownSeconds });
+      expect(scaleIn).toMatchObject({ AdjustmentType: 'ChangeInCapacity', Cooldown: policy.scaleIn.cooldownSeconds });
+      const outSteps = (out.StepAdjustments as Json[]).map((s) => [Number(s.MetricIntervalLowerBound) + scaleOutThreshold(policy), s.ScalingAdjustment]);
+      expect(outSteps).toEqual(policy.scaleOut.steps.map((s) => [s.atLeast, s.change]));
+      const inSteps = (scaleIn.StepAdjustments as Json[]).map((s) => [Number(s.MetricIntervalUpperBound) + scaleInThreshold(policy), s.ScalingAdjustment]);
+      expect(inSteps.sort()).toEqual(policy.scaleIn.steps.map((s) => [s.below, s.change]).sort());
+      t.services.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', {
+        ResourceId: Match.stringLikeRegexp(`service/ediflow-test/${name}$`),
+        MinCapacity: policy.minTasks,
+        MaxCapacity: policy.maxTasks,
+      });
+    }
+    // ingest tracks CPU
+    expect(policies.filter(([, p]) => p.PolicyType === 'TargetTrackingScaling')).toHaveLength(1);
+  });
+
+  it('when synthesized, then every scaling alarm reads the queue depth on both broker nodes', () => {
+    const scalingAlarms = resources(t.services, 'AWS::CloudWatch::Alarm').filter(([id]) => /Scaling(ScaleOut|ScaleIn)Alarm/.test(id));
+    expect(scalingAlarms).toHaveLength(4);
+    for (const [, alarm] of scalingAlarms) {
+      const metrics = props(alarm).Metrics as Json[];
+      const depthStats = metrics.filter((m) => json(m.MetricStat).includes('QueueSize'));
+      const nodes = depthStats.map((m) => ((m.MetricStat as Json).Metric as { Dimensions: { Name: string; Value: string }[] }).Dimensions.find((d) => d.Name === 'Broker')!.Value);
+      expect(nodes.filter((n) => n === 'ediflow-test-1').length).toBeGreaterThan(0);
+      expect(nodes.filter((n) => n === 'ediflow-test-1').length).toBe(nodes.filter((n) => n === 'ediflow-test-2').length);
+      expect(json(metrics)).toContain('MAX([FILL(');
+      expect(json(metrics)).toContain('RunningTaskCount');
+      expect(metrics.length).toBeLessThanOrEqual(10 + 4);
+    }
+  });
+
+  it('when synthesized, then every other alarm publishes to the alert topic, and there is one dashboard', () => {
+    const others = resources(t.services, 'AWS::CloudWatch::Alarm').filter(([id]) => !/Scaling(ScaleOut|ScaleIn)Alarm|TargetTracking/.test(id));
+    expect(others.length).toBeGreaterThanOrEqual(10);
+    for (const [, a] of others) expect(json(props(a).AlarmActions)).toContain('ExportsOutputRefAlerts');
+    const descriptions = others.map(([, a]) => String(props(a).AlarmDescription));
+    for (const topic of ['dead-letter queue', 'quarantined', 'circuit', 'broker connection', 'fewer tasks running', 'waited more than']) {
+      expect(descriptions.some((d) => d.includes(topic))).toBe(true);
+    }
+    t.services.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+});
