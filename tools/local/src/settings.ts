@@ -38,7 +38,13 @@ export interface LocalPlan {
   /** What createRuntime gets: logging, HTTP, bus, store. */
   runtime: CommonConfig;
   partners: { kind: 'file'; path: string } | { kind: 'object'; key: string };
-  platformKey: { PGP_PRIVATE_KEY_FILE: string; PGP_PASSPHRASE?: string; PGP_PRIVATE_KEY_WRAPPED_FILE?: string; PGP_KEY_KMS_CONTEXT?: string };
+  platformKey: {
+    PGP_PRIVATE_KEY_FILE: string;
+    PGP_PASSPHRASE?: string;
+    PGP_PRIVATE_KEY_WRAPPED_FILE?: string;
+    PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY?: string;
+    PGP_KEY_KMS_CONTEXT?: string;
+  };
   alertTopicArn?: string;
   ingest: Omit<IngestSettings, 'stopTimeoutMs'> & { httpSubmission: boolean };
   sftp: { host: string; port: number; hostKeyFile: string; serverId: string; authTimeoutMs: number; maxConnections: number; maxConnectionsPerAddress: number; maxAuthAttempts: number };
@@ -48,6 +54,8 @@ export interface LocalPlan {
   subscriptionsFile?: string;
   bridge: {
     routesFile?: string;
+    /** The routes document as JSON text (BRIDGE_ROUTES), instead of a file. */
+    routesJson?: string;
     heartbeatMs: number;
     sendTimeoutMs: number;
     reconnectMaxDelayMs: number;
@@ -100,6 +108,7 @@ export function planLocal(env: Env): LocalPlan {
       PGP_PRIVATE_KEY_FILE: paths.platformPrivate,
       PGP_PASSPHRASE: c.PGP_PASSPHRASE,
       PGP_PRIVATE_KEY_WRAPPED_FILE: c.PGP_PRIVATE_KEY_WRAPPED_FILE,
+      PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: c.PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY,
       PGP_KEY_KMS_CONTEXT: c.PGP_KEY_KMS_CONTEXT,
     },
     alertTopicArn: c.ALERT_TOPIC_ARN,
@@ -128,6 +137,7 @@ export function planLocal(env: Env): LocalPlan {
     subscriptionsFile: c.NOTIFIER_SUBSCRIPTIONS_FILE,
     bridge: {
       routesFile: c.BRIDGE_ROUTES_FILE,
+      routesJson: c.BRIDGE_ROUTES,
       heartbeatMs: c.BRIDGE_HEARTBEAT_MS,
       sendTimeoutMs: c.BRIDGE_SEND_TIMEOUT_MS,
       reconnectMaxDelayMs: c.BRIDGE_RECONNECT_MAX_DELAY_MS,

@@ -15,7 +15,7 @@ import {
   envSecretReader, fileSecretReader, loadSubscriptionsFile, parseSubscriptions, subscriptionsFromRegistry, verifyWebhook, type SubscriptionsDocument,
 } from '@ediflow/notifier';
 import { MemoryBus } from '@ediflow/bus';
-import { createBridgeService, loadRoutesFile, parseRoutes } from '@ediflow/bridge';
+import { createBridgeService, loadRoutesFile, parseRoutes, parseRoutesText } from '@ediflow/bridge';
 import { cipherLimitFor, createSubmissionRouter, ensureSftpHostKey, startSftpServer, type SftpServer } from '@ediflow/ingest';
 import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     registry,
     partners,
     alerts,
-    platformKey: await loadPlatformKeyFromConfig(plan.platformKey, config.S3_REGION),
+    platformKey: await loadPlatformKeyFromConfig(plan.platformKey, config.S3_REGION, store),
     subscriptions,
     bucket: config.S3_BUCKET,
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
@@ -105,8 +105,9 @@ async function main(): Promise<void> {
     reconnectMaxDelayMs: plan.bridge.reconnectMaxDelayMs,
     closeTimeoutMs: plan.bridge.closeTimeoutMs,
   };
-  const bridge = plan.bridge.routesFile
-    ? createBridgeService({ routes: loadRoutesFile(plan.bridge.routesFile), logger, registry, alerts, busOptions, retryMaxDelayMs: plan.bridge.retryMaxDelayMs })
+  const realRoutes = plan.bridge.routesJson !== undefined ? parseRoutesText(plan.bridge.routesJson) : plan.bridge.routesFile !== undefined ? loadRoutesFile(plan.bridge.routesFile) : undefined;
+  const bridge = realRoutes
+    ? createBridgeService({ routes: realRoutes, logger, registry, alerts, busOptions, retryMaxDelayMs: plan.bridge.retryMaxDelayMs })
     : createBridgeService({
         routes: parseRoutes(DEMO_ROUTES, 'demo routes'),
         logger,
@@ -169,8 +170,8 @@ async function main(): Promise<void> {
   say(`  demo partner   ${DEMO_PARTNER_ID} (keys in ${rel(paths.keys)}, registry ${plan.partners.kind === 'file' ? rel(plan.partners.path) : `object ${plan.partners.key}`})`);
   say(`  callbacks      ${sink.url} -> ${rel(paths.callbacks)}/`);
   say(
-    plan.bridge.routesFile
-      ? `  bridge         routes from ${plan.bridge.routesFile}`
+    realRoutes
+      ? `  bridge         routes from ${plan.bridge.routesJson !== undefined ? 'BRIDGE_ROUTES' : plan.bridge.routesFile}`
       : '  bridge         demo route: in-memory on-prem /queue/CLAIMS.OUTBOUND -> /queue/edi.bridge.inbound (set BRIDGE_ROUTES_FILE for real brokers)',
   );
   say(
