@@ -7,8 +7,10 @@ const path = require('node:path');
 const moduleNameMapper = {};
 for (const group of ['shared', 'services', 'tools', 'deploy']) {
   for (const name of fs.readdirSync(path.join(__dirname, group))) {
-    if (fs.existsSync(path.join(__dirname, group, name, 'package.json'))) {
-      moduleNameMapper[`^@ediflow/${name}$`] = `<rootDir>/${group}/${name}/src/index.ts`;
+    const manifest = path.join(__dirname, group, name, 'package.json');
+    if (fs.existsSync(manifest)) {
+      const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')).name;
+      moduleNameMapper[`^${pkg}$`] = `<rootDir>/${group}/${name}/src/index.ts`;
     }
   }
 }
@@ -38,8 +40,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/{shared,services,tools,deploy}/*/test/integration/**/*.test.ts'],
-      globalSetup: '<rootDir>/tools/activemq/test/global-setup.ts',
-      globalTeardown: '<rootDir>/tools/activemq/test/global-teardown.ts',
+      globalSetup: '<rootDir>/tools/testkit/test/global-setup.ts',
+      globalTeardown: '<rootDir>/tools/testkit/test/global-teardown.ts',
       slowTestThreshold: 30,
     },
   ],

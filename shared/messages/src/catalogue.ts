@@ -3,11 +3,14 @@ export const DESTINATIONS = {
   fileReceived: '/queue/edi.file.received',
   transactionTranslated: '/queue/edi.transaction.translated',
   outboundRequests: '/queue/edi.outbound.requests',
+  /** What services record about files, sets, claims and callbacks, for the tracking service. */
+  tracking: '/queue/edi.tracking.events',
 } as const;
 
 export const MESSAGE_TYPES = {
   fileReceived: 'FileReceived',
   transactionTranslated: 'TransactionTranslated',
+  trackingEvent: 'TrackingEvent',
 } as const;
 
 /** FileReceived body: where the decrypted X12 rests. */

@@ -31,8 +31,14 @@ export const OPENSSH_CLIENT: SystemPackage = {
   installed: () => existsSync('/usr/bin/sftp'),
 };
 
+export const POSTGRESQL: SystemPackage = {
+  name: 'postgresql',
+  purpose: 'PostgreSQL 15, the tracking database of the integration tests (Amazon RDS in AWS)',
+  installed: () => existsSync('/usr/lib/postgresql/15/bin/postgres'),
+};
+
 /** Everything `npm test` needs from the system, installed in one go before any server starts. */
-export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT];
+export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT, POSTGRESQL];
 
 /** Installs packages by name; rejects with what went wrong. */
 export type Installer = (names: string[]) => Promise<void>;
