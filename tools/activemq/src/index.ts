@@ -95,8 +95,8 @@ export function brokerXml(sample: string, stompPort: number, name: string): stri
   return xml;
 }
 
-/** Sends a STOMP CONNECT and resolves when CONNECTED comes back. */
-export function stompProbe(port: number, timeoutMs = 2000): Promise<void> {
+/** Sends a STOMP CONNECT (host "localhost" unless given, optional credentials) and resolves when CONNECTED comes back. */
+export function stompProbe(port: number, timeoutMs = 2000, connect: { host?: string; login?: string; passcode?: string } = {}): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     let received = '';
@@ -108,7 +108,8 @@ export function stompProbe(port: number, timeoutMs = 2000): Promise<void> {
       else resolve();
     };
     socket.on('connect', () => {
-      socket.write('CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n\n\0');
+      const credentials = connect.login === undefined ? '' : `login:${connect.login}\npasscode:${connect.passcode ?? ''}\n`;
+      socket.write(`CONNECT\naccept-version:1.2\nhost:${connect.host ?? 'localhost'}\n${credentials}heart-beat:0,0\n\n\0`);
     });
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
@@ -153,9 +154,23 @@ async function tail(file: string, bytes = 3000): Promise<string> {
   }
 }
 
-function waitForExit(child: ChildProcess): Promise<void> {
+/** Resolves when the child process has exited (at once when it already has). */
+export function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Whether the child exits within the bound. */
+export async function exitsWithin(child: ChildProcess, boundMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const exited = await Promise.race([
+    waitForExit(child).then(() => true),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), boundMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  return exited;
 }
 
 /** Starts one broker and resolves when a STOMP CONNECT on its port succeeds. */
@@ -250,15 +265,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
     const exit = waitForExit(proc);
     proc.kill(signal);
     if (signal === 'SIGKILL') return exit;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      exit.then(() => false),
-      new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(true), boundMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
+    if (!(await exitsWithin(proc, boundMs))) {
       proc.kill('SIGKILL');
       await exit;
     }
