@@ -1,6 +1,7 @@
 export * from './port';
 export { MemoryBus, type MemoryBusOptions } from './memory';
-export { StompBus, stompDestination, type StompBusOptions, type StompTlsOptions } from './stomp';
+export { StompBus, type StompBusOptions, type StompTlsOptions } from './stomp';
+export { BROKER_KINDS, stompDialect, isTextContentType, type BrokerKind, type StompDialect } from './dialect';
 export { parseBrokerUrl, type BrokerEndpoint } from './url';
 export {
   resolvePolicy,
