@@ -23,3 +23,4 @@ export {
   type DeliveryDeps,
 } from './retry';
 export { createBus, type CreateBusOptions } from './create';
+export { settleWithin } from './settle';

@@ -69,6 +69,13 @@ export interface SubscribeOptions {
  */
 export const BUS_BROKER_ERROR = 'BUS_BROKER_ERROR';
 
+/**
+ * Code of the retryable error publish() rejects with when the broker refuses the
+ * destination itself (not found, not allowed): a problem of the route or its permissions,
+ * not of the message, so callers wait instead of counting it against the message.
+ */
+export const BUS_DESTINATION_REFUSED = 'BUS_DESTINATION_REFUSED';
+
 export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
 
 export interface Subscription {

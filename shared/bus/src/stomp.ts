@@ -22,7 +22,7 @@ import { ConfigError, InvalidInputError, UnavailableError } from '@ediflow/error
 import { silentLogger, type Logger } from '@ediflow/logger';
 import { bodyBuffer } from './body';
 import { stompDialect, type BrokerKind, type StompDialect } from './dialect';
-import { BUS_BROKER_ERROR, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
+import { BUS_BROKER_ERROR, BUS_DESTINATION_REFUSED, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
 import { parseBrokerUrl, type BrokerEndpoint } from './url';
 import { settleWithin } from './settle';
@@ -87,6 +87,12 @@ interface ConsumerState {
   current: { session: Session; subscription: StompitSubscription; confirmed: boolean } | null;
   selector?: string;
 }
+
+/**
+ * ERROR frames that refuse a destination rather than a message: RabbitMQ's not_found and
+ * access_refused, ActiveMQ's "not authorized".
+ */
+const DESTINATION_REFUSED = /not[_ ]found|access[_ ]refused|not authorized/i;
 
 /** An ERROR frame's body is kept up to this many characters (the broker's reason, for the log). */
 const ERROR_TEXT_LIMIT = 500;
@@ -350,9 +356,11 @@ export class StompBus implements Bus {
     const brokerError = typeof (err as { isApplicationError?: unknown } | undefined)?.isApplicationError === 'function'
       && (err as unknown as { isApplicationError: () => boolean }).isApplicationError();
     if (brokerError) this.errorStreak += 1;
-    const failure = brokerError
-      ? new UnavailableError(BUS_BROKER_ERROR, `the broker answered with an ERROR frame before the receipt: ${errorText(err)}`)
-      : new UnavailableError('BUS_DISCONNECTED', 'broker connection lost before the receipt');
+    const failure = !brokerError
+      ? new UnavailableError('BUS_DISCONNECTED', 'broker connection lost before the receipt')
+      : DESTINATION_REFUSED.test(errorText(err))
+        ? new UnavailableError(BUS_DESTINATION_REFUSED, `the broker refused the destination: ${errorText(err)}`)
+        : new UnavailableError(BUS_BROKER_ERROR, `the broker answered with an ERROR frame before the receipt: ${errorText(err)}`);
     for (const fail of [...session.failures]) fail(failure);
     for (const consumer of this.consumers) {
       if (consumer.current?.session === session) consumer.current = null;

@@ -93,7 +93,12 @@ describe('createBridgeService with in-memory buses', () => {
     expect(t.received[1].body).toEqual(Buffer.from([0, 255, 1]));
     expect(t.received[1].binary).toBe(true);
     expect(t.received[1].headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);
-    const metrics = await t.registry.metrics();
+    // The target can hold a message a moment before its publish resolves and is counted.
+    let metrics = '';
+    for (let i = 0; i < 40 && !metrics.includes('ediflow_bridge_messages_total{route="r"} 2'); i += 1) {
+      metrics = await t.registry.metrics();
+      await sleep(25);
+    }
     expect(metrics).toContain('ediflow_bridge_messages_total{route="r"} 2');
     expect(metrics).toContain('ediflow_bridge_endpoint_connected{endpoint="cloud"} 1');
     await t.service.stop();
