@@ -7,7 +7,9 @@
  *   retryable; a target the broker refuses to attach (not found, not allowed) is retryable
  *   and keeps the bus not ready until a send there succeeds again.
  * - subscribe: a receiver with manual credit, `prefetch` at first and one more per settled
- *   message (credit is the prefetch bound); a message is accepted only after the handler
+ *   message, on a session of its own whose incoming window is `prefetch` too: RabbitMQ 3.x's
+ *   AMQP 1.0 plugin does not honour link credit (it sent 239 transfers on 10 credits here)
+ *   but does honour the session window. A message is accepted only after the handler
  *   resolved; a released message (stopping) goes back to the broker; anything unsettled
  *   when the link or connection ends is redelivered by the broker.
  * - reconnects with exponential backoff and full jitter over the endpoint's URLs.
@@ -86,6 +88,8 @@ interface ConsumerState {
   inFlight: Set<Promise<void>>;
   open: boolean;
   current: { session: Session; receiver: Receiver; attached: boolean } | null;
+  /** Attaches in a row the broker refused or closed (backoff). */
+  refusals: number;
 }
 
 /** AMQP 1.0 URL list: amqp://host[:5672], amqps://host[:5671]; credentials in URLs are refused. */
@@ -309,6 +313,7 @@ export class AmqpBus implements Bus {
       inFlight: new Set(),
       open: true,
       current: null,
+      refusals: 0,
     };
     this.consumers.add(consumer);
     if (this.session && !this.session.dead) this.attach(consumer, this.session);
@@ -561,7 +566,9 @@ export class AmqpBus implements Bus {
 
   private attach(consumer: ConsumerState, session: Session): void {
     const address = amqpAddress(this.kind, consumer.destination);
-    const receiver = session.connection.open_receiver({
+    const linkSession = session.connection.create_session({ incoming: consumer.policy.prefetch, outgoing: 64 });
+    linkSession.begin();
+    const receiver = linkSession.open_receiver({
       source: { address, durable: 2, ...(consumer.selector === undefined ? {} : { filter: rheaFilter.selector(consumer.selector) }) },
       autoaccept: false,
       credit_window: 0,
@@ -570,23 +577,30 @@ export class AmqpBus implements Bus {
     consumer.current = current;
     receiver.on('receiver_open', () => {
       current.attached = true;
+      consumer.refusals = 0;
       receiver.add_credit(consumer.policy.prefetch);
     });
-    receiver.on('receiver_error', (ctx: EventContext) => {
-      this.logger.warn({ destination: consumer.destination, err: describeAmqpError(ctx.receiver?.error).text }, 'broker refused the receiving link; trying again');
-    });
-    receiver.on('receiver_close', () => {
+    const refused = (err: unknown): void => {
+      this.logger.warn({ destination: consumer.destination, err: describeAmqpError(err).text }, 'broker refused the receiving link; trying again');
+    };
+    receiver.on('receiver_error', (ctx: EventContext) => refused(ctx.receiver?.error));
+    // RabbitMQ ends the whole session on a source it cannot find.
+    linkSession.on('session_error', (ctx: EventContext) => refused(ctx.session?.error));
+    const detached = (): void => {
       if (consumer.current !== current) return;
       consumer.current = null;
       current.attached = false;
-      // A refused or closed link: attach again after a backoff while the session lives.
+      consumer.refusals += 1;
+      // A refused or closed link: attach again after a growing backoff while the connection lives.
       if (consumer.open && !session.dead && !this.closing) {
-        const delay = this.backoffMs(Math.min(this.failures + 3, 10), this.options.reconnectMaxDelayMs ?? 30_000);
+        const delay = this.backoffMs(consumer.refusals, this.options.reconnectMaxDelayMs ?? 30_000);
         setTimeout(() => {
           if (consumer.open && consumer.current === null && !session.dead && !this.closing) this.attach(consumer, session);
         }, delay);
       }
-    });
+    };
+    receiver.on('receiver_close', detached);
+    linkSession.on('session_close', detached);
     receiver.on('message', (ctx: EventContext) => this.onMessage(consumer, current, ctx));
   }
 
@@ -628,7 +642,10 @@ export class AmqpBus implements Bus {
     this.consumers.delete(consumer);
     const current = consumer.current;
     consumer.current = null;
-    if (current && !current.session.dead) current.receiver.close();
+    if (current && !current.session.dead) {
+      current.receiver.close();
+      current.receiver.session.close();
+    }
   }
 
   private backoffMs(failures: number, capMs: number): number {
