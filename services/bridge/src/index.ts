@@ -35,3 +35,4 @@ export { connectEndpoint, keySourceOf, type BridgeEndpoint, type BridgeBusOption
 export { AmqpBus, amqpAddress, toAmqpMessage, fromAmqpMessage, parseAmqpUrls, type AmqpBusOptions } from './adapters/amqp-bus';
 export { bridgeConfigSchema, loadBridgeConfig, type BridgeConfig } from './config';
 export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
+export { routesJsonSchema, ROUTES_SCHEMA_ID } from './domain/routes-schema';
