@@ -5,7 +5,7 @@
  */
 import type { Headers } from './port';
 
-export const BROKER_KINDS = ['activemq', 'rabbitmq', 'artemis', 'stomp'] as const;
+export const BROKER_KINDS = ['activemq', 'rabbitmq', 'artemis', 'generic'] as const;
 export type BrokerKind = (typeof BROKER_KINDS)[number];
 
 export interface StompDialect {
@@ -89,8 +89,8 @@ const DIALECTS: Record<BrokerKind, StompDialect> = {
     selectors: true,
     stableIdHeader: 'message-id',
   },
-  stomp: {
-    kind: 'stomp',
+  generic: {
+    kind: 'generic',
     connectHost: (host) => host,
     prefetchHeaders: () => ({}),
     destination: asWritten,

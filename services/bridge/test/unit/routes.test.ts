@@ -109,8 +109,8 @@ describe('routes document: broker kinds, TLS and failover', () => {
     expect(message).toContain('endpoints.cloud.tls: mutual TLS needs both certFile and keyFile');
   });
 
-  it('when a selector is set on a RabbitMQ or generic STOMP source, then it is refused at load instead of being ignored', () => {
-    for (const kind of ['rabbitmq', 'stomp'] as const) {
+  it('when a selector is set on a RabbitMQ or generic source, then it is refused at load instead of being ignored', () => {
+    for (const kind of ['rabbitmq', 'generic'] as const) {
       const doc = base();
       doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], kind };
       doc.routes[0].from.selector = "kind = 'claim'";

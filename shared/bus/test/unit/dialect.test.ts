@@ -2,24 +2,24 @@ import { isTextContentType, stompDialect } from '@ediflow/bus';
 
 describe('STOMP dialects', () => {
   it('when a destination starts with "/", then every kind sends it as written (no /queue//amq/... rewriting)', () => {
-    for (const kind of ['activemq', 'rabbitmq', 'artemis', 'stomp'] as const) {
+    for (const kind of ['activemq', 'rabbitmq', 'artemis', 'generic'] as const) {
       const d = stompDialect(kind);
       for (const dest of ['/queue/a', '/topic/b', '/amq/queue/c', '/exchange/x/rk', '/temp-queue/t']) expect(d.destination(dest)).toBe(dest);
     }
   });
 
-  it('when a destination is a bare name, then ActiveMQ and RabbitMQ take it as a queue and Artemis and generic STOMP as written', () => {
+  it('when a destination is a bare name, then ActiveMQ and RabbitMQ take it as a queue and Artemis and generic as written', () => {
     expect(stompDialect('activemq').destination('A.B')).toBe('/queue/A.B');
     expect(stompDialect('rabbitmq').destination('A.B')).toBe('/queue/A.B');
     expect(stompDialect('artemis').destination('A.B')).toBe('A.B');
-    expect(stompDialect('stomp').destination('A.B')).toBe('A.B');
+    expect(stompDialect('generic').destination('A.B')).toBe('A.B');
   });
 
   it('when subscribing, then each kind bounds prefetch with its own header', () => {
     expect(stompDialect('activemq').prefetchHeaders(7)).toEqual({ 'activemq.prefetchSize': '7' });
     expect(stompDialect('rabbitmq').prefetchHeaders(7)).toEqual({ 'prefetch-count': '7' });
     expect(stompDialect('artemis').prefetchHeaders(7)).toEqual({ 'consumer-window-size': String(7 * 1024) });
-    expect(stompDialect('stomp').prefetchHeaders(7)).toEqual({});
+    expect(stompDialect('generic').prefetchHeaders(7)).toEqual({});
   });
 
   it('when a frame carries content-length, then only ActiveMQ and Artemis take that as bytes; RabbitMQ decides by content type', () => {
@@ -42,11 +42,11 @@ describe('STOMP dialects', () => {
     for (const t of [undefined, 'application/octet-stream', 'image/png', 'application/pdf']) expect(isTextContentType(t)).toBe(false);
   });
 
-  it('when the kind is RabbitMQ or generic STOMP, then selectors are unsupported and no per-delivery id counts as stable', () => {
+  it('when the kind is RabbitMQ or generic, then selectors are unsupported and no per-delivery id counts as stable', () => {
     expect(stompDialect('rabbitmq').selectors).toBe(false);
-    expect(stompDialect('stomp').selectors).toBe(false);
+    expect(stompDialect('generic').selectors).toBe(false);
     expect(stompDialect('activemq').selectors).toBe(true);
     expect(stompDialect('rabbitmq').stableIdHeader).toBe('amqp-message-id');
-    expect(stompDialect('stomp').stableIdHeader).toBeUndefined();
+    expect(stompDialect('generic').stableIdHeader).toBeUndefined();
   });
 });
