@@ -134,6 +134,12 @@ describe('StompBus on RabbitMQ', () => {
     expect(got[0].destination).toBe(name);
   });
 
+  it('when a message is sent to an exchange that does not exist, then the publish fails as a refused destination, not as the message', async () => {
+    const bus = track(new StompBus(url(), fast));
+    await bus.connect();
+    await expect(bus.publish(`/exchange/${uniqueDestination('no-such-exchange')}/rk`, 'x', { contentType: 'text/plain' })).rejects.toMatchObject({ code: 'BUS_DESTINATION_REFUSED' });
+  });
+
   it('when a selector is asked for, then the subscription is refused rather than the selector ignored', async () => {
     const bus = track(new StompBus(url(), fast));
     await bus.connect();
