@@ -27,12 +27,14 @@ export const bridgeThroughput: Job = async (params) => {
     rabbit = rabbitUp;
     const startSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const [source, target] = brokers;
-    const common = { count, warmup: 3 * count, rounds: 3 };
+    const common = { count, warmup: 3 * count, rounds: 4 };
     const guest = { login: 'guest', passcode: 'guest' };
     const row = (name: string, r: ThroughputResult): Record<string, number> => ({
       [`${name}RawPerSecond`]: r.rawPerSecond,
       [`${name}BridgedPerSecond`]: r.bridgedPerSecond,
       [`${name}Ratio`]: r.ratio,
+      [`${name}RawSlowestPerSecond`]: r.rawSlowestPerSecond,
+      [`${name}BridgedSlowestPerSecond`]: r.bridgedSlowestPerSecond,
       [`${name}OrderBreaks`]: r.orderBreaks,
     });
     const group = await measureBridgeThroughput({ ...common, source: source.url, target: target.url });
