@@ -24,3 +24,4 @@ export {
 } from './retry';
 export { createBus, type CreateBusOptions } from './create';
 export { settleWithin } from './settle';
+export { Reconnector, type ReconnectOptions } from './reconnect';

@@ -24,6 +24,7 @@ import { bodyBuffer } from './body';
 import { stompDialect, type BrokerKind, type StompDialect } from './dialect';
 import { BUS_BROKER_ERROR, BUS_DESTINATION_REFUSED, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
+import { Reconnector } from './reconnect';
 import { parseBrokerUrl, type BrokerEndpoint } from './url';
 import { settleWithin } from './settle';
 
@@ -110,18 +111,12 @@ export class StompBus implements Bus {
   private readonly heartbeatMs: number;
   private readonly publishTimeoutMs: number;
   private readonly closeTimeoutMs: number;
-  private session: Session | null = null;
+  private readonly connection: Reconnector<BrokerEndpoint, Session>;
   private started = false;
-  private connecting = false;
   private closing = false;
-  private closed = false;
-  private failures = 0;
   /** Connections in a row the broker ended with an ERROR frame before a session was confirmed. */
   private errorStreak = 0;
   private readonly dialect: StompDialect;
-  private endpointIndex = 0;
-  private wakeLoop: (() => void) | null = null;
-  private readonly sessionWaiters = new Set<(session: Session | null) => void>();
   private readonly consumers = new Set<ConsumerState>();
 
   constructor(
@@ -139,19 +134,29 @@ export class StompBus implements Bus {
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 20_000;
+    this.connection = new Reconnector<BrokerEndpoint, Session>({
+      endpoints: this.endpoints,
+      open: async (endpoint) => this.newSession(await this.open(endpoint), endpoint),
+      discard: (session) => session.client.destroy(new Error('bus closed')),
+      onSession: (session) => this.onSession(session),
+      logger: this.logger,
+      label: (endpoint) => `${endpoint.host}:${endpoint.port}`,
+      describe: errorText,
+      initialDelayMs: options.reconnectInitialDelayMs,
+      maxDelayMs: options.reconnectMaxDelayMs,
+      random: this.random,
+    });
   }
 
   async connect(): Promise<void> {
     if (this.closing) throw new UnavailableError('BUS_CLOSED', 'bus is closed');
     this.started = true;
-    this.startConnecting();
-    const session = await this.waitForSession(Date.now() + (this.options.connectTimeoutMs ?? 30_000));
-    if (!session) throw new UnavailableError('BUS_CONNECT_TIMEOUT', 'could not connect to the broker in time');
+    await this.connection.connect(this.options.connectTimeoutMs ?? 30_000);
   }
 
   /** A live session on which every subscription is confirmed. */
   isConnected(): boolean {
-    const session = this.session;
+    const session = this.connection.session;
     if (session === null || session.dead || this.closing) return false;
     for (const consumer of this.consumers) {
       if (consumer.open && consumer.current?.confirmed !== true) return false;
@@ -162,9 +167,9 @@ export class StompBus implements Bus {
   async publish(destination: string, body: string | Buffer, options: PublishOptions = {}): Promise<void> {
     const binary = options.binary ?? false;
     const buffer = bodyBuffer(body, binary);
-    if (this.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    if (this.connection.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
     const deadline = Date.now() + this.publishTimeoutMs;
-    const session = await this.waitForSession(deadline);
+    const session = await this.connection.waitForSession(deadline);
     if (!session) throw new UnavailableError('BUS_DISCONNECTED', 'no broker connection within the publish timeout');
 
     const headers: Record<string, string> = {};
@@ -214,7 +219,7 @@ export class StompBus implements Bus {
       selector: options?.selector,
     };
     this.consumers.add(consumer);
-    if (this.session && !this.session.dead) this.attach(consumer, this.session);
+    if (this.connection.session && !this.connection.session.dead) this.attach(consumer, this.connection.session);
     return { close: () => this.closeConsumer(consumer) };
   }
 
@@ -222,68 +227,11 @@ export class StompBus implements Bus {
     if (this.closing) return;
     this.closing = true;
     await Promise.all([...this.consumers].map((c) => this.closeConsumer(c)));
-    this.closed = true;
-    this.wakeLoop?.();
-    for (const waiter of this.sessionWaiters) waiter(null);
-    this.sessionWaiters.clear();
-    const session = this.session;
-    this.session = null;
+    const session = this.connection.close();
     if (session && !session.dead) await this.disconnect(session);
   }
 
   // ---- connection management -------------------------------------------------------
-
-  private startConnecting(): void {
-    if (this.connecting || this.closed) return;
-    this.connecting = true;
-    void this.connectLoop();
-  }
-
-  private async connectLoop(): Promise<void> {
-    try {
-      if (this.errorStreak > 0) {
-        // The broker refused the last session with an ERROR frame: do not hammer it.
-        await this.pause(this.backoffMs(this.errorStreak, this.options.reconnectMaxDelayMs ?? 30_000));
-      }
-      while (!this.closed) {
-        const endpoint = this.endpoints[this.endpointIndex % this.endpoints.length];
-        try {
-          const client = await this.open(endpoint);
-          if (this.closed) {
-            client.destroy(new Error('bus closed'));
-            return;
-          }
-          this.failures = 0;
-          this.onSession(client, endpoint);
-          return;
-        } catch (err) {
-          this.failures += 1;
-          this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
-          const delay = this.backoffMs(this.failures, this.options.reconnectMaxDelayMs ?? 30_000);
-          this.logger.warn(
-            { broker: `${endpoint.host}:${endpoint.port}`, failures: this.failures, delayMs: delay, err: errorText(err) },
-            'broker connection failed; retrying',
-          );
-          await this.pause(delay);
-        }
-      }
-    } finally {
-      this.connecting = false;
-    }
-  }
-
-  /** Sleeps, or less when close() wakes the loop. */
-  private async pause(ms: number): Promise<void> {
-    if (this.closed) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wakeLoop = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.wakeLoop = null;
-  }
 
   private open(endpoint: BrokerEndpoint): Promise<Client> {
     const hb = this.heartbeatMs;
@@ -335,24 +283,26 @@ export class StompBus implements Bus {
     });
   }
 
-  private onSession(client: Client, endpoint: BrokerEndpoint): void {
+  private newSession(client: Client, endpoint: BrokerEndpoint): Session {
     const session: Session = { client, endpoint, dead: false, confirmed: false, failures: new Set() };
     client.on('error', (err: Error) => this.onDrop(session, err));
     client.on('end', () => this.onDrop(session));
-    this.session = session;
+    return session;
+  }
+
+  private onSession(session: Session): void {
+    const { endpoint } = session;
     this.logger.info({ broker: `${endpoint.host}:${endpoint.port}` }, 'broker connected');
     for (const consumer of this.consumers) {
       if (consumer.open) this.attach(consumer, session);
     }
     this.checkConfirmed(session);
-    for (const waiter of this.sessionWaiters) waiter(session);
-    this.sessionWaiters.clear();
   }
 
   private onDrop(session: Session, err?: Error): void {
     if (session.dead) return;
     session.dead = true;
-    if (this.session === session) this.session = null;
+    this.connection.lost(session);
     const brokerError = typeof (err as { isApplicationError?: unknown } | undefined)?.isApplicationError === 'function'
       && (err as unknown as { isApplicationError: () => boolean }).isApplicationError();
     if (brokerError) this.errorStreak += 1;
@@ -365,26 +315,13 @@ export class StompBus implements Bus {
     for (const consumer of this.consumers) {
       if (consumer.current?.session === session) consumer.current = null;
     }
-    if (this.closed) return;
+    if (this.connection.closed) return;
     this.logger.warn(
       { broker: `${session.endpoint.host}:${session.endpoint.port}`, err: err ? errorText(err) : 'ended', errorFrames: this.errorStreak },
       brokerError ? 'broker refused the session with an ERROR frame; reconnecting with backoff' : 'broker connection lost',
     );
-    this.startConnecting();
-  }
-
-  private waitForSession(deadline: number): Promise<Session | null> {
-    if (this.session && !this.session.dead) return Promise.resolve(this.session);
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const waiter = (session: Session | null): void => {
-        clearTimeout(timer);
-        this.sessionWaiters.delete(waiter);
-        resolve(session);
-      };
-      const timer = setTimeout(() => waiter(null), Math.max(0, deadline - Date.now()));
-      this.sessionWaiters.add(waiter);
-    });
+    // A broker that refused the last session with an ERROR frame is not hammered.
+    this.connection.start(this.errorStreak > 0 ? this.connection.backoffMs(this.errorStreak) : 0);
   }
 
   private disconnect(session: Session): Promise<void> {
@@ -492,7 +429,7 @@ export class StompBus implements Bus {
       } catch (err) {
         if (session.dead || !consumer.open || this.closing) throw err;
         // Short waits: the session is up, so the failure was a lost receipt, not an outage.
-        const delayMs = this.backoffMs(failures, Math.min(HELD_PUBLISH_MAX_DELAY_MS, this.options.reconnectMaxDelayMs ?? 30_000));
+        const delayMs = this.connection.backoffMs(failures, Math.min(HELD_PUBLISH_MAX_DELAY_MS, this.options.reconnectMaxDelayMs ?? 30_000));
         this.logger.warn({ destination: consumer.destination, failures, delayMs, err: errorText(err) }, 'retry publish failed; trying again while the message is held');
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (session.dead || !consumer.open || this.closing) throw err;
@@ -500,11 +437,6 @@ export class StompBus implements Bus {
     }
   }
 
-  /** Full jitter over min(cap, initial * 2^(failures-1)). */
-  private backoffMs(failures: number, capMs: number): number {
-    const ceiling = Math.min(capMs, (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(failures - 1, 30));
-    return Math.floor(this.random() * ceiling);
-  }
 
   private async closeConsumer(consumer: ConsumerState): Promise<void> {
     if (!this.consumers.has(consumer)) return;

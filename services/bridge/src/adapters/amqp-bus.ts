@@ -21,6 +21,7 @@ import {
   BUS_BROKER_ERROR,
   BUS_DESTINATION_REFUSED,
   HEADER,
+  Reconnector,
   attemptOf,
   deliver,
   resolvePolicy,
@@ -33,30 +34,17 @@ import {
   type PublishOptions,
   type ReceivedMessage,
   type RetryPolicy,
-  type StompTlsOptions,
+  type StompBusOptions,
   type SubscribeOptions,
   type Subscription,
 } from '@ediflow/bus';
 
-export interface AmqpBusOptions {
-  login?: string;
-  passcode?: string;
-  /** TLS settings for amqps:// URLs; given with a plaintext URL, the constructor throws. */
-  tls?: StompTlsOptions;
-  kind?: BrokerKind;
-  /** RabbitMQ virtual host (sent as the open frame's hostname "vhost:<name>"); default "/". */
-  virtualHost?: string;
-  /** Idle time-out asked of the broker (both ways); default 10000 ms, 0 disables. */
-  heartbeatMs?: number;
-  connectAttemptTimeoutMs?: number;
-  connectTimeoutMs?: number;
-  publishTimeoutMs?: number;
-  reconnectInitialDelayMs?: number;
-  reconnectMaxDelayMs?: number;
-  closeTimeoutMs?: number;
-  logger?: Logger;
-  random?: () => number;
-}
+/**
+ * The STOMP bus's options, with the same meaning; `heartbeatMs` becomes the idle time-out
+ * asked of the broker (twice it), `virtualHost` the open frame's hostname `vhost:<name>`
+ * (RabbitMQ, default "/").
+ */
+export type AmqpBusOptions = StompBusOptions;
 
 interface AmqpEndpoint {
   host: string;
@@ -220,15 +208,9 @@ export class AmqpBus implements Bus {
   private readonly logger: Logger;
   private readonly random: () => number;
   private readonly kind: BrokerKind;
-  private session: Session | null = null;
+  private readonly connection: Reconnector<AmqpEndpoint, Session>;
   private started = false;
-  private connecting = false;
   private closing = false;
-  private closed = false;
-  private failures = 0;
-  private endpointIndex = 0;
-  private wakeLoop: (() => void) | null = null;
-  private readonly sessionWaiters = new Set<(session: Session | null) => void>();
   private readonly consumers = new Set<ConsumerState>();
   /** Destinations whose sender the broker refused; the bus is not ready while any is. */
   private readonly refusedTargets = new Set<string>();
@@ -246,18 +228,28 @@ export class AmqpBus implements Bus {
     this.kind = options.kind ?? 'activemq';
     this.logger = options.logger ?? silentLogger();
     this.random = options.random ?? Math.random;
+    this.connection = new Reconnector<AmqpEndpoint, Session>({
+      endpoints: this.endpoints,
+      open: async (endpoint) => this.newSession(await this.open(endpoint), endpoint),
+      discard: (session) => session.connection.close(),
+      onSession: (session) => this.onSession(session),
+      logger: this.logger,
+      label: (endpoint) => `${endpoint.host}:${endpoint.port}`,
+      describe: (err) => describeAmqpError(err).text,
+      initialDelayMs: options.reconnectInitialDelayMs,
+      maxDelayMs: options.reconnectMaxDelayMs,
+      random: this.random,
+    });
   }
 
   async connect(): Promise<void> {
     if (this.closing) throw new UnavailableError('BUS_CLOSED', 'bus is closed');
     this.started = true;
-    this.startConnecting();
-    const session = await this.waitForSession(Date.now() + (this.options.connectTimeoutMs ?? 30_000));
-    if (!session) throw new UnavailableError('BUS_CONNECT_TIMEOUT', 'could not connect to the broker in time');
+    await this.connection.connect(this.options.connectTimeoutMs ?? 30_000);
   }
 
   isConnected(): boolean {
-    const session = this.session;
+    const session = this.connection.session;
     if (session === null || session.dead || this.closing || this.refusedTargets.size > 0) return false;
     for (const consumer of this.consumers) {
       if (consumer.open && consumer.current?.attached !== true) return false;
@@ -269,9 +261,9 @@ export class AmqpBus implements Bus {
     const binary = options.binary ?? false;
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
     if (!binary && buffer.includes(0)) throw new InvalidInputError('BUS_TEXT_HAS_NUL', 'a text message body cannot contain a NUL byte; publish it with binary: true');
-    if (this.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    if (this.connection.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
     const deadline = Date.now() + (this.options.publishTimeoutMs ?? 10_000);
-    const session = await this.waitForSession(deadline);
+    const session = await this.connection.waitForSession(deadline);
     if (!session) throw new UnavailableError('BUS_DISCONNECTED', 'no broker connection within the publish timeout');
     const address = amqpAddress(this.kind, destination);
     const state = this.senderFor(session, address);
@@ -316,7 +308,7 @@ export class AmqpBus implements Bus {
       refusals: 0,
     };
     this.consumers.add(consumer);
-    if (this.session && !this.session.dead) this.attach(consumer, this.session);
+    if (this.connection.session && !this.connection.session.dead) this.attach(consumer, this.connection.session);
     return { close: () => this.closeConsumer(consumer) };
   }
 
@@ -324,12 +316,7 @@ export class AmqpBus implements Bus {
     if (this.closing) return;
     this.closing = true;
     await Promise.all([...this.consumers].map((c) => this.closeConsumer(c)));
-    this.closed = true;
-    this.wakeLoop?.();
-    for (const waiter of this.sessionWaiters) waiter(null);
-    this.sessionWaiters.clear();
-    const session = this.session;
-    this.session = null;
+    const session = this.connection.close();
     if (session && !session.dead) {
       session.dead = true;
       await new Promise<void>((resolve) => {
@@ -348,45 +335,6 @@ export class AmqpBus implements Bus {
   }
 
   // ---- connection management -------------------------------------------------------
-
-  private startConnecting(): void {
-    if (this.connecting || this.closed) return;
-    this.connecting = true;
-    void this.connectLoop();
-  }
-
-  private async connectLoop(): Promise<void> {
-    try {
-      while (!this.closed) {
-        const endpoint = this.endpoints[this.endpointIndex % this.endpoints.length];
-        try {
-          const connection = await this.open(endpoint);
-          if (this.closed) {
-            connection.close();
-            return;
-          }
-          this.failures = 0;
-          this.onSession(connection, endpoint);
-          return;
-        } catch (err) {
-          this.failures += 1;
-          this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
-          const delay = this.backoffMs(this.failures, this.options.reconnectMaxDelayMs ?? 30_000);
-          this.logger.warn({ broker: `${endpoint.host}:${endpoint.port}`, failures: this.failures, delayMs: delay, err: describeAmqpError(err).text }, 'broker connection failed; retrying');
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, delay);
-            this.wakeLoop = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wakeLoop = null;
-        }
-      }
-    } finally {
-      this.connecting = false;
-    }
-  }
 
   private open(endpoint: AmqpEndpoint): Promise<Connection> {
     const tls = this.options.tls ?? {};
@@ -446,7 +394,7 @@ export class AmqpBus implements Bus {
     });
   }
 
-  private onSession(connection: Connection, endpoint: AmqpEndpoint): void {
+  private newSession(connection: Connection, endpoint: AmqpEndpoint): Session {
     const session: Session = { connection, endpoint, dead: false, senders: new Map(), failures: new Set() };
     connection.removeAllListeners();
     const drop = (err: unknown): void => this.onDrop(session, err);
@@ -455,17 +403,18 @@ export class AmqpBus implements Bus {
     connection.on('connection_error', (ctx: EventContext) => this.logger.warn({ err: describeAmqpError(ctx.connection.error).text }, 'broker closed the connection with an error'));
     connection.on('session_error', (ctx: EventContext) => this.logger.warn({ err: describeAmqpError(ctx.session?.error).text }, 'broker ended an AMQP session'));
     connection.on('error', (err: unknown) => drop(err));
-    this.session = session;
-    this.logger.info({ broker: `${endpoint.host}:${endpoint.port}` }, 'broker connected');
+    return session;
+  }
+
+  private onSession(session: Session): void {
+    this.logger.info({ broker: `${session.endpoint.host}:${session.endpoint.port}` }, 'broker connected');
     for (const consumer of this.consumers) if (consumer.open) this.attach(consumer, session);
-    for (const waiter of this.sessionWaiters) waiter(session);
-    this.sessionWaiters.clear();
   }
 
   private onDrop(session: Session, err: unknown): void {
     if (session.dead) return;
     session.dead = true;
-    if (this.session === session) this.session = null;
+    this.connection.lost(session);
     const failure = new UnavailableError('BUS_DISCONNECTED', 'broker connection lost before the outcome');
     for (const fail of [...session.failures]) fail(failure);
     for (const state of session.senders.values()) for (const wake of state.waiters) wake();
@@ -475,23 +424,9 @@ export class AmqpBus implements Bus {
     } catch {
       // already down
     }
-    if (this.closed) return;
+    if (this.connection.closed) return;
     this.logger.warn({ broker: `${session.endpoint.host}:${session.endpoint.port}`, err: err === undefined ? 'ended' : describeAmqpError(err).text }, 'broker connection lost');
-    this.startConnecting();
-  }
-
-  private waitForSession(deadline: number): Promise<Session | null> {
-    if (this.session && !this.session.dead) return Promise.resolve(this.session);
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const waiter = (session: Session | null): void => {
-        clearTimeout(timer);
-        this.sessionWaiters.delete(waiter);
-        resolve(session);
-      };
-      const timer = setTimeout(() => waiter(null), Math.max(0, deadline - Date.now()));
-      this.sessionWaiters.add(waiter);
-    });
+    this.connection.start();
   }
 
   // ---- sending ------------------------------------------------------------------------
@@ -593,7 +528,7 @@ export class AmqpBus implements Bus {
       consumer.refusals += 1;
       // A refused or closed link: attach again after a growing backoff while the connection lives.
       if (consumer.open && !session.dead && !this.closing) {
-        const delay = this.backoffMs(consumer.refusals, this.options.reconnectMaxDelayMs ?? 30_000);
+        const delay = this.connection.backoffMs(consumer.refusals);
         setTimeout(() => {
           if (consumer.open && consumer.current === null && !session.dead && !this.closing) this.attach(consumer, session);
         }, delay);
@@ -648,8 +583,4 @@ export class AmqpBus implements Bus {
     }
   }
 
-  private backoffMs(failures: number, capMs: number): number {
-    const ceiling = Math.min(capMs, (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(failures - 1, 30));
-    return Math.floor(this.random() * ceiling);
-  }
 }
