@@ -4,8 +4,9 @@
  * The same guarantees as the STOMP bus:
  * - publish: a durable message, resolved only when the broker settles it as accepted; a
  *   rejected outcome is a refusal (BUS_BROKER_ERROR), released/modified or a lost link is
- *   retryable; a target the broker refuses to attach (not found, not allowed) is retryable
- *   and keeps the bus not ready until a send there succeeds again.
+ *   retryable; a target the broker refuses (not found, not allowed: RabbitMQ ends the link's
+ *   session, so each destination has a session of its own) is BUS_DESTINATION_REFUSED,
+ *   retryable, and keeps the bus not ready until a send there succeeds again.
  * - subscribe: a receiver with manual credit, `prefetch` at first and one more per settled
  *   message, on a session of its own whose incoming window is `prefetch` too: RabbitMQ 3.x's
  *   AMQP 1.0 plugin does not honour link credit (it sent 239 transfers on 10 credits here)
@@ -66,6 +67,8 @@ interface SenderState {
   open: boolean;
   failed: Error | undefined;
   waiters: Set<() => void>;
+  /** Outcome callbacks of this link's sends still waiting (failed with the link). */
+  pending: Set<(err?: Error) => void>;
 }
 
 interface ConsumerState {
@@ -275,6 +278,7 @@ export class AmqpBus implements Bus {
         settled = true;
         clearTimeout(timer);
         session.failures.delete(settle);
+        state.pending.delete(settle);
         this.outcomes.delete(delivery);
         if (err) reject(err);
         else {
@@ -287,6 +291,7 @@ export class AmqpBus implements Bus {
         Math.max(1, deadline - Date.now()),
       );
       session.failures.add(settle);
+      state.pending.add(settle);
       const delivery = state.sender.send(toAmqpMessage(buffer, { ...options, binary }));
       this.outcomes.set(delivery, settle);
     });
@@ -434,31 +439,40 @@ export class AmqpBus implements Bus {
   private senderFor(session: Session, address: string): SenderState {
     const known = session.senders.get(address);
     if (known && known.failed === undefined) return known;
-    const sender = session.connection.open_sender({ target: { address, durable: 2 }, autosettle: true });
-    const state: SenderState = { sender, open: false, failed: undefined, waiters: new Set() };
+    // A session per destination: RabbitMQ ends the whole session on a target it cannot find.
+    const linkSession = session.connection.create_session();
+    linkSession.begin();
+    const sender = linkSession.open_sender({ target: { address, durable: 2 }, autosettle: true });
+    const state: SenderState = { sender, open: false, failed: undefined, waiters: new Set(), pending: new Set() };
     session.senders.set(address, state);
     const wake = (): void => {
       for (const w of [...state.waiters]) w();
+    };
+    const fail = (error: unknown, fallback: string): void => {
+      if (state.failed === undefined) {
+        const { condition, text } = describeAmqpError(error);
+        const refused = error !== undefined && isDestinationCondition(condition);
+        state.failed = refused
+          ? new UnavailableError(BUS_DESTINATION_REFUSED, `the broker refused the destination: ${text}`)
+          : error !== undefined
+            ? new UnavailableError(BUS_BROKER_ERROR, `the broker closed the sending link: ${text}`)
+            : new UnavailableError('BUS_DISCONNECTED', fallback);
+        if (refused) this.refusedTargets.add(address);
+        if (error !== undefined) this.logger.warn({ destination: address, err: text }, 'broker refused the sending link');
+      }
+      if (session.senders.get(address) === state) session.senders.delete(address);
+      for (const settle of [...state.pending]) settle(state.failed);
+      wake();
     };
     sender.on('sender_open', () => {
       state.open = true;
       wake();
     });
     sender.on('sendable', wake);
-    sender.on('sender_error', (ctx: EventContext) => {
-      const { condition, text } = describeAmqpError(ctx.sender?.error);
-      state.failed = isDestinationCondition(condition)
-        ? new UnavailableError(BUS_DESTINATION_REFUSED, `the broker refused the destination: ${text}`)
-        : new UnavailableError(BUS_BROKER_ERROR, `the broker closed the sending link: ${text}`);
-      if (isDestinationCondition(condition)) this.refusedTargets.add(address);
-      this.logger.warn({ destination: address, err: text }, 'broker refused the sending link');
-      wake();
-    });
-    sender.on('sender_close', () => {
-      state.failed ??= new UnavailableError('BUS_DISCONNECTED', 'the sending link was closed');
-      if (session.senders.get(address) === state) session.senders.delete(address);
-      wake();
-    });
+    sender.on('sender_error', (ctx: EventContext) => fail(ctx.sender?.error, 'the sending link was closed'));
+    sender.on('sender_close', () => fail(undefined, 'the sending link was closed'));
+    linkSession.on('session_error', (ctx: EventContext) => fail(ctx.session?.error, 'the sending session was ended'));
+    linkSession.on('session_close', () => fail(undefined, 'the sending session was ended'));
     const outcome = (ctx: EventContext, err?: Error): void => {
       const settle = ctx.delivery === undefined ? undefined : this.outcomes.get(ctx.delivery);
       settle?.(err);
