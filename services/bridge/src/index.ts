@@ -7,13 +7,17 @@ export {
   parseRoutesDocument,
   resolveDeadLetter,
   normalizeDestination,
+  protocolOf,
+  isTlsUrl,
+  supportsSelectors,
+  groupHeadersOf,
   type RoutesDocument,
   type RoutesDocumentInput,
   type RouteConfig,
   type EndpointConfig,
   type HeaderMapping,
 } from './domain/routes';
-export { planForward, idempotencyKeyOf, applicationHeaders, GROUP_HEADER, ROUTE_HEADER, type ForwardPlan } from './domain/mapping';
+export { planForward, idempotencyKeyOf, applicationHeaders, GROUP_HEADER, ROUTE_HEADER, type ForwardPlan, type KeySource } from './domain/mapping';
 export {
   decidePublishFailure,
   isRejection,
@@ -27,6 +31,8 @@ export {
   type SendState,
 } from './domain/poison';
 export { loadRoutesFile, parseRoutes, parseRoutesText } from './adapters/routes-file';
-export { connectEndpoint, type BridgeEndpoint, type BridgeBusOptions } from './adapters/connect';
+export { connectEndpoint, keySourceOf, type BridgeEndpoint, type BridgeBusOptions } from './adapters/connect';
+export { AmqpBus, amqpAddress, toAmqpMessage, fromAmqpMessage, parseAmqpUrls, type AmqpBusOptions } from './adapters/amqp-bus';
 export { bridgeConfigSchema, loadBridgeConfig, type BridgeConfig } from './config';
-export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';
+export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult, type ThroughputEndpoint } from './throughput';
+export { routesJsonSchema, ROUTES_SCHEMA_ID } from './domain/routes-schema';

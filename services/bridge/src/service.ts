@@ -4,7 +4,7 @@ import type { Bus, Subscription } from '@ediflow/bus';
 import { ConfigError, describeError } from '@ediflow/errors';
 import type { Logger } from '@ediflow/logger';
 import { resolveDeadLetter, type RoutesDocument } from './domain/routes';
-import { connectEndpoint, type BridgeBusOptions, type BridgeEndpoint } from './adapters/connect';
+import { connectEndpoint, keySourceOf, type BridgeBusOptions, type BridgeEndpoint } from './adapters/connect';
 import { SendGate } from './adapters/gate';
 import { createBridgeMetrics } from './adapters/metrics';
 import { startRoute } from './entry-points/route-consumer';
@@ -17,7 +17,9 @@ export interface BridgeServiceDeps {
   /** Dead-letter alerts (SNS in AWS); none when omitted (dead letters are still logged and counted). */
   alerts?: AlertSink;
   /**
-   * Builds the Bus of an endpoint; default: StompBus over its URLs (connectEndpoint).
+   * Builds the Bus of an endpoint; default: connectEndpoint (STOMP or AMQP 1.0 over its URLs).
+   * A source endpoint with failover "independent" gets one Bus per URL, each built from a copy
+   * of the endpoint with that one URL and the name `<endpoint>@<host:port>`.
    * Buses from this function belong to the caller: stop() closes the bridge's
    * subscriptions on them but not the buses. Buses of the default connector are closed.
    */
@@ -36,7 +38,11 @@ export interface BridgeServiceDeps {
 export interface BridgeService {
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** True only while every endpoint the routes use is connected. */
+  /**
+   * True only while every endpoint the routes use is connected with its subscriptions
+   * confirmed (an independent source: at least one of its brokers) and no route's target
+   * refuses its destination.
+   */
   isReady(): boolean;
 }
 
@@ -59,23 +65,41 @@ export function createBridgeService(deps: BridgeServiceDeps): BridgeService {
   const env = deps.env ?? process.env;
   const connect = deps.connect ?? ((endpoint: BridgeEndpoint) => connectEndpoint(endpoint, { logger: logger.child({ endpoint: endpoint.name }), ...deps.busOptions }));
 
-  // One connection per endpoint used by any route (as source, target or dead-letter side).
-  const used = new Set<string>();
+  // One connection per endpoint that routes send to (target or dead-letter side); a source
+  // shares it, except an independent failover list, consumed through one connection per broker.
+  const independent = (name: string): boolean => routes.endpoints[name].failover === 'independent' && routes.endpoints[name].urls.length > 1;
+  const sending = new Set<string>();
+  const consuming = new Set<string>();
   for (const route of routes.routes) {
-    used.add(route.from.endpoint);
-    used.add(route.to.endpoint);
-    used.add(resolveDeadLetter(route).endpoint);
+    (independent(route.from.endpoint) ? consuming : sending).add(route.from.endpoint);
+    sending.add(route.to.endpoint);
+    sending.add(resolveDeadLetter(route).endpoint);
   }
-  const endpoints = [...used].map((name) => resolveEndpoint(name, routes, env));
+  const resolved = new Map([...new Set([...sending, ...consuming])].map((name) => [name, resolveEndpoint(name, routes, env)]));
   const buses = new Map<string, Bus>();
   const gates = new Map<string, SendGate>();
-  for (const endpoint of endpoints) {
-    buses.set(endpoint.name, connect(endpoint));
-    gates.set(endpoint.name, new SendGate());
+  for (const name of sending) {
+    buses.set(name, connect(resolved.get(name) as BridgeEndpoint));
+    gates.set(name, new SendGate());
+  }
+  /** Per independent source endpoint: its per-broker buses, by `<endpoint>@<host:port>`. */
+  const sourceBuses = new Map<string, Map<string, Bus>>();
+  for (const name of consuming) {
+    const endpoint = resolved.get(name) as BridgeEndpoint;
+    const perBroker = new Map<string, Bus>();
+    for (const url of endpoint.config.urls) {
+      const label = `${name}@${/^[a-z+]+:\/\/([^/?]+)/i.exec(url)?.[1] ?? url}`;
+      perBroker.set(label, connect({ ...endpoint, name: label, config: { ...endpoint.config, urls: [url] } }));
+    }
+    sourceBuses.set(name, perBroker);
   }
   const bus = (name: string): Bus => buses.get(name) as Bus;
-  const connectedMap = (): Record<string, boolean> => Object.fromEntries([...buses].map(([name, b]) => [name, b.isConnected()]));
+  const sourcesOf = (name: string): Array<[string, Bus]> => (sourceBuses.has(name) ? [...(sourceBuses.get(name) as Map<string, Bus>)] : [[name, bus(name)]]);
+  const allBuses = (): Array<[string, Bus]> => [...buses, ...[...sourceBuses.values()].flatMap((m) => [...m])];
+  const connectedMap = (): Record<string, boolean> => Object.fromEntries(allBuses().map(([name, b]) => [name, b.isConnected()]));
   const metrics = createBridgeMetrics(deps.registry, connectedMap);
+  /** Routes whose target refuses the destination right now. */
+  const blocked = new Set<string>();
 
   let stopping = false;
   let started = false;
@@ -88,7 +112,7 @@ export function createBridgeService(deps: BridgeServiceDeps): BridgeService {
       started = true;
       // connect() starts the reconnect loop at once; a broker down at start-up is retried in the background.
       await Promise.all(
-        [...buses].map(async ([name, b]) => {
+        allBuses().map(async ([name, b]) => {
           try {
             await b.connect();
           } catch (err) {
@@ -97,29 +121,37 @@ export function createBridgeService(deps: BridgeServiceDeps): BridgeService {
         }),
       );
       for (const route of routes.routes) {
-        const source = routes.endpoints[route.from.endpoint];
-        subscriptions.push(
-          await startRoute({
-            route,
-            sourceBrokerId: source.brokerId ?? route.from.endpoint,
-            source: bus(route.from.endpoint),
-            target: bus(route.to.endpoint),
-            targetGate: gates.get(route.to.endpoint) as SendGate,
-            deadLetterBus: bus(resolveDeadLetter(route).endpoint),
-            logger,
-            metrics,
-            alerts: deps.alerts,
-            retryBaseDelayMs: deps.retryBaseDelayMs ?? 200,
-            retryMaxDelayMs: deps.retryMaxDelayMs ?? 5000,
-            random: deps.random ?? Math.random,
-            now: deps.now ?? Date.now,
-            stopping: () => stopping,
-            onStop: (wake) => {
-              stopWakers.add(wake);
-              return () => stopWakers.delete(wake);
-            },
-          }),
-        );
+        const keySource = keySourceOf(route.from.endpoint, routes.endpoints[route.from.endpoint]);
+        for (const [sourceName, source] of sourcesOf(route.from.endpoint)) {
+          // Independent brokers: each one's messages are its own, so its host is part of the key.
+          const brokerId = sourceName === route.from.endpoint ? keySource.brokerId : `${keySource.brokerId}${sourceName.slice(route.from.endpoint.length)}`;
+          subscriptions.push(
+            await startRoute({
+              route,
+              keySource: { ...keySource, brokerId },
+              source,
+              target: bus(route.to.endpoint),
+              targetGate: gates.get(route.to.endpoint) as SendGate,
+              deadLetterBus: bus(resolveDeadLetter(route).endpoint),
+              logger,
+              metrics,
+              alerts: deps.alerts,
+              retryBaseDelayMs: deps.retryBaseDelayMs ?? 200,
+              retryMaxDelayMs: deps.retryMaxDelayMs ?? 5000,
+              random: deps.random ?? Math.random,
+              now: deps.now ?? Date.now,
+              stopping: () => stopping,
+              onStop: (wake) => {
+                stopWakers.add(wake);
+                return () => stopWakers.delete(wake);
+              },
+              targetRefused: (refused) => {
+                if (refused) blocked.add(route.name);
+                else blocked.delete(route.name);
+              },
+            }),
+          );
+        }
         logger.info({ route: route.name, from: route.from.endpoint, to: route.to.endpoint }, 'route started');
       }
     },
@@ -130,10 +162,16 @@ export function createBridgeService(deps: BridgeServiceDeps): BridgeService {
       stopWakers.clear();
       // Sends already waiting for a receipt finish and are acknowledged; the rest are released.
       await Promise.all(subscriptions.map((s) => s.close()));
-      if (deps.connect === undefined) await Promise.all([...buses.values()].map((b) => b.close()));
+      if (deps.connect === undefined) await Promise.all(allBuses().map(([, b]) => b.close()));
     },
     isReady() {
-      return started && !stopping && [...buses.values()].every((b) => b.isConnected());
+      return (
+        started &&
+        !stopping &&
+        blocked.size === 0 &&
+        [...buses.values()].every((b) => b.isConnected()) &&
+        [...sourceBuses.values()].every((m) => [...m.values()].some((b) => b.isConnected()))
+      );
     },
   };
 }

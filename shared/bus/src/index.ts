@@ -1,7 +1,8 @@
 export * from './port';
 export { MemoryBus, type MemoryBusOptions } from './memory';
 export { BusJournal, type BusJournalOptions, type JournalMessage, type JournaledMessage } from './journal';
-export { StompBus, stompDestination, type StompBusOptions, type StompTlsOptions } from './stomp';
+export { StompBus, type StompBusOptions, type StompTlsOptions } from './stomp';
+export { BROKER_KINDS, stompDialect, isTextContentType, type BrokerKind, type StompDialect } from './dialect';
 export { parseBrokerUrl, type BrokerEndpoint } from './url';
 export {
   resolvePolicy,
@@ -23,3 +24,5 @@ export {
   type DeliveryDeps,
 } from './retry';
 export { createBus, type CreateBusOptions } from './create';
+export { settleWithin } from './settle';
+export { Reconnector, type ReconnectOptions } from './reconnect';

@@ -1,6 +1,7 @@
 /**
- * The message bus port. Two implementations: STOMP (ActiveMQ on-prem, Amazon MQ)
- * and in-memory (single-process `npm start`). One contract suite runs against both.
+ * The message bus port. Implementations: STOMP (ActiveMQ on-prem, Amazon MQ, and by its
+ * dialects RabbitMQ, Artemis and others), in-memory (single-process `npm start`), and the
+ * bridge's AMQP 1.0 bus. One contract suite runs against each.
  *
  * Semantics every implementation keeps:
  * - publish() resolves only when the message is durable (STOMP: the broker's RECEIPT
@@ -40,7 +41,11 @@ export interface ReceivedMessage {
   attempt: number;
   /** The broker says it delivered this message before (STOMP `redelivered`). */
   redelivered: boolean;
-  /** The message arrived as bytes (STOMP: a content-length header, a JMS BytesMessage); retries keep the form. */
+  /**
+   * The message arrived as bytes, not text (STOMP on ActiveMQ/Artemis: a content-length header,
+   * a JMS BytesMessage; on RabbitMQ and other brokers: a content type that is not text; AMQP 1.0:
+   * a data section); retries keep the form.
+   */
   binary?: boolean;
 }
 
@@ -68,6 +73,13 @@ export interface SubscribeOptions {
  * connection simply dropping (BUS_DISCONNECTED). Callers can count these as rejections.
  */
 export const BUS_BROKER_ERROR = 'BUS_BROKER_ERROR';
+
+/**
+ * Code of the retryable error publish() rejects with when the broker refuses the
+ * destination itself (not found, not allowed): a problem of the route or its permissions,
+ * not of the message, so callers wait instead of counting it against the message.
+ */
+export const BUS_DESTINATION_REFUSED = 'BUS_DESTINATION_REFUSED';
 
 export type MessageHandler = (message: ReceivedMessage) => Promise<void>;
 

@@ -1,23 +1,30 @@
 /**
- * Bus over STOMP 1.2 with stompit, for ActiveMQ 5.x and Amazon MQ for ActiveMQ.
+ * Bus over STOMP 1.2 with stompit, for ActiveMQ 5.x and Amazon MQ for ActiveMQ, and, by
+ * their dialects (dialect.ts), RabbitMQ, Artemis and other STOMP brokers.
  * - publish: SEND with persistent:true and content-type, resolved by the broker's RECEIPT
  *   (stompit's receipt API; no hand-made receipt header). Rejects with UnavailableError
  *   while disconnected (after a bounded wait) or when the receipt does not come in time.
- * - subscribe: ack client-individual, activemq.prefetchSize = prefetch; ACK after the
+ * - subscribe: ack client-individual, the dialect's prefetch header; ACK after the
  *   handler resolves; never NACK (ActiveMQ would dead-letter at once): retries and dead
  *   letters are re-published by the shared retry module, then the original is ACKed.
+ *   The SUBSCRIBE asks for a receipt: the bus is not ready until every subscription is
+ *   confirmed (RabbitMQ answers a missing queue with an ERROR frame instead).
  * - the connection heart-beats, reconnects with exponential backoff and full jitter over
- *   the failover list, and resubscribes.
+ *   the failover list, and resubscribes. A connection the broker ended with an ERROR frame
+ *   (wrong credentials, unknown destination) is logged with the broker's reason and retried
+ *   with growing backoff until a session is confirmed again.
  */
 import type { Readable } from 'node:stream';
 import stompit from 'stompit';
 import type Client from 'stompit/lib/Client';
-import type StompitSubscription from 'stompit/lib/client/Subscription';
-import { UnavailableError } from '@ediflow/errors';
+import StompitSubscription from 'stompit/lib/client/Subscription';
+import { ConfigError, InvalidInputError, UnavailableError } from '@ediflow/errors';
 import { silentLogger, type Logger } from '@ediflow/logger';
 import { bodyBuffer } from './body';
-import { BUS_BROKER_ERROR, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
+import { stompDialect, type BrokerKind, type StompDialect } from './dialect';
+import { BUS_BROKER_ERROR, BUS_DESTINATION_REFUSED, HEADER, type Bus, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions, type Subscription } from './port';
 import { attemptOf, deliver, resolvePolicy, type RetryPolicy } from './retry';
+import { Reconnector } from './reconnect';
 import { parseBrokerUrl, type BrokerEndpoint } from './url';
 import { settleWithin } from './settle';
 
@@ -27,7 +34,7 @@ export interface StompTlsOptions {
   key?: string | Buffer;
   /** SNI and certificate host name; defaults to the endpoint host. */
   servername?: string;
-  /** Default true. */
+  /** Default true. False (an unverified broker) is logged as a warning at every connect. */
   rejectUnauthorized?: boolean;
 }
 
@@ -35,8 +42,12 @@ export interface StompBusOptions {
   /** Override login/passcode from the URL. */
   login?: string;
   passcode?: string;
-  /** TLS settings for stomp+ssl endpoints. */
+  /** TLS settings for stomp+ssl endpoints; given with a plaintext URL, the constructor throws. */
   tls?: StompTlsOptions;
+  /** Which broker speaks at the other end (prefetch header, destinations, text/binary); default activemq. */
+  kind?: BrokerKind;
+  /** CONNECT `host` header (RabbitMQ: the virtual host); default from the kind (see StompDialect.connectHost). */
+  virtualHost?: string;
   /** Heart-beat period both ways; 0 disables. Default 10000 ms. A peer gets twice this before it is declared dead. */
   heartbeatMs?: number;
   /** One TCP/TLS + CONNECT attempt; default 10000 ms. */
@@ -62,6 +73,8 @@ interface Session {
   client: Client;
   endpoint: BrokerEndpoint;
   dead: boolean;
+  /** Every consumer attached to this session has its SUBSCRIBE receipt. */
+  confirmed: boolean;
   /** Rejects every publish waiting for a receipt on this session. */
   failures: Set<(err: Error) => void>;
 }
@@ -72,14 +85,18 @@ interface ConsumerState {
   policy: RetryPolicy;
   inFlight: Set<Promise<void>>;
   open: boolean;
-  current: { session: Session; subscription: StompitSubscription } | null;
+  current: { session: Session; subscription: StompitSubscription; confirmed: boolean } | null;
   selector?: string;
 }
 
-/** `name` -> `/queue/name`; `/queue/...` and `/topic/...` pass through. */
-export function stompDestination(destination: string): string {
-  return destination.startsWith('/queue/') || destination.startsWith('/topic/') ? destination : `/queue/${destination}`;
-}
+/**
+ * ERROR frames that refuse a destination rather than a message: RabbitMQ's not_found and
+ * access_refused, ActiveMQ's "not authorized".
+ */
+const DESTINATION_REFUSED = /not[_ ]found|access[_ ]refused|not authorized/i;
+
+/** An ERROR frame's body is kept up to this many characters (the broker's reason, for the log). */
+const ERROR_TEXT_LIMIT = 500;
 
 /** Cap of the wait between attempts to publish a held message's retry or dead-letter copy. */
 const HELD_PUBLISH_MAX_DELAY_MS = 5_000;
@@ -94,15 +111,12 @@ export class StompBus implements Bus {
   private readonly heartbeatMs: number;
   private readonly publishTimeoutMs: number;
   private readonly closeTimeoutMs: number;
-  private session: Session | null = null;
+  private readonly connection: Reconnector<BrokerEndpoint, Session>;
   private started = false;
-  private connecting = false;
   private closing = false;
-  private closed = false;
-  private failures = 0;
-  private endpointIndex = 0;
-  private wakeLoop: (() => void) | null = null;
-  private readonly sessionWaiters = new Set<(session: Session | null) => void>();
+  /** Connections in a row the broker ended with an ERROR frame before a session was confirmed. */
+  private errorStreak = 0;
+  private readonly dialect: StompDialect;
   private readonly consumers = new Set<ConsumerState>();
 
   constructor(
@@ -110,38 +124,59 @@ export class StompBus implements Bus {
     private readonly options: StompBusOptions = {},
   ) {
     this.endpoints = parseBrokerUrl(url);
+    this.dialect = stompDialect(options.kind);
+    if (options.tls !== undefined && this.endpoints.some((e) => !e.tls)) {
+      // TLS settings never fall back to plaintext silently.
+      throw new ConfigError(['BROKER_URL'], 'TLS settings are given but a broker URL is plaintext (stomp://): use stomp+ssl://');
+    }
     this.logger = options.logger ?? silentLogger();
     this.random = options.random ?? Math.random;
     this.heartbeatMs = options.heartbeatMs ?? 10_000;
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.closeTimeoutMs = options.closeTimeoutMs ?? 20_000;
+    this.connection = new Reconnector<BrokerEndpoint, Session>({
+      endpoints: this.endpoints,
+      open: async (endpoint) => this.newSession(await this.open(endpoint), endpoint),
+      discard: (session) => session.client.destroy(new Error('bus closed')),
+      onSession: (session) => this.onSession(session),
+      logger: this.logger,
+      label: (endpoint) => `${endpoint.host}:${endpoint.port}`,
+      describe: errorText,
+      initialDelayMs: options.reconnectInitialDelayMs,
+      maxDelayMs: options.reconnectMaxDelayMs,
+      random: this.random,
+    });
   }
 
   async connect(): Promise<void> {
     if (this.closing) throw new UnavailableError('BUS_CLOSED', 'bus is closed');
     this.started = true;
-    this.startConnecting();
-    const session = await this.waitForSession(Date.now() + (this.options.connectTimeoutMs ?? 30_000));
-    if (!session) throw new UnavailableError('BUS_CONNECT_TIMEOUT', 'could not connect to the broker in time');
+    await this.connection.connect(this.options.connectTimeoutMs ?? 30_000);
   }
 
+  /** A live session on which every subscription is confirmed. */
   isConnected(): boolean {
-    return this.session !== null && !this.session.dead && !this.closing;
+    const session = this.connection.session;
+    if (session === null || session.dead || this.closing) return false;
+    for (const consumer of this.consumers) {
+      if (consumer.open && consumer.current?.confirmed !== true) return false;
+    }
+    return true;
   }
 
   async publish(destination: string, body: string | Buffer, options: PublishOptions = {}): Promise<void> {
     const binary = options.binary ?? false;
     const buffer = bodyBuffer(body, binary);
-    if (this.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    if (this.connection.closed || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
     const deadline = Date.now() + this.publishTimeoutMs;
-    const session = await this.waitForSession(deadline);
+    const session = await this.connection.waitForSession(deadline);
     if (!session) throw new UnavailableError('BUS_DISCONNECTED', 'no broker connection within the publish timeout');
 
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(options.headers ?? {})) {
       if (!RESERVED.has(name.toLowerCase())) headers[name] = value;
     }
-    headers.destination = stompDestination(destination);
+    headers.destination = this.dialect.destination(destination);
     headers.persistent = 'true';
     headers[HEADER.contentType] = options.contentType ?? 'application/json';
     const delay = Math.floor(options.delayMs ?? 0);
@@ -171,6 +206,9 @@ export class StompBus implements Bus {
 
   async subscribe(destination: string, handler: MessageHandler, options?: SubscribeOptions): Promise<Subscription> {
     if (this.closing || !this.started) throw new UnavailableError('BUS_DISCONNECTED', 'bus is not connected');
+    if (options?.selector !== undefined && !this.dialect.selectors) {
+      throw new InvalidInputError('BUS_SELECTOR_UNSUPPORTED', `message selectors are not evaluated by ${this.dialect.kind} brokers over STOMP`);
+    }
     const consumer: ConsumerState = {
       destination,
       handler,
@@ -181,7 +219,7 @@ export class StompBus implements Bus {
       selector: options?.selector,
     };
     this.consumers.add(consumer);
-    if (this.session && !this.session.dead) this.attach(consumer, this.session);
+    if (this.connection.session && !this.connection.session.dead) this.attach(consumer, this.connection.session);
     return { close: () => this.closeConsumer(consumer) };
   }
 
@@ -189,64 +227,17 @@ export class StompBus implements Bus {
     if (this.closing) return;
     this.closing = true;
     await Promise.all([...this.consumers].map((c) => this.closeConsumer(c)));
-    this.closed = true;
-    this.wakeLoop?.();
-    for (const waiter of this.sessionWaiters) waiter(null);
-    this.sessionWaiters.clear();
-    const session = this.session;
-    this.session = null;
+    const session = this.connection.close();
     if (session && !session.dead) await this.disconnect(session);
   }
 
   // ---- connection management -------------------------------------------------------
 
-  private startConnecting(): void {
-    if (this.connecting || this.closed) return;
-    this.connecting = true;
-    void this.connectLoop();
-  }
-
-  private async connectLoop(): Promise<void> {
-    try {
-      while (!this.closed) {
-        const endpoint = this.endpoints[this.endpointIndex % this.endpoints.length];
-        try {
-          const client = await this.open(endpoint);
-          if (this.closed) {
-            client.destroy(new Error('bus closed'));
-            return;
-          }
-          this.failures = 0;
-          this.onSession(client, endpoint);
-          return;
-        } catch (err) {
-          this.failures += 1;
-          this.endpointIndex = (this.endpointIndex + 1) % this.endpoints.length;
-          const delay = this.backoffMs(this.failures, this.options.reconnectMaxDelayMs ?? 30_000);
-          this.logger.warn(
-            { broker: `${endpoint.host}:${endpoint.port}`, failures: this.failures, delayMs: delay, err: errorText(err) },
-            'broker connection failed; retrying',
-          );
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, delay);
-            this.wakeLoop = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          this.wakeLoop = null;
-        }
-      }
-    } finally {
-      this.connecting = false;
-    }
-  }
-
   private open(endpoint: BrokerEndpoint): Promise<Client> {
     const hb = this.heartbeatMs;
     const tls = this.options.tls ?? {};
     const connectHeaders = {
-      host: endpoint.host,
+      host: this.options.virtualHost ?? this.dialect.connectHost(endpoint.host),
       login: this.options.login ?? endpoint.login,
       passcode: this.options.passcode ?? endpoint.passcode,
       'heart-beat': `${hb},${hb}`,
@@ -272,6 +263,9 @@ export class StompBus implements Bus {
           rejectUnauthorized: tls.rejectUnauthorized ?? true,
         }
       : { ...common, ssl: false };
+    if (endpoint.tls && tls.rejectUnauthorized === false) {
+      this.logger.warn({ broker: `${endpoint.host}:${endpoint.port}` }, 'TLS certificate checks are OFF for this broker (insecure): anyone on the path can read and change the traffic');
+    }
     return new Promise<Client>((resolve, reject) => {
       let done = false;
       const client = stompit.connect(connectOptions, (err) => {
@@ -285,52 +279,49 @@ export class StompBus implements Bus {
         client.on('error', () => undefined);
         resolve(client);
       });
+      readErrorFrames(client);
     });
   }
 
-  private onSession(client: Client, endpoint: BrokerEndpoint): void {
-    const session: Session = { client, endpoint, dead: false, failures: new Set() };
+  private newSession(client: Client, endpoint: BrokerEndpoint): Session {
+    const session: Session = { client, endpoint, dead: false, confirmed: false, failures: new Set() };
     client.on('error', (err: Error) => this.onDrop(session, err));
     client.on('end', () => this.onDrop(session));
-    this.session = session;
+    return session;
+  }
+
+  private onSession(session: Session): void {
+    const { endpoint } = session;
     this.logger.info({ broker: `${endpoint.host}:${endpoint.port}` }, 'broker connected');
     for (const consumer of this.consumers) {
       if (consumer.open) this.attach(consumer, session);
     }
-    for (const waiter of this.sessionWaiters) waiter(session);
-    this.sessionWaiters.clear();
+    this.checkConfirmed(session);
   }
 
   private onDrop(session: Session, err?: Error): void {
     if (session.dead) return;
     session.dead = true;
-    if (this.session === session) this.session = null;
+    this.connection.lost(session);
     const brokerError = typeof (err as { isApplicationError?: unknown } | undefined)?.isApplicationError === 'function'
       && (err as unknown as { isApplicationError: () => boolean }).isApplicationError();
-    const failure = brokerError
-      ? new UnavailableError(BUS_BROKER_ERROR, 'the broker answered with an ERROR frame before the receipt')
-      : new UnavailableError('BUS_DISCONNECTED', 'broker connection lost before the receipt');
+    if (brokerError) this.errorStreak += 1;
+    const failure = !brokerError
+      ? new UnavailableError('BUS_DISCONNECTED', 'broker connection lost before the receipt')
+      : DESTINATION_REFUSED.test(errorText(err))
+        ? new UnavailableError(BUS_DESTINATION_REFUSED, `the broker refused the destination: ${errorText(err)}`)
+        : new UnavailableError(BUS_BROKER_ERROR, `the broker answered with an ERROR frame before the receipt: ${errorText(err)}`);
     for (const fail of [...session.failures]) fail(failure);
     for (const consumer of this.consumers) {
       if (consumer.current?.session === session) consumer.current = null;
     }
-    if (this.closed) return;
-    this.logger.warn({ broker: `${session.endpoint.host}:${session.endpoint.port}`, err: err ? errorText(err) : 'ended' }, 'broker connection lost');
-    this.startConnecting();
-  }
-
-  private waitForSession(deadline: number): Promise<Session | null> {
-    if (this.session && !this.session.dead) return Promise.resolve(this.session);
-    if (this.closed) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const waiter = (session: Session | null): void => {
-        clearTimeout(timer);
-        this.sessionWaiters.delete(waiter);
-        resolve(session);
-      };
-      const timer = setTimeout(() => waiter(null), Math.max(0, deadline - Date.now()));
-      this.sessionWaiters.add(waiter);
-    });
+    if (this.connection.closed) return;
+    this.logger.warn(
+      { broker: `${session.endpoint.host}:${session.endpoint.port}`, err: err ? errorText(err) : 'ended', errorFrames: this.errorStreak },
+      brokerError ? 'broker refused the session with an ERROR frame; reconnecting with backoff' : 'broker connection lost',
+    );
+    // A broker that refused the last session with an ERROR frame is not hammered.
+    this.connection.start(this.errorStreak > 0 ? this.connection.backoffMs(this.errorStreak) : 0);
   }
 
   private disconnect(session: Session): Promise<void> {
@@ -351,11 +342,13 @@ export class StompBus implements Bus {
   // ---- consuming ----------------------------------------------------------------------
 
   private attach(consumer: ConsumerState, session: Session): void {
-    const subscription = session.client.subscribe(
+    const current = { session, subscription: undefined as unknown as StompitSubscription, confirmed: false };
+    current.subscription = subscribeWithReceipt(
+      session.client,
       {
-        destination: stompDestination(consumer.destination),
+        destination: this.dialect.destination(consumer.destination),
         ack: 'client-individual',
-        'activemq.prefetchSize': String(consumer.policy.prefetch),
+        ...this.dialect.prefetchHeaders(consumer.policy.prefetch),
         ...(consumer.selector === undefined ? {} : { selector: consumer.selector }),
       },
       (err, message) => {
@@ -363,8 +356,22 @@ export class StompBus implements Bus {
         if (err) return;
         this.onMessage(consumer, session, message as IncomingMessage);
       },
+      () => {
+        current.confirmed = true;
+        this.checkConfirmed(session);
+      },
     );
-    consumer.current = { session, subscription };
+    consumer.current = current;
+  }
+
+  /** A session whose subscriptions are all confirmed ends an ERROR streak. */
+  private checkConfirmed(session: Session): void {
+    if (session.dead || session.confirmed) return;
+    for (const consumer of this.consumers) {
+      if (consumer.open && consumer.current?.session === session && !consumer.current.confirmed) return;
+    }
+    session.confirmed = true;
+    this.errorStreak = 0;
   }
 
   private onMessage(consumer: ConsumerState, session: Session, frame: IncomingMessage): void {
@@ -382,7 +389,7 @@ export class StompBus implements Bus {
         headers,
         attempt: attemptOf(headers),
         redelivered: headers.redelivered === 'true',
-        binary: headers['content-length'] !== undefined,
+        binary: this.dialect.isBinary(headers),
       };
       const task = deliver(message, consumer.handler, consumer.policy, {
         publish: (dest, body, opts) => this.publishWhileHeld(consumer, session, dest, body, opts),
@@ -422,7 +429,7 @@ export class StompBus implements Bus {
       } catch (err) {
         if (session.dead || !consumer.open || this.closing) throw err;
         // Short waits: the session is up, so the failure was a lost receipt, not an outage.
-        const delayMs = this.backoffMs(failures, Math.min(HELD_PUBLISH_MAX_DELAY_MS, this.options.reconnectMaxDelayMs ?? 30_000));
+        const delayMs = this.connection.backoffMs(failures, Math.min(HELD_PUBLISH_MAX_DELAY_MS, this.options.reconnectMaxDelayMs ?? 30_000));
         this.logger.warn({ destination: consumer.destination, failures, delayMs, err: errorText(err) }, 'retry publish failed; trying again while the message is held');
         await new Promise((resolve) => setTimeout(resolve, delayMs));
         if (session.dead || !consumer.open || this.closing) throw err;
@@ -430,11 +437,6 @@ export class StompBus implements Bus {
     }
   }
 
-  /** Full jitter over min(cap, initial * 2^(failures-1)). */
-  private backoffMs(failures: number, capMs: number): number {
-    const ceiling = Math.min(capMs, (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(failures - 1, 30));
-    return Math.floor(this.random() * ceiling);
-  }
 
   private async closeConsumer(consumer: ConsumerState): Promise<void> {
     if (!this.consumers.has(consumer)) return;
@@ -445,6 +447,55 @@ export class StompBus implements Bus {
     consumer.current = null;
     if (current && !current.session.dead) current.subscription.unsubscribe();
   }
+}
+
+/**
+ * stompit reads an ERROR frame that has a text body with a handler that destroys the frame
+ * instead of the client (`this` is the frame there), so the error goes to a stream nobody
+ * listens to and the process dies with "uncaught exception". This replaces that handler,
+ * in every handler set the client installs, by one that reads the body (bounded) and ends
+ * the connection with an application error carrying the broker's message and body.
+ */
+function readErrorFrames(client: Client): void {
+  type Handlers = Record<string, (this: Client, frame: IncomingMessage, done: () => void) => void>;
+  const target = client as unknown as { setCommandHandlers(handlers: Handlers): void; createApplicationError(message: string): Error };
+  const onError = function (this: Client, frame: IncomingMessage): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    frame.on('data', (chunk: Buffer) => {
+      if (size < ERROR_TEXT_LIMIT) chunks.push(chunk);
+      size += chunk.length;
+    });
+    frame.on('error', () => undefined);
+    frame.on('end', () => {
+      const summary = String(frame.headers.message ?? 'server sent ERROR frame');
+      const body = Buffer.concat(chunks).toString('utf8').replace(/\s+/g, ' ').trim().slice(0, ERROR_TEXT_LIMIT);
+      const error = target.createApplicationError(body.length > 0 && body !== summary ? `${summary}: ${body}` : summary);
+      this.destroy(error);
+    });
+  };
+  const original = target.setCommandHandlers.bind(client);
+  target.setCommandHandlers = (handlers: Handlers) => original({ ...handlers, ERROR: onError });
+}
+
+/**
+ * SUBSCRIBE with a receipt. stompit's subscribe() sends no receipt; this registers the
+ * subscription as it does (its Subscription class and table) and sends the frame through
+ * its receipt API.
+ */
+function subscribeWithReceipt(
+  client: Client,
+  headers: Record<string, string>,
+  listener: (err: Error | null, message: Client.Message) => void,
+  onReceipt: () => void,
+): StompitSubscription {
+  const internals = client as unknown as { _nextSubcriptionId: number; _subscriptions: Record<string, StompitSubscription> };
+  let id = internals._nextSubcriptionId++;
+  while (internals._subscriptions[id] !== undefined) id = internals._nextSubcriptionId++;
+  const subscription = new StompitSubscription(id, 'client-individual', listener as Client.MessageCallback, client);
+  internals._subscriptions[id] = subscription;
+  client.sendFrame('SUBSCRIBE', { ...headers, id: String(id) }, { onReceipt } as Client.SendOptions).end();
+  return subscription;
 }
 
 function isIp(host: string): boolean {

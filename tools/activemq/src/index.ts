@@ -7,9 +7,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, openSync, closeSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 import os from 'node:os';
 import path from 'node:path';
 import { ACTIVEMQ, ensureSystemPackages } from '@ediflow/system-packages';
+import { makeTestCertificates, type TestCertificates } from './tls';
+
+export { makeTestCertificates, type TestCertificates } from './tls';
 
 export const ACTIVEMQ_HOME = '/usr/share/activemq';
 export const ACTIVEMQ_JAR = path.join(ACTIVEMQ_HOME, 'bin', 'activemq.jar');
@@ -33,11 +37,18 @@ export interface StartBrokerOptions {
   startTimeoutMs?: number;
   /** How long stop() waits for a graceful exit before SIGKILL; default 15 s. */
   stopTimeoutMs?: number;
+  /**
+   * STOMP over TLS (stomp+ssl) instead of plaintext, with mutual TLS: throwaway certificates
+   * are made in `<dir>/tls` at start (see makeTestCertificates) and are on the handle.
+   */
+  tls?: boolean;
 }
 
 export interface BrokerHandle {
-  /** stomp://127.0.0.1:PORT */
+  /** stomp://127.0.0.1:PORT, or stomp+ssl://127.0.0.1:PORT with tls */
   readonly url: string;
+  /** The certificates of a TLS broker (CA, client certificate and key for the clients). */
+  readonly certificates?: TestCertificates;
   readonly stompPort: number;
   readonly dir: string;
   /** Pid of the running JVM (of the last start). */
@@ -79,12 +90,19 @@ export function isPortFree(port: number): Promise<boolean> {
   });
 }
 
-/** activemq.xml from the Debian sample: one STOMP connector, scheduler on, a named broker. */
-export function brokerXml(sample: string, stompPort: number, name: string): string {
+/** The broker's TLS stores (PKCS#12) and their password, for a stomp+ssl connector that requires client certificates. */
+export interface BrokerXmlTls {
+  keyStore: string;
+  trustStore: string;
+  password: string;
+}
+
+/** activemq.xml from the Debian sample: one STOMP connector (TLS with client certificates when `tls` is given), scheduler on, a named broker. */
+export function brokerXml(sample: string, stompPort: number, name: string, tls?: BrokerXmlTls): string {
   // Tolerant inactivity monitoring: the broker allows 3x the client's heart-beat before closing.
   const connector =
-    `<transportConnector name="stomp" uri="stomp://127.0.0.1:${stompPort}` +
-    `?transport.hbGracePeriodMultiplier=3.0"/>`;
+    `<transportConnector name="stomp" uri="${tls ? 'stomp+ssl' : 'stomp'}://127.0.0.1:${stompPort}` +
+    `?transport.hbGracePeriodMultiplier=3.0${tls ? '&amp;needClientAuth=true' : ''}"/>`;
   let xml = sample.replace(
     /<transportConnectors>[\s\S]*?<\/transportConnectors>/,
     `<transportConnectors>\n            ${connector}\n        </transportConnectors>`,
@@ -92,13 +110,22 @@ export function brokerXml(sample: string, stompPort: number, name: string): stri
   if (xml === sample) throw new Error('sample activemq.xml has no <transportConnectors> element');
   xml = xml.replace(/<broker(\s)/, `<broker schedulerSupport="true"$1`);
   xml = xml.replace(/brokerName="[^"]*"/, `brokerName="${name}"`);
+  if (tls) {
+    const store = (kind: 'key' | 'trust', file: string): string =>
+      `${kind}Store="file:${file}" ${kind}StorePassword="${tls.password}" ${kind}StoreType="PKCS12"`;
+    xml = xml.replace(/(<broker\s[^>]*>)/, `$1\n        <sslContext><sslContext ${store('key', tls.keyStore)} ${store('trust', tls.trustStore)}/></sslContext>`);
+  }
   return xml;
 }
 
-/** Sends a STOMP CONNECT and resolves when CONNECTED comes back. */
-export function stompProbe(port: number, timeoutMs = 2000): Promise<void> {
+/** Sends a STOMP CONNECT (host "localhost" unless given, optional credentials; over TLS when given) and resolves when CONNECTED comes back. */
+export function stompProbe(
+  port: number,
+  timeoutMs = 2000,
+  connect: { host?: string; login?: string; passcode?: string; tls?: tls.ConnectionOptions } = {},
+): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
+    const socket = connect.tls ? tls.connect({ host: '127.0.0.1', port, ...connect.tls }) : net.connect({ host: '127.0.0.1', port });
     let received = '';
     const timer = setTimeout(() => finish(new Error('STOMP CONNECT timed out')), timeoutMs);
     const finish = (err?: Error): void => {
@@ -107,8 +134,9 @@ export function stompProbe(port: number, timeoutMs = 2000): Promise<void> {
       if (err) reject(err);
       else resolve();
     };
-    socket.on('connect', () => {
-      socket.write('CONNECT\naccept-version:1.2\nhost:localhost\nheart-beat:0,0\n\n\0');
+    socket.on(connect.tls ? 'secureConnect' : 'connect', () => {
+      const credentials = connect.login === undefined ? '' : `login:${connect.login}\npasscode:${connect.passcode ?? ''}\n`;
+      socket.write(`CONNECT\naccept-version:1.2\nhost:${connect.host ?? 'localhost'}\n${credentials}heart-beat:0,0\n\n\0`);
     });
     socket.on('data', (chunk) => {
       received += chunk.toString('utf8');
@@ -153,9 +181,23 @@ async function tail(file: string, bytes = 3000): Promise<string> {
   }
 }
 
-function waitForExit(child: ChildProcess): Promise<void> {
+/** Resolves when the child process has exited (at once when it already has). */
+export function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Whether the child exits within the bound. */
+export async function exitsWithin(child: ChildProcess, boundMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const exited = await Promise.race([
+    waitForExit(child).then(() => true),
+    new Promise<boolean>((r) => {
+      timer = setTimeout(() => r(false), boundMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  return exited;
 }
 
 /** Starts one broker and resolves when a STOMP CONNECT on its port succeeds. */
@@ -170,7 +212,15 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   await fs.mkdir(confDir, { recursive: true });
   await fs.mkdir(dataDir, { recursive: true });
   const sample = await fs.readFile(path.join(SAMPLE_CONF_DIR, 'activemq.xml'), 'utf8');
-  await fs.writeFile(path.join(confDir, 'activemq.xml'), brokerXml(sample, stompPort, name));
+  const certificates = opts.tls ? await makeTestCertificates(path.join(dir, 'tls')) : undefined;
+  const xmlTls = certificates && { keyStore: certificates.keyStore, trustStore: certificates.trustStore, password: certificates.storePassword };
+  await fs.writeFile(path.join(confDir, 'activemq.xml'), brokerXml(sample, stompPort, name, xmlTls));
+  const probeTls: tls.ConnectionOptions | undefined = certificates && {
+    ca: await fs.readFile(certificates.caFile),
+    cert: await fs.readFile(certificates.certFile),
+    key: await fs.readFile(certificates.keyFile),
+    servername: 'localhost',
+  };
   // Debian's ActiveMQ logs through log4j 1.2: send INFO and up to broker.out.
   const log4j = path.join(confDir, 'log4j.properties');
   await fs.writeFile(
@@ -226,7 +276,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
     while (Date.now() < deadline) {
       if (exited) break;
       try {
-        await stompProbe(stompPort);
+        await stompProbe(stompPort, 2000, { tls: probeTls });
         return;
       } catch (err) {
         lastError = err;
@@ -250,15 +300,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
     const exit = waitForExit(proc);
     proc.kill(signal);
     if (signal === 'SIGKILL') return exit;
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      exit.then(() => false),
-      new Promise<boolean>((r) => {
-        timer = setTimeout(() => r(true), boundMs);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) {
+    if (!(await exitsWithin(proc, boundMs))) {
       proc.kill('SIGKILL');
       await exit;
     }
@@ -267,7 +309,8 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   await launch();
 
   return {
-    url: `stomp://127.0.0.1:${stompPort}`,
+    url: `${certificates ? 'stomp+ssl' : 'stomp'}://127.0.0.1:${stompPort}`,
+    certificates,
     stompPort,
     dir,
     get pid(): number {

@@ -12,7 +12,7 @@ function mainHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'FILE is a path, or - for stdin (parse, validate, ack). `edi <command> --help` describes a command.',
-    'partners and dlq have subcommands: `edi partners --help`, `edi dlq --help`.',
+    'partners, routes and dlq have subcommands: `edi partners --help`, `edi routes --help`, `edi dlq --help`.',
     'Exit status: 0 ok, 1 invalid or unreadable input, 2 usage error.',
     'Inputs over 50 MB show a progress bar on stderr when it is a terminal.',
     '',

@@ -1,5 +1,5 @@
 /**
- * The Debian packages that tests and local runs need (ActiveMQ now), installed by the
+ * The Debian packages that tests and local runs need (ActiveMQ, RabbitMQ), installed by the
  * project itself: once per machine, one caller at a time. Jest's global setup, the
  * broker starter and `npm run system-packages` all go through ensureSystemPackages, so
  * two callers that start at once (two brokers, two test runs) never run apt-get side by
@@ -37,8 +37,14 @@ export const POSTGRESQL: SystemPackage = {
   installed: () => existsSync('/usr/lib/postgresql/15/bin/postgres'),
 };
 
+export const RABBITMQ: SystemPackage = {
+  name: 'rabbitmq-server',
+  purpose: 'RabbitMQ 3.10 with its STOMP and AMQP 1.0 plugins, a broker kind the bridge integration tests run against',
+  installed: () => existsSync('/usr/lib/rabbitmq/bin/rabbitmq-server'),
+};
+
 /** Everything `npm test` needs from the system, installed in one go before any server starts. */
-export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT, POSTGRESQL];
+export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT, POSTGRESQL, RABBITMQ];
 
 /** Installs packages by name; rejects with what went wrong. */
 export type Installer = (names: string[]) => Promise<void>;

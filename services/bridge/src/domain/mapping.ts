@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HEADER, type Headers, type ReceivedMessage } from '@ediflow/bus';
-import { normalizeDestination, type RouteConfig } from './routes';
+import { groupHeadersOf, normalizeDestination, type RouteConfig } from './routes';
 
 export const GROUP_HEADER = 'JMSXGroupID';
 export const REPLY_TO_HEADER = 'reply-to';
@@ -19,8 +19,16 @@ const TRANSPORT_HEADERS = new Set([
   'destination', 'message-id', 'subscription', 'ack', 'receipt', 'redelivered', 'content-length', 'content-type',
   'persistent', 'timestamp', 'transformation', 'transformation-error', 'jmsxgroupfirstforconsumer',
   'amq_scheduled_delay', 'amq_scheduled_period', 'amq_scheduled_repeat', 'amq_scheduled_cron', 'scheduledjobid',
+  'jmsxdeliverycount', 'x-delivery-count',
   HEADER.attempt, HEADER.idempotencyKey,
 ]);
+
+/** Where a source's keys come from: its broker id and the header (if any) that names a message across redeliveries. */
+export interface KeySource {
+  brokerId: string;
+  /** e.g. ActiveMQ's message-id; RabbitMQ's STOMP message-id is per delivery, so there it is amqp-message-id. */
+  stableIdHeader: string | undefined;
+}
 
 export type ForwardPlan =
   | {
@@ -37,17 +45,19 @@ export type ForwardPlan =
   | { kind: 'poison'; code: string; reason: string; idempotencyKey: string };
 
 /**
- * The message's idempotency key: the source's `idempotency-key` when it has one, else
- * sha256(broker id, destination, message-id) in hex. A message with no message-id (the
- * in-memory bus) gets a hash of its destination, headers and body: identical messages
- * then share a key.
+ * The message's idempotency key, the same every time the broker delivers the message:
+ * 1. the producer's `idempotency-key` header when it has one (1 to 1024 characters);
+ * 2. else, where the source broker names a message the same on every delivery (its
+ *    stableIdHeader), sha256(broker id, destination, that id) in hex;
+ * 3. else sha256(broker id, destination, the application headers sorted by name, the body):
+ *    never a per-delivery id. Two messages with the same headers and body then share a key.
  */
-export function idempotencyKeyOf(sourceBrokerId: string, message: Pick<ReceivedMessage, 'destination' | 'headers' | 'body'>): string {
+export function idempotencyKeyOf(source: KeySource, message: Pick<ReceivedMessage, 'destination' | 'headers' | 'body'>): string {
   const given = message.headers[HEADER.idempotencyKey];
   if (given !== undefined && given.length > 0 && given.length <= 1024) return given;
   const hash = createHash('sha256');
-  hash.update(`${sourceBrokerId}\n${normalizeDestination(message.destination)}\n`);
-  const messageId = message.headers['message-id'];
+  hash.update(`${source.brokerId}\n${normalizeDestination(message.destination)}\n`);
+  const messageId = source.stableIdHeader === undefined ? undefined : message.headers[source.stableIdHeader];
   if (messageId !== undefined && messageId.length > 0) {
     hash.update(messageId);
   } else {
@@ -77,8 +87,8 @@ function findHeader(headers: Headers, name: string): string | undefined {
 }
 
 /** Maps one source message onto the route's target (pure). */
-export function planForward(route: RouteConfig, sourceBrokerId: string, message: ReceivedMessage): ForwardPlan {
-  const idempotencyKey = idempotencyKeyOf(sourceBrokerId, message);
+export function planForward(route: RouteConfig, source: KeySource, message: ReceivedMessage): ForwardPlan {
+  const idempotencyKey = idempotencyKeyOf(source, message);
   const poison = (code: string, reason: string): ForwardPlan => ({ kind: 'poison', code, reason, idempotencyKey });
   const binary = message.binary ?? false;
 
@@ -93,12 +103,12 @@ export function planForward(route: RouteConfig, sourceBrokerId: string, message:
     if (findHeader(message.headers, required) === undefined) return poison('BRIDGE_MISSING_HEADER', `required header "${required}" is missing`);
   }
 
-  const source = applicationHeaders(message.headers);
+  const sourceHeaders = applicationHeaders(message.headers);
   const copy = mapping.copy === 'all' ? null : new Set(mapping.copy.map((h) => h.toLowerCase()));
   const drop = new Set(mapping.drop.map((h) => h.toLowerCase()));
   const renames = new Map(Object.entries(mapping.rename).map(([from, to]) => [from.toLowerCase(), to]));
   const headers: Headers = {};
-  for (const [name, value] of Object.entries(source)) {
+  for (const [name, value] of Object.entries(sourceHeaders)) {
     const lower = name.toLowerCase();
     if (drop.has(lower)) continue;
     const renamed = renames.get(lower);
@@ -119,7 +129,10 @@ export function planForward(route: RouteConfig, sourceBrokerId: string, message:
   headers[HEADER.idempotencyKey] = idempotencyKey;
   headers[ROUTE_HEADER] = route.name;
 
-  const group = findHeader(headers, route.groupHeader) ?? findHeader(source, route.groupHeader);
+  let group: string | undefined;
+  for (const name of groupHeadersOf(route)) {
+    group ??= findHeader(headers, name) ?? findHeader(sourceHeaders, name);
+  }
   const lane = route.order === 'all' ? '*' : group === undefined ? undefined : `g:${group}`;
   return {
     kind: 'send',

@@ -11,10 +11,10 @@
  * - order: messages of one group (JMSXGroupID) are sent one at a time in arrival order.
  */
 import type { AlertSink } from '@ediflow/alerts';
-import { ReleaseMessageError, type Bus, type ReceivedMessage, type Subscription } from '@ediflow/bus';
+import { BUS_DESTINATION_REFUSED, ReleaseMessageError, type Bus, type ReceivedMessage, type Subscription } from '@ediflow/bus';
 import { describeError } from '@ediflow/errors';
 import type { Logger } from '@ediflow/logger';
-import { planForward } from '../domain/mapping';
+import { planForward, type KeySource } from '../domain/mapping';
 import { backoffMs, deadLetterHeaders, decidePublishFailure, INITIAL_SEND_STATE, sendAlone } from '../domain/poison';
 import { resolveDeadLetter, type RouteConfig } from '../domain/routes';
 import type { BridgeMetrics } from '../adapters/metrics';
@@ -22,7 +22,8 @@ import { Lanes, type SendGate } from '../adapters/gate';
 
 export interface RouteContext {
   route: RouteConfig;
-  sourceBrokerId: string;
+  /** Broker id and stable id header of the source, for idempotency keys. */
+  keySource: KeySource;
   source: Bus;
   target: Bus;
   targetGate: SendGate;
@@ -39,6 +40,8 @@ export interface RouteContext {
   stopping: () => boolean;
   /** Registers a callback run when stopping begins (wakes backoff sleeps); returns its removal. */
   onStop: (wake: () => void) => () => void;
+  /** Told when the target starts (true) or stops (false) refusing the route's destination. */
+  targetRefused: (refused: boolean) => void;
 }
 
 export async function startRoute(ctx: RouteContext): Promise<Subscription> {
@@ -46,6 +49,8 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
   const lanes = new Lanes();
   const deadLetter = resolveDeadLetter(route);
   const log = logger.child({ route: route.name });
+  /** Sends in a row the target refused for the destination itself. */
+  let refusedFailures = 0;
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -95,7 +100,7 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
   };
 
   const forward = async (message: ReceivedMessage): Promise<void> => {
-    const plan = planForward(route, ctx.sourceBrokerId, message);
+    const plan = planForward(route, ctx.keySource, message);
     if (plan.kind === 'poison') {
       await sendToDeadLetter(message, plan.idempotencyKey, plan.code, plan.reason, 1);
       return;
@@ -117,6 +122,11 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
               contentType: plan.contentType,
             });
           });
+          if (refusedFailures > 0) {
+            refusedFailures = 0;
+            ctx.targetRefused(false);
+            log.info({ destination: plan.destination }, 'target accepts the destination again');
+          }
           const sent = Number(message.headers.timestamp);
           ctx.metrics.forwarded(route.name, Number.isFinite(sent) && sent > 0 ? (ctx.now() - sent) / 1000 : undefined);
           return;
@@ -129,7 +139,12 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
             return;
           }
           state = decision.state;
-          if (failures === 1 || failures % 20 === 0) {
+          if (decision.code === BUS_DESTINATION_REFUSED) {
+            // The route, not the message: wait (not an attempt), and say the route is not ready.
+            if (refusedFailures === 0) ctx.targetRefused(true);
+            refusedFailures += 1;
+            if (refusedFailures === 1 || refusedFailures % 20 === 0) log.error({ destination: plan.destination, err: describeError(err), failures: refusedFailures }, 'target refuses the destination; holding messages');
+          } else if (failures === 1 || failures % 20 === 0) {
             log.warn({ idempotencyKey: plan.idempotencyKey, code: decision.code, failures, ...state }, 'send to target failed; will send again');
           }
           await sleep(backoffMs(failures, ctx.retryBaseDelayMs, ctx.retryMaxDelayMs, ctx.random));

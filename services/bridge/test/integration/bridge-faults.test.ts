@@ -9,19 +9,16 @@
  * Message count: BRIDGE_FAULT_MESSAGES (default 10,000, the issue's figure; set it lower
  * for a quicker run).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, startBroker, type BrokerHandle } from '@ediflow/activemq';
 import { StompBus, type ReceivedMessage, type Subscription } from '@ediflow/bus';
 import { createDeduplicator } from '@ediflow/dedupe';
+import { bodyFor, buildBridge, httpStatus, sleep, spawnBridge as startBridgeProcess, waitFor, type BridgeProcess } from '../bridge-process';
 
 const TOTAL = Number(process.env.BRIDGE_FAULT_MESSAGES ?? 10_000);
 const GROUPS = 6;
-const ROOT = path.resolve(__dirname, '../../../..');
-const MAIN = path.join(ROOT, 'services/bridge/dist/main.js');
 const ROUTES = ['r1', 'r2', 'r3'] as const;
 const MAX_BODY = 64 * 1024;
 
@@ -36,84 +33,29 @@ interface Expected {
   explicitKey: boolean;
 }
 
-/** Deterministic body: text (UTF-8 with non-ASCII) or bytes (including NUL and 0xFF). */
-function bodyFor(id: string, binary: boolean): Buffer {
-  const seed = createHash('sha256').update(id).digest();
-  if (binary) return Buffer.concat([Buffer.from([0, 255, 0x0a, 0x0d]), seed, Buffer.alloc(seed[0] * 4, seed[1])]);
-  return Buffer.from(`msg ${id} — é ü 漢字 ${seed.toString('hex').repeat(1 + (seed[0] % 8))}`, 'utf8');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-async function httpStatus(url: string): Promise<number> {
-  try {
-    const res = await fetch(url);
-    await res.arrayBuffer();
-    return res.status;
-  } catch {
-    return 0;
-  }
-}
 
 describe('bridge between two ActiveMQ brokers under faults', () => {
   let dir: string;
   let source: BrokerHandle;
   let target: BrokerHandle;
-  let bridge: ChildProcess | undefined;
-  let bridgeLog = '';
+  let bridge: BridgeProcess | undefined;
   let httpPort: number;
   let routesFile: string;
   const buses: StompBus[] = [];
   const subscriptions: Subscription[] = [];
 
   const spawnBridge = async (): Promise<void> => {
-    const child = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH,
-        BRIDGE_ROUTES_FILE: routesFile,
-        HTTP_PORT: String(httpPort),
-        HTTP_HOST: '127.0.0.1',
-        LOG_LEVEL: 'warn',
-        BRIDGE_HEARTBEAT_MS: '2000',
-        BRIDGE_SEND_TIMEOUT_MS: '5000',
-        BRIDGE_RECONNECT_MAX_DELAY_MS: '1000',
-        BRIDGE_RETRY_MAX_DELAY_MS: '500',
-        BRIDGE_CLOSE_TIMEOUT_MS: '2000',
-        BRIDGE_TEST_LOGIN: 'bridge',
-        BRIDGE_TEST_PASSCODE: 'not-a-secret',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collect = (chunk: Buffer): void => {
-      bridgeLog = (bridgeLog + chunk.toString('utf8')).slice(-20_000);
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    bridge = child;
-    await waitFor('bridge readiness', async () => (await httpStatus(`http://127.0.0.1:${httpPort}/readyz`)) === 200, 60_000);
+    bridge = startBridgeProcess(routesFile, httpPort, { BRIDGE_TEST_LOGIN: 'bridge', BRIDGE_TEST_PASSCODE: 'not-a-secret' });
+    const child = bridge;
+    await waitFor('bridge readiness', async () => (await child.readyz()) === 200, 60_000);
   };
 
   const killBridge = async (): Promise<void> => {
-    const child = bridge;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
-    await exited;
+    await bridge?.kill();
   };
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'services/bridge'], { cwd: ROOT, stdio: 'pipe' });
+    buildBridge();
     dir = await mkdtemp(path.join(os.tmpdir(), 'bridge-faults-'));
     [source, target] = await Promise.all([
       startBroker({ name: 'bridge-src', dir: path.join(dir, 'src') }),

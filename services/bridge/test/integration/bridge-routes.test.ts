@@ -109,3 +109,42 @@ describe('bridge routes on real brokers', () => {
     expect(new Set(rest.map((m) => m.headers['x-i'])).size).toBe(20);
   });
 });
+
+describe('bridge with an independent failover list as source', () => {
+  it('when two independent brokers hold messages and a third is down, then all are drained and the endpoint is ready', async () => {
+    const run = randomBytes(4).toString('hex');
+    const deadPort = await freePort();
+    const [a, b] = [new StompBus(A()), new StompBus(B())];
+    await Promise.all([a.connect(), b.connect()]);
+    for (let i = 0; i < 5; i += 1) {
+      await a.publish(`ind.${run}`, `from a ${i}`, { contentType: 'text/plain', headers: { 'x-i': `a${i}` } });
+      await b.publish(`ind.${run}`, `from b ${i}`, { contentType: 'text/plain', headers: { 'x-i': `b${i}` } });
+    }
+    const got: ReceivedMessage[] = [];
+    const sub = await a.subscribe(`ind.out.${run}`, async (m) => void got.push(m));
+    const service = createBridgeService({
+      routes: parseRoutes({
+        endpoints: {
+          onprem: { urls: [A(), B(), `stomp://127.0.0.1:${deadPort}`], failover: 'independent', brokerId: 'onprem' },
+          cloud: { urls: [A()] },
+        },
+        routes: [{ name: 'ind', from: { endpoint: 'onprem', destination: `ind.${run}` }, to: { endpoint: 'cloud', destination: `ind.out.${run}` } }],
+      }),
+      logger: silentLogger(),
+      registry: new Registry(),
+      busOptions: { reconnectMaxDelayMs: 1000, closeTimeoutMs: 1000, connectTimeoutMs: 2000 },
+    });
+    try {
+      await service.start();
+      await until('both brokers drained', () => got.length === 10);
+      expect(got.map((m) => m.headers['x-i']).sort()).toEqual(['a0', 'a1', 'a2', 'a3', 'a4', 'b0', 'b1', 'b2', 'b3', 'b4']);
+      // Keys of messages from different brokers carry the broker: none repeats.
+      expect(new Set(got.map((m) => m.headers['idempotency-key'])).size).toBe(10);
+      expect(service.isReady()).toBe(true);
+    } finally {
+      await service.stop();
+      await sub.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});

@@ -27,8 +27,10 @@ describe('routes document', () => {
     const route = doc.routes[0];
     expect(route.prefetch).toBe(100);
     expect(route.maxAttempts).toBe(5);
-    expect(route.order).toBe('all');
-    expect(route.groupHeader).toBe('JMSXGroupID');
+    expect(route.order).toBe('group');
+    expect(route.groupHeader).toBeUndefined();
+    expect(doc.endpoints.onprem.kind).toBe('activemq');
+    expect(doc.endpoints.onprem.failover).toBe('shared-storage');
     expect(route.headers.copy).toBe('all');
     expect(resolveDeadLetter(route)).toEqual({ endpoint: 'onprem', destination: 'DLQ.bridge.r1' });
   });
@@ -90,5 +92,60 @@ describe('routes document', () => {
     expect(parseRoutesText(JSON.stringify(base())).routes[0].name).toBe('r1');
     expect(() => parseRoutesText('{not json')).toThrow(expect.objectContaining({ variables: ['BRIDGE_ROUTES'] }));
     expect(() => parseRoutesText(JSON.stringify({ endpoints: {}, routes: [] }))).toThrow(expect.objectContaining({ variables: ['BRIDGE_ROUTES'] }));
+  });
+});
+
+describe('routes document: broker kinds, TLS and failover', () => {
+  it('when an endpoint has a tls block but a stomp:// URL, then start-up fails naming the endpoint and the URL', () => {
+    const doc = base();
+    doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], tls: { caFile: '/etc/ca.pem' } };
+    const message = issues(doc);
+    expect(message).toContain('endpoints.onprem.urls.0: has a tls block but this URL is plaintext');
+  });
+
+  it('when rejectUnauthorized is false without insecure, then it is refused; with insecure: true it loads', () => {
+    const doc = base();
+    doc.endpoints.cloud = { urls: ['stomp+ssl://b-1:61614'], tls: { rejectUnauthorized: false } };
+    expect(issues(doc)).toContain('endpoints.cloud.tls.rejectUnauthorized');
+    doc.endpoints.cloud = { urls: ['stomp+ssl://b-1:61614'], tls: { rejectUnauthorized: false, insecure: true } };
+    expect(parseRoutes(doc).endpoints.cloud.tls?.insecure).toBe(true);
+  });
+
+  it('when an endpoint mixes TLS and plaintext URLs or protocols, or has half a client certificate, then it is refused', () => {
+    const doc = base();
+    doc.endpoints.onprem = { urls: ['stomp+ssl://mq1:61614', 'stomp://mq2:61613'] };
+    doc.endpoints.cloud = { urls: ['amqps://b-1:5671', 'stomp+ssl://b-2:61614'], tls: { certFile: '/c.pem' } };
+    const message = issues(doc);
+    expect(message).toContain('endpoints.onprem.urls: mixes TLS and plaintext URLs');
+    expect(message).toContain('endpoints.cloud.urls: all URLs of an endpoint must use one protocol');
+    expect(message).toContain('endpoints.cloud.tls: mutual TLS needs both certFile and keyFile');
+  });
+
+  it('when a selector is set on a RabbitMQ or generic source, then it is refused at load instead of being ignored', () => {
+    for (const kind of ['rabbitmq', 'generic'] as const) {
+      const doc = base();
+      doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], kind };
+      doc.routes[0].from.selector = "kind = 'claim'";
+      expect(issues(doc)).toContain(`routes.0.from.selector: endpoint "onprem" is ${kind}, which does not evaluate selectors`);
+    }
+    const doc = base();
+    doc.endpoints.onprem = { urls: ['amqp://mq1:5672'], kind: 'artemis' };
+    doc.routes[0].from.selector = "kind = 'claim'";
+    expect(parseRoutes(doc).routes[0].from.selector).toBe("kind = 'claim'");
+  });
+
+  it('when a virtual host is set on a broker that is not RabbitMQ, then it is refused', () => {
+    const doc = base();
+    doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], virtualHost: 'edi' };
+    expect(issues(doc)).toContain('endpoints.onprem.virtualHost');
+    doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], kind: 'rabbitmq', virtualHost: 'edi' };
+    expect(parseRoutes(doc).endpoints.onprem.virtualHost).toBe('edi');
+  });
+
+  it('when a RabbitMQ route sends to /amq/queue/IN from IN, then they are different queues only by form: a loop is refused', () => {
+    const doc = base();
+    doc.endpoints.onprem = { urls: ['stomp://mq1:61613'], kind: 'rabbitmq' };
+    doc.routes[0] = { name: 'loop', from: { endpoint: 'onprem', destination: 'IN' }, to: { endpoint: 'onprem', destination: '/queue/IN' } };
+    expect(issues(doc)).toContain('routes.0.to: a route must not send to its own source');
   });
 });

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { BUS_BROKER_ERROR, MemoryBus, type Bus, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions } from '@ediflow/bus';
+import { BUS_BROKER_ERROR, BUS_DESTINATION_REFUSED, MemoryBus, type Bus, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions } from '@ediflow/bus';
 import { createBridgeService, parseRoutes, resolveEndpoint, type BridgeEndpoint, type RoutesDocumentInput } from '@ediflow/bridge';
 import { ConfigError, UnavailableError } from '@ediflow/errors';
 import { silentLogger } from '@ediflow/logger';
@@ -9,6 +9,8 @@ import type { AlertDetails } from '@ediflow/alerts';
 class ControlledBus implements Bus {
   down = false;
   refuse: (body: Buffer) => boolean = () => false;
+  /** The destination itself is refused (not found, not allowed): every send fails so. */
+  refuseDestination = false;
   readonly sends: string[] = [];
   constructor(readonly inner: MemoryBus) {}
   connect(): Promise<void> {
@@ -18,6 +20,7 @@ class ControlledBus implements Bus {
     const buffer = Buffer.isBuffer(body) ? body : Buffer.from(body);
     this.sends.push(options.headers?.['x-id'] ?? '?');
     if (this.down) throw new UnavailableError('BUS_DISCONNECTED', 'down');
+    if (this.refuseDestination) throw new UnavailableError(BUS_DESTINATION_REFUSED, 'NOT_FOUND - no exchange');
     if (this.refuse(buffer)) throw new UnavailableError(BUS_BROKER_ERROR, 'refused');
     return this.inner.publish(destination, body, options);
   }
@@ -93,7 +96,12 @@ describe('createBridgeService with in-memory buses', () => {
     expect(t.received[1].body).toEqual(Buffer.from([0, 255, 1]));
     expect(t.received[1].binary).toBe(true);
     expect(t.received[1].headers['idempotency-key']).toMatch(/^[0-9a-f]{64}$/);
-    const metrics = await t.registry.metrics();
+    // The target can hold a message a moment before its publish resolves and is counted.
+    let metrics = '';
+    for (let i = 0; i < 40 && !metrics.includes('ediflow_bridge_messages_total{route="r"} 2'); i += 1) {
+      metrics = await t.registry.metrics();
+      await sleep(25);
+    }
     expect(metrics).toContain('ediflow_bridge_messages_total{route="r"} 2');
     expect(metrics).toContain('ediflow_bridge_endpoint_connected{endpoint="cloud"} 1');
     await t.service.stop();
@@ -141,6 +149,23 @@ describe('createBridgeService with in-memory buses', () => {
     expect(dl.headers['x-dead-letter-reason']).toContain('3 time(s)');
     expect(t.alerts).toEqual([{ subject: 'bridge message dead-lettered', details: expect.objectContaining({ route: 'r', code: BUS_BROKER_ERROR, attempts: 3 }) }]);
     expect(await t.registry.metrics()).toContain(`ediflow_bridge_dead_letters_total{route="r",code="${BUS_BROKER_ERROR}"} 1`);
+    await t.service.stop();
+  });
+
+  it('when the target refuses the destination itself, then messages wait without counting attempts, the service is not ready, and all flow once it is fixed', async () => {
+    const t = setup({ maxAttempts: 2 });
+    await t.service.start();
+    await t.collect();
+    await t.collectDead();
+    t.target.refuseDestination = true;
+    for (let i = 0; i < 3; i += 1) await t.source.publish('IN', `m${i}`, { contentType: 'text/plain', headers: { 'x-id': String(i) } });
+    await until(() => t.target.sends.length >= 12);
+    expect(t.service.isReady()).toBe(false);
+    expect(t.dead).toHaveLength(0);
+    t.target.refuseDestination = false;
+    await until(() => t.received.length === 3);
+    await until(() => t.service.isReady());
+    expect(t.dead).toHaveLength(0);
     await t.service.stop();
   });
 

@@ -34,3 +34,13 @@ describe('brokerXml', () => {
     expect(xml).toContain('schedulerSupport="true"');
   });
 });
+
+describe('brokerXml with TLS', () => {
+  it('when TLS stores are given, then the one connector is stomp+ssl requiring client certificates and the broker gets an sslContext', () => {
+    const xml = brokerXml(sample, 40125, 'tls', { keyStore: '/d/broker.p12', trustStore: '/d/trust.p12', password: 'abc123' });
+    expect(xml).toContain('uri="stomp+ssl://127.0.0.1:40125?transport.hbGracePeriodMultiplier=3.0&amp;needClientAuth=true"');
+    expect(xml).toContain('<sslContext><sslContext keyStore="file:/d/broker.p12" keyStorePassword="abc123" keyStoreType="PKCS12" trustStore="file:/d/trust.p12"');
+    expect(xml.indexOf('<sslContext>')).toBeGreaterThan(xml.indexOf('<broker '));
+    expect(xml).not.toContain('uri="stomp://');
+  });
+});
