@@ -118,7 +118,7 @@ describe('routes document: broker kinds, TLS and failover', () => {
     const message = issues(doc);
     expect(message).toContain('endpoints.onprem.urls: mixes TLS and plaintext URLs');
     expect(message).toContain('endpoints.cloud.urls: all URLs of an endpoint must use one protocol');
-    expect(message).toContain('endpoints.cloud.tls: mutual TLS needs both certFile and keyFile');
+    expect(message).toContain('endpoints.cloud.tls: mutual TLS needs both a certificate and a key');
   });
 
   it('when a selector is set on a RabbitMQ or generic source, then it is refused at load instead of being ignored', () => {

@@ -206,7 +206,8 @@ describe('createBridgeService with in-memory buses', () => {
   });
 
   it('when TLS material is named by variable, then it is read from the environment, and an unset one is named', () => {
-    const routes = parseRoutes({ ...doc(), endpoints: { onprem: { urls: ['memory'], tls: { caEnv: 'OP_CA', certEnv: 'OP_CERT', keyEnv: 'OP_KEY' } }, cloud: { urls: ['memory'] } } });
+    // A tls block needs TLS URLs (the block is never dropped silently); resolving reads no socket.
+    const routes = parseRoutes({ ...doc(), endpoints: { onprem: { urls: ['stomp+ssl://mq.example:61614'], tls: { caEnv: 'OP_CA', certEnv: 'OP_CERT', keyEnv: 'OP_KEY' } }, cloud: { urls: ['memory'] } } });
     const env = { OP_CA: '-----BEGIN CERTIFICATE-----ca', OP_CERT: '-----BEGIN CERTIFICATE-----cert', OP_KEY: '-----BEGIN PRIVATE KEY-----key' };
     expect(resolveEndpoint('onprem', routes, env).pem).toEqual({ ca: env.OP_CA, cert: env.OP_CERT, key: env.OP_KEY });
     expect(() => resolveEndpoint('onprem', routes, { ...env, OP_KEY: undefined })).toThrow(/OP_KEY/);
