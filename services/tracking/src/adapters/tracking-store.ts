@@ -166,9 +166,14 @@ export function createTrackingStore(db: TrackingDb, clock: () => Date = () => ne
     return entries.map((c) => matchClaim(candidates.get(c.claimNumber) ?? [], c.providerId) ?? null);
   }
 
-  /** Sets each claim's status, paid amount and payer control number from its events. */
+  /**
+   * Sets each claim's status, paid amount and payer control number from its events. The claims
+   * are locked first (in key order): another replica's transaction for the same claims waits,
+   * and then reads this one's events in its own recompute.
+   */
   async function recompute(trx: Trx, claimKeys: readonly string[]): Promise<void> {
-    for (const keys of chunks([...new Set(claimKeys)])) {
+    for (const keys of chunks([...new Set(claimKeys)].sort())) {
+      await sql`select claim_key from claims where claim_key in (${sql.join(keys)}) order by claim_key for update`.execute(trx);
       await sql`
         update claims c set
           status = e.status,
@@ -394,6 +399,23 @@ export function createTrackingStore(db: TrackingDb, clock: () => Date = () => ne
       if (f.claimNumber !== undefined) q = q.where('claim_number', '=', f.claimNumber);
       const rows = await q.orderBy('occurred_at', 'desc').orderBy('seq', 'desc').limit(f.limit).execute();
       return rows.map(claimEventView);
+    },
+
+    /**
+     * Attaches payer statuses to claims that arrived meanwhile (replicas applying an 837 and its
+     * 835 at once can each miss the other) and recomputes those claims. Returns how many.
+     */
+    async rematch(): Promise<number> {
+      return db.transaction().execute(async (trx) => {
+        const attached = await sql<{ claim_key: string }>`
+          update claim_events ce set claim_key = c.claim_key
+          from claims c
+          where ce.claim_key is null and ce.claim_number = c.claim_number
+            and (ce.provider_id is null or c.provider_id is null or ce.provider_id = c.provider_id)
+          returning ce.claim_key`.execute(trx);
+        await recompute(trx, attached.rows.map((r) => r.claim_key));
+        return attached.rows.length;
+      });
     },
 
     /** Deletes what is older than `before` (by when it happened), in every table; returns rows per table. */
