@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Registry } from 'prom-client';
+import { noTracking } from '@ediflow/tracking';
 import { MemoryBus } from '@ediflow/bus';
 import { EmbeddedObjectStore } from '@ediflow/store';
 import { silentLogger } from '@ediflow/logger';
@@ -54,6 +55,7 @@ export async function measureIngestFile(options: IngestBenchOptions): Promise<In
       decryptor: createPgpDecryptor({ privateKey, maxDecompressedBytes: options.plainBytes }),
       partners: staticRegistry(registry),
       alerts: { alert: async () => undefined },
+      tracking: noTracking,
       logger: silentLogger(),
       registry: new Registry(),
       clock: () => new Date(),

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     partners,
     decryptor: createPgpDecryptor({ privateKey, maxDecompressedBytes: config.INGEST_MAX_FILE_BYTES, maxExpansionRatio: config.INGEST_MAX_EXPANSION_RATIO }),
     alerts,
+    tracking: rt.tracking,
     bucket: config.S3_BUCKET,
     maxFileBytes: config.INGEST_MAX_FILE_BYTES,
     pollIntervalMs: config.INGEST_POLL_INTERVAL_MS,

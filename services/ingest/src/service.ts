@@ -6,6 +6,7 @@ import type { ListedObject, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource } from '@ediflow/partners';
 import type { AlertSink } from '@ediflow/alerts';
+import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
 import { AppError, describeError } from '@ediflow/errors';
 import { fileIdFor } from '@ediflow/messages';
 import { createIngest, type IngestOutcome } from './domain/ingest-file';
@@ -23,6 +24,8 @@ export interface IngestServiceDeps {
   partners: RegistrySource;
   decryptor: Decryptor;
   alerts: AlertSink;
+  /** Where receipts and quarantines are recorded (the tracking service); nowhere when omitted. */
+  tracking?: TrackingEmitter;
   clock?: () => Date;
   bucket: string;
   maxFileBytes: number;
@@ -54,7 +57,7 @@ export type ClaimedOutcome = IngestOutcome | { outcome: 'busy' | 'done'; fileId:
 export function createIngestService(deps: IngestServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
   const leaseMs = deps.claimLeaseMs ?? 60_000;
-  const ingest = createIngest({ ...deps, clock });
+  const ingest = createIngest({ ...deps, clock, tracking: deps.tracking ?? noTracking });
   const claims = createClaims({ store: deps.store, owner: deps.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs, clock });
   const held = new Set<Lease>();
   const skipped = new Counter({ name: 'ingest_claims_skipped_total', help: 'Inbound objects left to another replica or already done', labelNames: ['reason'], registers: [deps.registry] });

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     registry: rt.registry,
     subscriptions,
     alerts,
+    tracking: rt.tracking,
     settings: settingsFromConfig(config),
   });
   if (notifier.router) rt.http.app.use('/admin', notifier.router);

@@ -1,3 +1,4 @@
+import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
 import type { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { Bus, Subscription as BusSubscription } from '@ediflow/bus';
@@ -70,6 +71,8 @@ export interface NotifierDeps {
   settings?: Partial<NotifierSettings>;
   /** Replaces the undici sender (tests of the orchestration only). */
   sender?: CallbackSender;
+  /** Where delivery outcomes are recorded (the tracking service); nowhere when omitted. */
+  tracking?: TrackingEmitter;
 }
 
 export interface Notifier {
@@ -146,8 +149,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     retry,
     defaultTimeoutMs: settings.timeoutMs,
     stopping: stopping.signal,
+    tracking: deps.tracking ?? noTracking,
   };
   const admin = createDeadLetterAdmin({
+    tracking: deps.tracking,
     bus: deps.bus,
     deadLetters,
     clock,

@@ -81,6 +81,8 @@ export const commonEnvShape = {
   S3_SSE_KMS_KEY_ID: z.string().optional(),
   /** Message bodies over this size go to the object store (claim-check). */
   MESSAGE_INLINE_LIMIT_BYTES: envInt(256 * 1024, 1024),
+  /** Send tracking events (files, transaction sets, claims, callbacks) to the tracking service. */
+  TRACKING_EVENTS: envBoolean(true),
   /** SNS topic for operational alerts; alerts go to the log when unset. */
   ALERT_TOPIC_ARN: z.string().regex(/^arn:aws[a-z-]*:sns:/, 'must be an SNS topic ARN').optional(),
 };

@@ -6,6 +6,7 @@ import { createLifecycle, type Lifecycle } from '@ediflow/lifecycle';
 import { createLogger, type Logger } from '@ediflow/logger';
 import { createObjectStore, type ObjectStore, type ObjectStoreConfig } from '@ediflow/store';
 import { describeError } from '@ediflow/errors';
+import { createTrackingEmitter, noTracking, type TrackingEmitter } from '@ediflow/tracking';
 
 /** The object store the common configuration names (embedded folder, or S3 / an S3-protocol server). */
 export function storeConfigFrom(config: CommonConfig): ObjectStoreConfig {
@@ -24,6 +25,8 @@ export function storeConfigFrom(config: CommonConfig): ObjectStoreConfig {
 
 export interface Runtime {
   logger: Logger;
+  /** Tracking events to the bus, or nowhere when TRACKING_EVENTS is false. */
+  tracking: TrackingEmitter;
   registry: Registry;
   bus: Bus;
   store: ObjectStore;
@@ -56,12 +59,13 @@ export function createRuntime(service: string, config: CommonConfig, options: Ru
   });
   const store = createObjectStore(storeConfigFrom(config));
   const lifecycle = createLifecycle({ logger });
+  const tracking = config.TRACKING_EVENTS ? createTrackingEmitter({ bus, store, inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES }) : noTracking;
   const http = createHttpApp({
     logger,
     registry,
     readiness: { broker: () => bus.isConnected(), store: () => store.isReady(), ...extraReadiness },
   });
-  return { logger, registry, bus, store, lifecycle, http };
+  return { logger, registry, bus, store, lifecycle, http, tracking };
 }
 
 /**

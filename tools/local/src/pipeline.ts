@@ -5,6 +5,7 @@ import type { Logger } from '@ediflow/logger';
 import type { RegistrySource } from '@ediflow/partners';
 import { createLogAlerts, type AlertSink } from '@ediflow/alerts';
 import type { PrivateKey } from '@ediflow/pgp';
+import type { TrackingEmitter } from '@ediflow/tracking';
 import { createIngestService, createPgpDecryptor } from '@ediflow/ingest';
 import { createPgpOutboundEncryptor, createTranslatorService } from '@ediflow/translator';
 import { createNotifier, type NotifierSettings, type SubscriptionsDocument } from '@ediflow/notifier';
@@ -19,6 +20,8 @@ export interface PipelineDeps {
   platformKey: PrivateKey;
   subscriptions: SubscriptionsDocument;
   alerts?: AlertSink;
+  /** Where files, sets, claims and callbacks are recorded (the tracking service); nowhere when omitted. */
+  tracking?: TrackingEmitter;
   bucket: string;
   inlineLimitBytes?: number;
   ingest?: Partial<IngestSettings>;
@@ -77,6 +80,7 @@ export function createPipeline(deps: PipelineDeps) {
     registry: deps.registry,
     partners: deps.partners,
     alerts,
+    tracking: deps.tracking,
     decryptor: createPgpDecryptor({ privateKey: deps.platformKey, maxDecompressedBytes: ing.maxFileBytes, maxExpansionRatio: ing.maxExpansionRatio }),
     bucket: deps.bucket,
     maxFileBytes: ing.maxFileBytes,
@@ -107,6 +111,7 @@ export function createPipeline(deps: PipelineDeps) {
     logger: deps.logger,
     registry: deps.registry,
     subscriptions: deps.subscriptions,
+    tracking: deps.tracking,
     settings: { retryBaseDelayMs: 250, ...deps.notifier },
   });
   return {

@@ -9,6 +9,7 @@ import { ingestConfigSchema } from '@ediflow/ingest';
 import { translatorConfigSchema } from '@ediflow/translator';
 import { notifierConfigSchema, settingsFromConfig, type NotifierSettings } from '@ediflow/notifier';
 import { bridgeConfigSchema } from '@ediflow/bridge';
+import { databaseSettings, trackingEnvShape } from '@ediflow/tracking-service';
 import { localEnvShape, localPaths, type LocalPaths } from './setup';
 import type { IngestSettings, TranslatorSettings } from './pipeline';
 
@@ -18,6 +19,7 @@ export const localSchema = z.object({
   ...translatorConfigSchema.shape,
   ...notifierConfigSchema.shape,
   ...bridgeConfigSchema.shape,
+  ...trackingEnvShape,
   LOG_LEVEL: ingestConfigSchema.shape.LOG_LEVEL.unwrap().default('warn'),
   ...localEnvShape,
   DEMO_SINK_PORT: envPort(8099),
@@ -63,6 +65,14 @@ export interface LocalPlan {
     closeTimeoutMs: number;
   };
   demo: { sinkPort: number };
+  tracking: {
+    database: ReturnType<typeof databaseSettings>;
+    /** The API token from TRACKING_API_TOKEN; npm start makes one under the home when unset. */
+    apiToken?: string;
+    apiTokenFile: string;
+    retentionDays: number;
+    maintenanceIntervalMs: number;
+  };
 }
 
 /** A path the demo keeps under its home unless the variable names another. */
@@ -98,6 +108,7 @@ export function planLocal(env: Env): LocalPlan {
     S3_SSE_KMS_KEY_ID: c.S3_SSE_KMS_KEY_ID,
     MESSAGE_INLINE_LIMIT_BYTES: c.MESSAGE_INLINE_LIMIT_BYTES,
     ALERT_TOPIC_ARN: c.ALERT_TOPIC_ARN,
+    TRACKING_EVENTS: c.TRACKING_EVENTS,
   };
   return {
     home,
@@ -145,5 +156,12 @@ export function planLocal(env: Env): LocalPlan {
       closeTimeoutMs: c.BRIDGE_CLOSE_TIMEOUT_MS,
     },
     demo: { sinkPort: c.DEMO_SINK_PORT },
+    tracking: {
+      database: databaseSettings({ ...c, TRACKING_DIR: underHome(env, 'TRACKING_DIR', c.TRACKING_DIR, path.join(home, 'tracking')) }),
+      apiToken: c.TRACKING_API_TOKEN,
+      apiTokenFile: path.join(demo.keys, 'tracking-api.token'),
+      retentionDays: c.TRACKING_RETENTION_DAYS,
+      maintenanceIntervalMs: c.TRACKING_MAINTENANCE_INTERVAL_MS,
+    },
   };
 }

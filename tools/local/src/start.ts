@@ -5,6 +5,8 @@
  * document applies here too (settings.ts); with BROKER_URL / STORE_KIND set, the same services
  * run against a real broker and S3.
  */
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
@@ -21,6 +23,7 @@ import { createPipeline } from './pipeline';
 import { startCallbackSink } from './callback-sink';
 import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscription, ensureLocalSetup, readCallbackSecret } from './setup';
 import { planLocal, type LocalPlan } from './settings';
+import { createTrackingService, openPgliteDb, openPostgresDb } from '@ediflow/tracking-service';
 
 const DEMO_ROUTES = {
   endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
@@ -38,6 +41,18 @@ function withDemoReceiver(doc: SubscriptionsDocument, url: string): Subscription
   const others = doc.subscriptions.filter((s) => s.id !== DEMO_SUBSCRIPTION_ID);
   const [demo] = parseSubscriptions({ version: 1, subscriptions: [{ ...demoSubscription(url), partnerId: DEMO_PARTNER_ID }] }, envSecretReader(process.env)).subscriptions;
   return { ...doc, subscriptions: [...others, demo] };
+}
+
+/** The tracking API token kept under the home (made on first start, mode 0600). */
+async function ensureToken(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(file, `${token}\n`, { mode: 0o600 });
+  return token;
 }
 
 function loadPlan(): LocalPlan {
@@ -80,6 +95,18 @@ async function main(): Promise<void> {
     ? loadSubscriptionsFile(plan.subscriptionsFile, process.env)
     : withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url);
   const alerts = createAlerts({ topicArn: plan.alertTopicArn, logger });
+  const trackingToken = plan.tracking.apiToken ?? (await ensureToken(plan.tracking.apiTokenFile));
+  const trackingDb = plan.tracking.database.kind === 'embedded' ? await openPgliteDb(plan.tracking.database.dir) : openPostgresDb(plan.tracking.database);
+  const tracking = createTrackingService({
+    db: trackingDb,
+    bus,
+    objectStore: store,
+    logger: logger.child({ component: 'tracking' }),
+    registry,
+    apiToken: trackingToken,
+    retentionDays: plan.tracking.retentionDays,
+    maintenanceIntervalMs: plan.tracking.maintenanceIntervalMs,
+  });
   const pipeline = createPipeline({
     bus,
     store,
@@ -87,6 +114,7 @@ async function main(): Promise<void> {
     registry,
     partners,
     alerts,
+    tracking: rt.tracking,
     platformKey: await loadPlatformKeyFromConfig(plan.platformKey, config.S3_REGION, store),
     subscriptions,
     bucket: config.S3_BUCKET,
@@ -123,12 +151,14 @@ async function main(): Promise<void> {
   lifecycle.onShutdown('stop sftp, bridge and pipeline', async () => {
     await Promise.all([started.sftp?.close(), bridge.stop(), pipeline.stop()]);
   });
+  lifecycle.onShutdown('stop tracking', () => tracking.stop());
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
   lifecycle.onShutdown('close bus', () => bus.close());
   lifecycle.onShutdown('close http', () => http.close());
   lifecycle.onShutdown('close callback receiver', () => sink.close());
 
   if (pipeline.notifier.router) http.app.use('/admin', pipeline.notifier.router);
+  if (tracking.router) http.app.use(tracking.router);
   if (plan.ingest.httpSubmission) {
     http.app.use(
       createSubmissionRouter({ store, partners, logger, bucket: config.S3_BUCKET, maxFileBytes: plan.ingest.maxFileBytes, onUpload: () => pipeline.ingest.trigger() }),
@@ -138,6 +168,7 @@ async function main(): Promise<void> {
   await http.listen(config.HTTP_PORT, config.HTTP_HOST);
   await bus.connect();
   await onprem.connect();
+  await tracking.start();
   await pipeline.start();
   await bridge.start();
   const sftp = await startSftpServer({
@@ -179,6 +210,9 @@ async function main(): Promise<void> {
   );
   if (plan.ingest.httpSubmission) say(`  http upload    POST ${api}/v1/files  (a partner bearer token)`);
   if (plan.notifier.replayToken) say(`  dead letters   ${api}/admin/deadletters  (bearer NOTIFIER_REPLAY_TOKEN)`);
+  say(`  tracking       ${api}/v1/files  /v1/claims?claimNumber=...  /v1/openapi.json  (${plan.tracking.database.kind === 'embedded' ? `database in ${rel(plan.tracking.database.dir)}` : 'PostgreSQL'})`);
+  const bearer = plan.tracking.apiToken !== undefined ? '$TRACKING_API_TOKEN' : `$(cat ${rel(plan.tracking.apiTokenFile)})`;
+  say(`                 curl -H "Authorization: Bearer ${bearer}" ${api}/v1/files`);
   say(`  health         ${api}/healthz  /readyz  /metrics`);
   if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);
   say('');

@@ -10,6 +10,7 @@ import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type Fil
 import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, createPartyCheck, foreignGsCodesOf, parseInboundKey, readIsaParties, sftpUserOf, type PartyProblem } from './inbound';
 import { EnvelopeScanner, EnvelopeUnreadableError } from './envelope-scan';
 import type { AlertSink, Decryptor } from './ports';
+import type { TrackingEmitter } from '@ediflow/tracking';
 import { HeadCapture, limitBytes, peek } from './streams';
 import { Transform } from 'node:stream';
 
@@ -27,6 +28,8 @@ export interface IngestDeps {
   /** Largest plaintext accepted (also caps decompression). */
   maxFileBytes: number;
   inlineLimitBytes?: number;
+  /** Where receipts and quarantines are recorded (the tracking service). */
+  tracking: TrackingEmitter;
 }
 
 /**
@@ -124,6 +127,7 @@ export function createIngest(deps: IngestDeps) {
     files.inc({ outcome: 'quarantined', code: err.code });
     logger.warn({ fileId, partnerId, code: err.code }, 'file quarantined');
     await deps.alerts.alert('ediflow: file quarantined', { fileId, partnerId, code: err.code });
+    await deps.tracking.emit({ kind: 'file', fileId, partnerId, state: 'quarantined', reasonCode: err.code, sizeBytes: info.size, digest: info.etag, at: reason.quarantinedAt });
     return { fileId, outcome: 'quarantined' };
   }
 
@@ -258,6 +262,7 @@ export function createIngest(deps: IngestDeps) {
       const marker: InflightMarker = { envelope, republished: 0 };
       await store.put(KEYS.inflight(fileId), JSON.stringify(marker), { contentType: 'application/json' });
       await publishEnvelope({ bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes }, DESTINATIONS.fileReceived, envelope);
+      await deps.tracking.emit({ kind: 'file', fileId, partnerId: partner.id, state: 'received', channel: record.channel, sizeBytes: plainBytes, digest: info.etag, at: record.receivedAt });
       try {
         await store.copy(info.key, KEYS.archive(fileId), { ifMatch: info.etag });
         await removeUpload(info, fileId);

@@ -2,6 +2,7 @@ import type { Bus } from '@ediflow/bus';
 import type { Logger } from '@ediflow/logger';
 import { describeError } from '@ediflow/errors';
 import { summarize, type DeadLetterFilter, type DeadLetterSummary } from '../domain/dead-letter';
+import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
 import { endpointQueue, jobHeaders } from '../domain/job';
 import type { DeadLetterStore } from '../adapters/dead-letter-store';
 
@@ -28,6 +29,8 @@ export interface DeadLetterAdminDeps {
   logger: Logger;
   /** Subscription ids that exist now; replays to others are refused. All allowed when omitted. */
   knownSubscriptions?: () => Set<string>;
+  /** Where replays are recorded (the tracking service); nowhere when omitted. */
+  tracking?: TrackingEmitter;
 }
 
 export function createDeadLetterAdmin(deps: DeadLetterAdminDeps): DeadLetterAdmin {
@@ -49,6 +52,10 @@ export function createDeadLetterAdmin(deps: DeadLetterAdminDeps): DeadLetterAdmi
             headers: jobHeaders(d.messageId, { subscriptionId: d.subscriptionId, attempt: 1, firstAttemptAt: now, replays: d.replays + 1, groupId: d.groupId }),
           });
           await deps.deadLetters.markReplayed(d, now);
+          await (deps.tracking ?? noTracking).emit({
+            kind: 'callback', messageId: d.messageId, subscriptionId: d.subscriptionId, partnerId: d.partnerId, fileId: d.fileId,
+            outcome: 'replayed', attempt: d.attempts, at: now.toISOString(),
+          });
           report.replayed.push(summarize(d));
         } catch (err) {
           report.failed.push({ messageId: d.messageId, subscriptionId: d.subscriptionId, code: describeError(err).code });

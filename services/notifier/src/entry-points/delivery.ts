@@ -11,6 +11,7 @@ import { signWebhook } from '../domain/signature';
 import type { Subscription } from '../domain/subscriptions';
 import type { DeadLetter } from '../domain/dead-letter';
 import type { DeadLetterStore } from '../adapters/dead-letter-store';
+import type { CallbackEvent, TrackingEmitter } from '@ediflow/tracking';
 import type { NotifierMetrics } from '../adapters/metrics';
 
 export interface DeliveryContext {
@@ -29,6 +30,8 @@ export interface DeliveryContext {
   defaultTimeoutMs: number;
   /** Aborted when the notifier stops: in-place waits end and their jobs go back to the queue. */
   stopping: AbortSignal;
+  /** Where each delivery's outcome is recorded (the tracking service). */
+  tracking: TrackingEmitter;
 }
 
 interface AttemptOutcome {
@@ -167,6 +170,7 @@ export function createDeliveryHandler(ctx: DeliveryContext, sub: Subscription): 
       if (decision.action === 'delivered') {
         ctx.metrics.deliveries.inc({ endpoint: sub.id, partner: sub.partnerId, outcome: 'delivered' });
         ctx.logger.info({ ...log, attempt: state.attempt, status: outcome.status, ms: outcome.ms }, 'callback delivered');
+        await track(ctx, sub, envelope, { outcome: 'delivered', attempt: state.attempt, latencyMs: outcome.ms });
         return;
       }
       if (decision.action === 'dead-letter') {
@@ -174,6 +178,7 @@ export function createDeliveryHandler(ctx: DeliveryContext, sub: Subscription): 
         return;
       }
       ctx.logger.warn({ ...log, attempt: state.attempt, code: decision.code, delayMs: decision.delayMs }, 'callback failed; will retry');
+      await track(ctx, sub, envelope, { outcome: 'failed', attempt: state.attempt, code: decision.code });
       const next: JobState = { ...state, attempt: decision.nextAttempt };
       if (sub.ordering === 'claim' && !ctx.stopping.aborted) {
         // Ordered endpoint: wait in place so later messages cannot overtake this one.
@@ -222,4 +227,18 @@ async function deadLetter(
   ctx.metrics.deadLetters.inc({ endpoint: sub.id, partner: sub.partnerId });
   ctx.logger.error({ endpoint: sub.id, partnerId: sub.partnerId, messageId: envelope.id, fileId: envelope.fileId, code: why.code, attempts: state.attempt }, 'callback dead-lettered');
   void ctx.alerts.send({ kind: 'dead-letter', subscriptionId: sub.id, partnerId: sub.partnerId, code: why.code, messageId: envelope.id });
+  await track(ctx, sub, envelope, { outcome: 'dead_lettered', attempt: state.attempt, code: why.code });
+}
+
+/** Records a delivery step for tracking (at least once: a failure here retries the job). */
+function track(ctx: DeliveryContext, sub: Subscription, envelope: Envelope, step: Pick<CallbackEvent, 'outcome' | 'attempt' | 'latencyMs' | 'code'>): Promise<void> {
+  return ctx.tracking.emit({
+    kind: 'callback',
+    messageId: envelope.id,
+    subscriptionId: sub.id,
+    partnerId: envelope.partnerId,
+    fileId: envelope.fileId,
+    ...step,
+    at: ctx.clock().toISOString(),
+  });
 }

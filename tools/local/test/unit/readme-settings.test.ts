@@ -10,6 +10,7 @@ import { ingestConfigSchema } from '@ediflow/ingest';
 import { translatorConfigSchema } from '@ediflow/translator';
 import { notifierConfigSchema } from '@ediflow/notifier';
 import { bridgeConfigSchema } from '@ediflow/bridge';
+import { trackingConfigSchema } from '@ediflow/tracking-service';
 import { localSchema, planLocal } from '../../src/settings';
 
 interface Row {
@@ -27,6 +28,7 @@ const TABLES: Record<string, z.ZodObject> = {
   Translator: translatorConfigSchema,
   Notifier: notifierConfigSchema,
   Bridge: bridgeConfigSchema,
+  Tracking: trackingConfigSchema,
   '`npm start` only': localSchema,
 };
 
@@ -61,6 +63,10 @@ const SPECIAL: Record<string, string> = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:ediflow-alerts',
   NOTIFIER_REPLAY_TOKEN: 'r'.repeat(40),
   PGP_KEY_KMS_CONTEXT: 'app=ediflow',
+  TRACKING_DATABASE_URL: 'postgres://ediflow@127.0.0.1:5432/ediflow',
+  TRACKING_API_TOKEN: 'k'.repeat(40),
+  TRACKING_DATABASE_SSL: 'require',
+  TRACKING_DATABASE_IAM_REGION: 'us-east-2',
   LOG_LEVEL: 'debug',
   S3_BUCKET: 'another-bucket',
 };
@@ -98,7 +104,7 @@ describe('README configuration tables', () => {
   });
 
   it('when npm start defaults a setting otherwise than its service, then the npm start table says so', () => {
-    const services = [commonEnvSchema, ingestConfigSchema, translatorConfigSchema, notifierConfigSchema, bridgeConfigSchema];
+    const services = [commonEnvSchema, ingestConfigSchema, translatorConfigSchema, notifierConfigSchema, bridgeConfigSchema, trackingConfigSchema];
     const differ: string[] = [];
     for (const variable of Object.keys(localSchema.shape)) {
       const local = defaultOf(localSchema, variable);
@@ -110,12 +116,21 @@ describe('README configuration tables', () => {
   });
 });
 
+/** Settings that only mean something beside another one: both plans get the other. */
+const pgUrl = { TRACKING_DATABASE_URL: 'postgres://ediflow@127.0.0.1:5432/ediflow' };
+const CONTEXT: Record<string, Record<string, string>> = {
+  TRACKING_DATABASE_SSL: pgUrl,
+  TRACKING_DATABASE_CA_FILE: pgUrl,
+  TRACKING_DATABASE_PASSWORD: pgUrl,
+  TRACKING_DATABASE_IAM_REGION: pgUrl,
+  TRACKING_DATABASE_POOL_SIZE: pgUrl,
+};
+
 describe('npm start honours every documented setting', () => {
-  const base = planLocal({});
   const variables = [...new Set(rows.map((r) => r.variable))];
 
   it.each(variables)('when %s is set, then npm start wires something else', (variable) => {
-    const changed = planLocal({ [variable]: sample(variable) });
-    expect(changed).not.toEqual(base);
+    const context = CONTEXT[variable] ?? {};
+    expect(planLocal({ ...context, [variable]: sample(variable) })).not.toEqual(planLocal(context));
   });
 });
