@@ -12,3 +12,4 @@ export { toCliReport, buildReport } from './commands/report';
 export type { CliIssue, CliReport } from './commands/report';
 export { createPartnersCommand, partnersCommand, type PartnersDeps } from './commands/partners';
 export { createDlqCommand, dlqCommand, type DlqDeps } from './commands/dlq';
+export { createTrackCommand, trackCommand, type TrackDeps } from './commands/track';

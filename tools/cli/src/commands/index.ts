@@ -20,6 +20,7 @@ const REGISTRY: ReadonlyArray<{ name: string; summary: string; load: () => Comma
   { name: 'generate', summary: 'semantic JSON (from translate) -> X12 with envelopes and counts', load: () => (require('./translate') as typeof import('./translate')).generateCommand },
   { name: 'partners', summary: 'partner registry: validate, list, onboard <id> (AWS Transfer Family users)', load: () => (require('./partners') as typeof import('./partners')).partnersCommand },
   { name: 'routes', summary: 'bridge routes file: validate [FILE], schema', load: () => (require('./routes') as typeof import('./routes')).routesCommand },
+  { name: 'track', summary: 'tracking: file <id>, files, claim <id>, search (over the tracking API)', load: () => (require('./track') as typeof import('./track')).trackCommand },
   { name: 'dlq', summary: "notifier dead letters: list, replay (to the notifier's broker)", load: () => (require('./dlq') as typeof import('./dlq')).dlqCommand },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */

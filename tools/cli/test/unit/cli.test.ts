@@ -153,7 +153,7 @@ describe('usage errors', () => {
   });
 
   it('when the command list is printed, then each entry has the name and summary of the module that runs it', () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(['parse', 'validate', 'ack', 'translate', 'generate', 'partners', 'routes', 'dlq']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['parse', 'validate', 'ack', 'translate', 'generate', 'partners', 'routes', 'track', 'dlq']);
     for (const entry of COMMANDS) {
       const loaded = loadCommand(entry.name);
       expect({ name: loaded.name, summary: loaded.summary }).toEqual({ name: entry.name, summary: entry.summary });
