@@ -20,4 +20,5 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'hipaa-translate-claims': async () => (await import('./translate.js')).hipaaTranslateClaims,
   'hipaa-translate-tree': async () => (await import('./translate.js')).hipaaTranslateTree,
   'hipaa-validate': async () => (await import('./translate.js')).hipaaValidate,
+  'tracking-lookups': async () => (await import('./tracking.js')).trackingLookups,
 };
