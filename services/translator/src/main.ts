@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     registry: rt.registry,
     partners: config.PARTNERS_OBJECT_KEY ? registryFromObjectStore(rt.store, config.PARTNERS_OBJECT_KEY) : registryFromFile(config.PARTNERS_FILE),
     alerts,
+    tracking: rt.tracking,
     encryptOutbound: createPgpOutboundEncryptor(signingKey),
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
     prefetch: config.TRANSLATOR_PREFETCH,

@@ -99,6 +99,7 @@ export function createPipeline(deps: PipelineDeps) {
     registry: deps.registry,
     partners: deps.partners,
     alerts,
+    tracking: deps.tracking,
     encryptOutbound: createPgpOutboundEncryptor(deps.platformKey),
     inlineLimitBytes: deps.inlineLimitBytes,
     prefetch: tr.prefetch,

@@ -25,6 +25,9 @@ import {
 import { fileControlNumbers } from './control-numbers';
 import { toDocument } from './document';
 import { InterchangeDigest, createInterchangeRegister } from './interchange-register';
+import { claimFacts } from './claim-facts';
+import { trackingEventsFor, type TrackedFile, type TrackedSet } from './tracking-events';
+import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
 
 /** Encrypts an outbound file for a partner (PGP in production); returns the bytes and the key suffix. */
 export type OutboundEncryptor = (partner: Partner, plain: Uint8Array) => Promise<{ bytes: Uint8Array; suffix: string }>;
@@ -39,6 +42,8 @@ export interface TranslatorDeps {
   encryptOutbound: OutboundEncryptor;
   clock: () => Date;
   inlineLimitBytes?: number;
+  /** Where the file's outcome, sets and claims are recorded (the tracking service). */
+  tracking: TrackingEmitter;
 }
 
 /** The terminal state of a file, kept at work/<fileId>/outcome.json (DESIGN.md invariant 1). */
@@ -166,6 +171,10 @@ export function createTranslator(deps: TranslatorDeps) {
     let accepted = 0;
     let rejected = 0;
     const publishDeps = { bus: deps.bus, store, inlineLimitBytes: deps.inlineLimitBytes };
+    const tracking = deps.tracking !== noTracking;
+    const trackedSets: TrackedSet[] = [];
+    let ta1: string[] = [];
+    let groups999: string[] = [];
     let outcome: FileOutcome;
     try {
       // Pass 1: validate the whole file. A set's group (GE) or interchange (IEA) can turn out bad only after the
@@ -202,7 +211,30 @@ export function createTranslator(deps: TranslatorDeps) {
         positionInInterchange += 1;
         const verdict = verdicts[k++];
         const { interchange: ic, group, transaction: tx } = event;
-        if (verdict === undefined || !isAccepted(report, verdict)) {
+        const setAccepted = verdict !== undefined && isAccepted(report, verdict);
+        // The set's id without a claim: the key tracking hangs its documents and claims on.
+        const setId = verdict === undefined ? undefined : transactionIdFor({
+          partnerId,
+          interchangeControlNumber: ic.header.controlNumber,
+          groupControlNumber: group.controlNumber,
+          transactionControlNumber: tx.controlNumber,
+          transactionIndex: positionInInterchange,
+          contentDigest: verdict.contentDigest,
+        });
+        const tracked: TrackedSet | undefined = !tracking || verdict === undefined || setId === undefined ? undefined : {
+          isa13: ic.header.controlNumber,
+          gs06: group.controlNumber,
+          st02: tx.controlNumber,
+          setId: tx.setId,
+          guide: tx.implementationRef || group.version,
+          position: positionInInterchange,
+          status: !setAccepted ? 'rejected' : verdict.report.ack === 'E' ? 'accepted_with_errors' : 'accepted',
+          codes: [...verdict.report.errorCodes.map((c) => `IK5:${c}`), ...new Set(verdict.report.issues.filter((i) => i.severity === 'error').map((i) => i.code))].slice(0, 10),
+          transactionId: setId,
+          claims: claimFacts(tx, tx.implementationRef || group.version),
+        };
+        if (tracked) trackedSets.push(tracked);
+        if (!setAccepted) {
           rejected += 1;
           txCounter.inc({ set: tx.setId, outcome: 'rejected' });
           continue;
@@ -229,6 +261,7 @@ export function createTranslator(deps: TranslatorDeps) {
           documents = [{ body: toDocument(fileId, ic, group, tx) }];
         } else if (lenient !== undefined) {
           claimsHeldBack += lenient.decisions.filter((d) => !d.accepted).length;
+          if (tracked) tracked.heldBack = new Set(lenient.decisions.filter((d) => !d.accepted).map((d) => d.claimId));
           documents = lenient.accepted.map((d) => ({ body: new JsonText(d.bytes), claimId: d.claimId }));
         } else {
           const claims = partner.split === 'claim' ? semanticClaimsJsonBytes(tx, ctx) : undefined;
@@ -266,6 +299,8 @@ export function createTranslator(deps: TranslatorDeps) {
         txCounter.inc({ set: tx.setId, outcome: 'accepted' });
       }
       acknowledgments.unshift(...(await writeAcks(partner, fileId, report)));
+      ta1 = report.interchanges.map((ic) => (ic.ta1.ack === 'A' ? 'A' : `${ic.ta1.ack}:${ic.ta1.note}`));
+      groups999 = report.interchanges.flatMap((ic) => ic.groups.map((g) => g.ack));
       outcome = {
         fileId,
         partnerId,
@@ -291,6 +326,15 @@ export function createTranslator(deps: TranslatorDeps) {
         finishedAt: deps.clock().toISOString(),
       };
       await deps.alerts.alert('ediflow: file rejected', { fileId, partnerId, code: outcome.code ?? 'X12_INVALID' });
+    }
+    // Recorded before the outcome: a crash in between translates the file again and repeats the
+    // events (their ids repeat too), where after it the outcome would stand and they would be lost.
+    if (tracking) {
+      const file: TrackedFile = {
+        fileId, partnerId, state: outcome.state, ta1, groups999, accepted, rejected, at: outcome.finishedAt,
+        ...(outcome.code !== undefined ? { reasonCode: outcome.code } : {}),
+      };
+      for (const e of trackingEventsFor(file, trackedSets)) await deps.tracking.emit(e);
     }
     await store.put(KEYS.outcome(fileId), JSON.stringify(outcome), { contentType: 'application/json' });
     await store.delete(KEYS.inflight(fileId));

@@ -10,6 +10,7 @@ import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { DESTINATIONS, decodeEnvelope, type Envelope, type FileReceivedBody } from '@ediflow/messages';
 import { parseX12 } from '@ediflow/x12';
 import { translateTransaction } from '@ediflow/hipaa';
+import type { TrackingEvent } from '@ediflow/tracking';
 import { readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/domain/translate-file';
 
@@ -52,7 +53,13 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
   });
   const logs = memoryDestination();
   const clock = { now: new Date('2024-01-02T03:04:05Z') };
+  const tracked: TrackingEvent[] = [];
   const translator = createTranslator({
+    tracking: {
+      emit: async (e) => {
+        tracked.push(e);
+      },
+    },
     store,
     bus,
     logger: createLogger({ service: 't', destination: logs }),
@@ -75,7 +82,7 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     return outcome;
   };
   const text = async (key: string) => (await readAll((await store.get(key)).body)).toString('latin1');
-  return { translate, published, text, logs, clock, store };
+  return { translate, published, text, logs, clock, store, tracked };
 }
 
 describe('translator', () => {
@@ -119,6 +126,35 @@ describe('translator', () => {
     // The partner's policy accepts the reuse: TA1 E with note 025, and an alert.
     expect(await text('outbound/acme/f3.TA1.x12')).toMatch(/TA1\*000000042\*240101\*1200\*E\*025/);
     expect(logs.text()).toContain('interchange control number reused');
+  });
+
+  it('when an 837 file is translated, then tracking gets its outcome, its set with the 999 status and its claims submitted and accepted', async () => {
+    const { translate, tracked, published } = await setup([], { acknowledgments: ['999'] });
+    await translate(fixture('lfh__demo.837'));
+    expect(published).toHaveLength(1);
+    const file = tracked.find((e) => e.kind === 'file');
+    expect(file).toMatchObject({ kind: 'file', fileId: 'f1', partnerId: 'acme', state: 'translated', transactions: { accepted: 1, rejected: 0 }, groups999: ['A'] });
+    const sets = tracked.find((e) => e.kind === 'transactions');
+    expect(sets).toMatchObject({ sets: [{ setId: '837', status: 'accepted', transactionId: published[0].id, position: 1 }] });
+    const claims = tracked.filter((e) => e.kind === 'claims');
+    expect(claims.map((e) => e.kind === 'claims' && e.source)).toEqual(['837', '999']);
+    for (const e of claims) if (e.kind === 'claims') expect(e.setKey).toBe(published[0].id);
+    const [submitted, ack] = claims as Extract<TrackingEvent, { kind: 'claims' }>[];
+    expect(submitted.claims.length).toBeGreaterThan(0);
+    expect(submitted.claims[0]).toMatchObject({ status: 'submitted', claimNumber: expect.any(String), billedAmount: expect.any(String) });
+    expect(ack.claims.every((c) => c.status === 'accepted')).toBe(true);
+    // Only ids, codes, amounts and dates: nothing of the patient.
+    expect(JSON.stringify(tracked)).not.toMatch(/"(lastName|firstName|memberId|address|birthDate)"/);
+  });
+
+  it('when the 999 rejects an 837 set, then its claims are recorded submitted and rejected, with the codes', async () => {
+    const { translate, tracked, published } = await setup([], { acknowledgments: ['999'] });
+    const bad = fixture('lfh__demo.837').replace(/SE\*(\d+)\*/, (_m, n: string) => `SE*${Number(n) + 5}*`);
+    await translate(bad);
+    expect(published).toHaveLength(0);
+    expect(tracked.find((e) => e.kind === 'transactions')).toMatchObject({ sets: [{ status: 'rejected', codes: expect.arrayContaining(['SE_COUNT_MISMATCH']) }] });
+    const ack = tracked.find((e) => e.kind === 'claims' && e.source === '999');
+    expect(ack).toMatchObject({ claims: [expect.objectContaining({ status: 'rejected' })] });
   });
 
   it('when a file that has its outcome arrives again (a redelivery or a republish), then nothing is published again and its inflight marker goes', async () => {
