@@ -124,6 +124,11 @@ export function segmentsBack(doc: SemanticDocument): string[] {
 
 /** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
 export function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
+  return transactions(rebuiltBytes(t, mutate));
+}
+
+/** The file rebuilt() reads: the set in an interchange of its own, its segments changed by `mutate`. */
+export function rebuiltBytes(t: Tx, mutate: (segments: string[][]) => void): Buffer {
   const d = t.tx.delimiters;
   const segments = t.tx.segments.map((s) => [...s.elements]);
   const inner = segments.slice(1, -1);
@@ -133,5 +138,5 @@ export function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
   const isa = ['ISA', '00', '          ', '00', '          ', 'ZZ', 'SENDER         ', 'ZZ', 'RECEIVER       ', '260101', '1200', d.repetition || 'U', t.ic.header.version === '00401' ? '00401' : '00501', '000000001', '0', 'T', d.component].join(e);
   const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
   const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
-  return transactions(Buffer.from(text, 'latin1'));
+  return Buffer.from(text, 'latin1');
 }

@@ -9,8 +9,8 @@
  */
 import { checkTransaction, checkWithGuide, compiledGuide, fastSegments, resolveGuide, transactionTree, walk } from '@ediflow/hipaa';
 import type { X12Issue } from '@ediflow/x12';
-import { seededRandom as rng } from '@ediflow/testkit';
 import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+import { placementMutants, validationMutants } from '../mutations';
 
 const FILES = allGuideFiles();
 
@@ -34,50 +34,13 @@ describe('guide validation from bytes', () => {
   });
 
   it('when element values are mutated to break each kind of check (seeded), then both paths report the same issues', () => {
-    const sources = FILES.flatMap(([, read]) => transactions(read()));
-    const random = rng(20261124);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     let compared = 0;
     let issues = 0;
     const codes = new Set<string>();
-    for (let round = 0; round < 400; round++) {
-      const source = pick(sources);
-      const d = source.tx.delimiters;
-      const values = [
-        '', '-', '.', '-.', '1.', '.5', '-0.5', '1.2.3', '--1', '+1', '1e3', '12A', 'ABC', ' 1', '00', '0',
-        '20240230', '20240229', '2023022', '240101', '2400', '2360', '1261', '123456789', '12345678901234567890',
-        'X'.repeat(90), 'ZZ', '99', 'D8', 'RD8', `A${d.component}B`, `${d.component}${d.component}`, `A${d.component}B${d.component}C${d.component}D${d.component}E${d.component}F${d.component}G${d.component}H`,
-        `${d.repetition || d.component}X`, `1${d.repetition || d.component}2`, `${d.component}`,
-      ];
-      const mutants = rebuilt(source, (segs) => {
-        // a time (BHT05, TM): rare among the random picks below
-        const bht = segs.find((s) => s[0] === 'BHT');
-        if (bht !== undefined && random() < 0.3) bht[5] = pick(['2460', '1261', '12', '123', '1200599', 'NOON']);
-        // components past a composite's last (CLM05, SV101, SVC01, HI01 ...): rare among the random picks too
-        const composite = segs.filter((s) => s.slice(1).some((v) => v.includes(d.component)));
-        if (composite.length > 0 && random() < 0.3) {
-          const seg = pick(composite);
-          const j = seg.findIndex((v, i) => i > 0 && v.includes(d.component));
-          seg[j] += `${d.component}X`.repeat(1 + Math.floor(random() * 9));
-        }
-        for (let k = 0; k < 1 + Math.floor(random() * 5) && segs.length > 1; k++) {
-          const i = Math.floor(random() * segs.length);
-          const seg = segs[i];
-          switch (Math.floor(random() * 6)) {
-            case 0: seg.push('', 'EXTRA'); break;
-            case 1: if (seg.length > 1) seg[1 + Math.floor(random() * (seg.length - 1))] = ''; break;
-            case 2: seg.push(''); break;
-            default: {
-              const j = 1 + Math.floor(random() * Math.max(1, seg.length + 1));
-              while (seg.length <= j) seg.push('');
-              seg[j] = pick(values);
-            }
-          }
-        }
-      });
-      for (const t of mutants) {
+    for (const m of validationMutants(FILES.flatMap(([, read]) => transactions(read())))) {
+      for (const t of transactions(m.bytes)) {
         const strings = fromStrings(t);
-        expect({ round, issues: checkTransaction(t.tx, t.group.version) }).toEqual({ round, issues: strings });
+        expect({ round: m.name, issues: checkTransaction(t.tx, t.group.version) }).toEqual({ round: m.name, issues: strings });
         compared++;
         issues += strings.length;
         for (const i of strings) codes.add(`${i.code}/${i.element?.syntaxCode ?? i.segment?.syntaxCode}`);
@@ -113,22 +76,10 @@ describe('the semantic tree from bytes', () => {
   it('when every corpus and fixture set, and seeded mutations of them, are read with the byte cursor, then the tree is the one of the split strings', () => {
     const sources = FILES.flatMap(([, read]) => transactions(read()));
     for (const t of sources) expect(transactionTree(t.tx, t.group.version)?.tree).toEqual(fromSplit(t));
-    const random = rng(11);
-    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     let compared = 0;
-    for (let round = 0; round < 150; round++) {
-      const source = pick(sources);
-      const d = source.tx.delimiters;
-      const values = ['', 'A', 'AB', 'ABC', 'ABCD', `A${d.component}B`, `${d.component}`, `X${d.repetition || d.component}Y`, `${d.repetition || d.component}`, 'LONGER VALUE 123'];
-      for (const t of rebuilt(source, (segs) => {
-        for (let k = 0; k < 1 + Math.floor(random() * 5) && segs.length > 1; k++) {
-          const seg = segs[Math.floor(random() * segs.length)];
-          const j = 1 + Math.floor(random() * (seg.length + 2));
-          while (seg.length <= j) seg.push('');
-          seg[j] = pick(values);
-        }
-      })) {
-        expect({ round, tree: transactionTree(t.tx, t.group.version)?.tree }).toEqual({ round, tree: fromSplit(t) });
+    for (const m of placementMutants(sources)) {
+      for (const t of transactions(m.bytes)) {
+        expect({ round: m.name, tree: transactionTree(t.tx, t.group.version)?.tree }).toEqual({ round: m.name, tree: fromSplit(t) });
         compared++;
       }
     }

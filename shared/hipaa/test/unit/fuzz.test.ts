@@ -12,18 +12,13 @@ import {
   GUIDE_ISSUE_CODES, checkTransaction, claimDecisions, generate277CA, guideValidator, lenientClaims, listClaims, toX12, translateTransaction,
   type ClaimInfo, type LoopSource, type SemanticDocument,
 } from '@ediflow/hipaa';
-import { seededRandom } from '@ediflow/testkit';
-import { guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+import { transactions } from '../corpus';
+import { fuzzMutants, fuzzSources } from '../mutations';
 
-const SEED = 0x27c4f022;
 const ROUNDS = 400;
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
 
-const SOURCES: Tx[] = [
-  ...guideFiles('valid').flatMap((p) => transactions(readCorpus(p))),
-  ...guideFiles('invalid').flatMap((p) => transactions(readCorpus(p))),
-  ...ownFixtures().filter((p) => p.endsWith('.x12')).flatMap((p) => transactions(readOwn(p))),
-];
+const SOURCES = fuzzSources();
 
 const errorsOf = (issues: readonly X12Issue[]): string[] =>
   issues.filter((i) => i.severity === 'error').map((i) => `${i.code} ${i.segment?.id ?? ''}@${i.segment?.loopId ?? ''}/${i.element?.position ?? ''}: ${i.message}`);
@@ -60,35 +55,16 @@ function expectedRejections(claims: ClaimInfo[], issues: readonly X12Issue[]): X
 describe('guide layer fuzzing', () => {
   it(`when ${ROUNDS} seeded mutations are read, checked, translated and acknowledged, then nothing throws and every 999 and 277CA is valid`, () => {
     expect(SOURCES.length).toBeGreaterThan(40);
-    const random = seededRandom(SEED);
-    const int = (n: number): number => Math.floor(random() * n);
-    const pick = <T>(list: readonly T[]): T => list[int(list.length)];
-    const odd = ['"', '\\', '\u0001', '', '0', '-1', '99999999999999999999.99', '1.', 'ABC', ':', '::', 'X'.repeat(90), '20240231', '2400', '.', '-', '1E5', 'PR', 'XX'];
     let sets = 0;
     let acks277 = 0;
     let lenientRejections = 0;
     let decisionsChecked = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const source = pick(SOURCES);
-      const mutants = rebuilt(source, (segs) => {
-        for (let k = 0; k < 1 + int(5) && segs.length > 1; k++) {
-          const i = int(segs.length);
-          switch (int(9)) {
-            case 0: segs.splice(i, 0, [...segs[i]]); break;
-            case 1: segs.splice(i, 1); break;
-            case 2: if (i + 1 < segs.length) [segs[i], segs[i + 1]] = [segs[i + 1], segs[i]]; break;
-            case 3: segs.splice(int(segs.length), 0, ...segs.splice(i, 1)); break;
-            case 4: segs[i].push('EXTRA', '', 'MORE'); break;
-            case 5: segs.splice(i, 0, [pick(['ZZZ', 'HL', 'CLM', 'LX', 'SV1', 'CLP', 'SVC', 'CAS', 'NM1', 'STC', 'TRN', 'PLB', 'BPR']), pick(odd), pick(odd)]); break;
-            case 6: if (segs[i].length > 1) segs[i][1 + int(segs[i].length - 1)] = ''; break;
-            case 7: segs[i].length = 1 + int(segs[i].length); break;
-            default: segs[i][1 + int(Math.max(1, segs[i].length - 1))] = pick(odd);
-          }
-        }
-      });
+    for (const m of fuzzMutants(SOURCES, ROUNDS)) {
+      const round = m.name;
+      const mutants = transactions(m.bytes);
       for (const t of mutants) {
         sets++;
-        const where = { round, source: source.tx.controlNumber, set: t.tx.setId };
+        const where = { round, set: t.tx.setId };
         const ctx = { interchange: t.ic, group: t.group, fileId: 'fuzz', transactionIndex: t.index };
         const issues = [...t.tx.issues, ...checkTransaction(t.tx, t.group.version)];
         for (const i of issues) expect({ ...where, position: i.segment?.position ?? 0, within: (i.segment?.position ?? 0) <= t.tx.segmentCount }).toMatchObject({ within: true });

@@ -8,7 +8,7 @@
 import { parseX12, type TransactionSet } from '@ediflow/x12';
 import { semanticClaimsJsonBytes, semanticJson, semanticJsonBytes, translateTransaction, writeSemanticJson, type TranslateContext } from '@ediflow/hipaa';
 import { allGuideFiles, readOwn, rebuilt, transactions, type Tx } from '../corpus';
-import { seededRandom as rng } from '@ediflow/testkit';
+import { writerMutants } from '../mutations';
 
 const FILES = allGuideFiles();
 
@@ -46,37 +46,11 @@ describe('writeSemanticJson', () => {
   });
 
   it('when transaction sets are mutated (seeded), then the written text still equals JSON.stringify of the tree', () => {
-    const sources = FILES.flatMap(([, read]) => transactions(read()));
-    const random = rng(20261123);
-    const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)];
     let compared = 0;
-    for (let round = 0; round < 300; round++) {
-      const source = pick(sources);
-      const d = source.tx.delimiters;
-      const specials = ['"', '\\', '\u0001', '\t', '\u007f', d.component, d.repetition || d.component, `${d.component}${d.component}`, ''];
-      const mutants = rebuilt(source, (segs) => {
-        for (let k = 0; k < 1 + Math.floor(random() * 4) && segs.length > 1; k++) {
-          const i = Math.floor(random() * segs.length);
-          switch (Math.floor(random() * 8)) {
-            case 0: segs.splice(i, 0, [...segs[i]]); break;
-            case 1: segs.splice(i, 1); break;
-            case 2: if (i + 1 < segs.length) [segs[i], segs[i + 1]] = [segs[i + 1], segs[i]]; break;
-            case 3: segs.splice(Math.floor(random() * segs.length), 0, ...segs.splice(i, 1)); break;
-            case 4: segs[i].push('EXTRA', '', 'MORE'); break;
-            case 5: segs.splice(i, 0, ['ZZZ', '1', pick(specials)]); break;
-            case 6: if (segs[i].length > 1) segs[i][1 + Math.floor(random() * (segs[i].length - 1))] = ''; break;
-            default: {
-              const j = 1 + Math.floor(random() * Math.max(1, segs[i].length - 1));
-              const v = segs[i][j] ?? '';
-              const at = Math.floor(random() * (v.length + 1));
-              segs[i][j] = v.slice(0, at) + pick(specials) + v.slice(at);
-            }
-          }
-        }
-      });
-      for (const t of mutants) {
-        expect({ round, text: semanticJson(t.tx, ctxOf(t)) }).toEqual({ round, text: expected(t) });
-        expect({ round, claims: claimsWritten(t) }).toEqual({ round, claims: claimsExpected(t) });
+    for (const m of writerMutants(FILES.flatMap(([, read]) => transactions(read())))) {
+      for (const t of transactions(m.bytes)) {
+        expect({ round: m.name, text: semanticJson(t.tx, ctxOf(t)) }).toEqual({ round: m.name, text: expected(t) });
+        expect({ round: m.name, claims: claimsWritten(t) }).toEqual({ round: m.name, claims: claimsExpected(t) });
         compared++;
       }
     }
