@@ -3,8 +3,10 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet } from '@ediflow/x12';
-import { SUPPORTED_GUIDES, resolveGuide, treeSegments, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
+import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet, type X12Issue } from '@ediflow/x12';
+import {
+  SUPPORTED_GUIDES, documentsFor, guideValidator, resolveGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
+} from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
 export const OWN = join(__dirname, 'fixtures');
@@ -139,4 +141,22 @@ export function rebuiltBytes(t: Tx, mutate: (segments: string[][]) => void): Buf
   const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
   const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
   return Buffer.from(text, 'latin1');
+}
+
+/** The documents of a set as objects (the façade's JSON text, parsed), for a partner with `options`. */
+export function documentsOf(t: Tx, options: DocumentOptions = {}, fileId?: string): SemanticDocument[] {
+  const ctx = { interchange: t.ic, group: t.group, transactionIndex: t.index, ...(fileId === undefined ? {} : { fileId }) };
+  return documentsFor(t.tx, ctx, options).documents.map((d) => JSON.parse(d.bytes.toString('utf8')) as SemanticDocument);
+}
+
+/** The set as one document (a set of a supported guide). */
+export function documentOf(t: Tx, fileId?: string): SemanticDocument {
+  const [doc] = documentsOf(t, {}, fileId);
+  if (doc?.guide === undefined) throw new Error('a set of a supported guide has a document');
+  return doc;
+}
+
+/** The guide's issues of a set (what guideValidator adds to its envelope issues). */
+export function guideIssues(t: Pick<Tx, 'ic' | 'group' | 'tx'>): X12Issue[] {
+  return guideValidator().validate(t.tx, t.group, t.ic);
 }

@@ -23,6 +23,8 @@ export interface FileReceivedBody {
 export const KEYS = {
   inboundPrefix: (partnerId: string) => `inbound/${partnerId}/`,
   source: (fileId: string) => `work/${fileId}/source.x12`,
+  /** A file's terminal state (translator). */
+  outcome: (fileId: string) => `work/${fileId}/outcome.json`,
   quarantine: (fileId: string) => `quarantine/${fileId}/`,
   archive: (fileId: string) => `archive/${fileId}/original`,
   outbound: (partnerId: string, name: string) => `outbound/${partnerId}/${name}`,

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ObjectStore } from '@ediflow/store';
+import { StoreConflictError, StoreNotFoundError, type ObjectStore } from '@ediflow/store';
 import { AppError } from '@ediflow/errors';
 import { KEYS } from '@ediflow/messages';
 import type { FunctionalGroup, Interchange } from '@ediflow/x12';
@@ -46,7 +46,7 @@ async function readRecord(store: ObjectStore, key: string): Promise<{ record: In
     for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
     return { record: JSON.parse(Buffer.concat(chunks).toString('utf8')) as InterchangeRecord, etag: info.etag };
   } catch (err) {
-    if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return undefined;
+    if (err instanceof StoreNotFoundError) return undefined;
     throw err;
   }
 }
@@ -69,7 +69,7 @@ export function createInterchangeRegister(store: ObjectStore, clock: () => Date)
           await store.put(key, JSON.stringify(mine), { contentType: 'application/json', ifNoneMatch: true });
           return { kind: 'new' };
         } catch (err) {
-          if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+          if (!(err instanceof StoreConflictError)) throw err;
         }
         const existing = await readRecord(store, key);
         if (existing === undefined) continue;
@@ -79,7 +79,7 @@ export function createInterchangeRegister(store: ObjectStore, clock: () => Date)
         try {
           await store.delete(key, { ifMatch: existing.etag });
         } catch (err) {
-          if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+          if (!(err instanceof StoreConflictError)) throw err;
         }
       }
       throw new AppError('INTERCHANGE_REGISTER_BUSY', 'the interchange control number register changed under three attempts', { retryable: true });

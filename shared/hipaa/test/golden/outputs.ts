@@ -1,16 +1,13 @@
 // What a file gives, set by set, for every partner setting (split per set or per claim, strict or
 // lenient): the documents' bytes, the set's verdict and issues, the claim decisions, the 277CA,
-// and the file's TA1/999. Made here from the build before the façade (the translator service's
-// calls, one by one), to be kept as golden files the façade must match byte for byte.
+// and the file's TA1/999. The golden files were made from the build before the façade (the
+// translator service's calls one by one); this is the façade's side of the comparison.
 import { createHash } from 'node:crypto';
 import {
   ReportBuilder, X12FormatError, generateAcks, readX12, sequentialControlNumbers,
-  type FunctionalGroup, type Interchange, type TransactionReport, type TransactionSet, type X12Issue,
+  type FunctionalGroup, type Interchange, type TransactionSet,
 } from '@ediflow/x12';
-import {
-  GUIDE_ISSUE_CODES, claimDecisions, generate277CA, groupContext, guideValidator, interchangeContext, lenientClaimsJson, resolveGuide,
-  semanticClaimsJsonBytes, semanticJsonBytes, translateTransaction,
-} from '@ediflow/hipaa';
+import { documentsFor, generate277CA, type SetDocuments } from '@ediflow/hipaa';
 
 export const SETTINGS = ['transaction', 'claim', 'lenient transaction', 'lenient claim'] as const;
 export type Setting = (typeof SETTINGS)[number];
@@ -47,65 +44,35 @@ export const sha = (bytes: Uint8Array | string): string => createHash('sha256').
 type Keep = (bytes: Uint8Array | string) => string;
 const text: Keep = (b) => (typeof b === 'string' ? b : Buffer.from(b).toString('utf8'));
 
-/** Issue codes made errors again for the claim decisions (lenient partners see guide errors as warnings in the 999). */
-const hardened = (issues: readonly X12Issue[]): X12Issue[] =>
-  issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
+const verdictOf = (r: SetDocuments['verdict'], keep: Keep): string => `${r.ack} ${r.errorCodes.join(',')} ${keep(JSON.stringify(r.issues))}`;
 
-const verdictOf = (r: TransactionReport, keep: Keep): string => `${r.ack} ${r.errorCodes.join(',')} ${keep(JSON.stringify(r.issues))}`;
-
-/** The translator service's document for a set of no supported guide (its envelope context and segments). */
-function genericDocument(fileId: string, ic: Interchange, group: FunctionalGroup, tx: TransactionSet): unknown {
-  const last = tx.segments[tx.segments.length - 1];
-  return {
-    transactionSet: tx.setId,
-    controlNumber: tx.controlNumber,
-    implementationGuide: tx.implementationRef,
-    interchange: interchangeContext(ic),
-    group: groupContext(group),
-    source: { fileId, firstSegment: tx.st.position, lastSegment: last.position, offset: tx.st.offset },
-    segments: tx.segments.map((s) => ({ id: s.id, position: s.position, elements: s.elements.slice(1) })),
-  };
-}
-
-/** The outputs of one set for every setting, given its strict and lenient reports. */
-function setRecord(ic: Interchange, group: FunctionalGroup, tx: TransactionSet, position: number, strict: TransactionReport, lenient: TransactionReport, keep: Keep): SetRecord {
+/** The outputs of one set for every setting, from the façade. */
+function setRecord(ic: Interchange, group: FunctionalGroup, tx: TransactionSet, position: number, keep: Keep): { record: SetRecord; strict: SetDocuments; lenient: SetDocuments } {
   const ctx = { interchange: ic, group, fileId: FILE_ID, transactionIndex: position };
-  const guide = resolveGuide(tx.setId, tx.implementationRef, group.version);
+  const acknowledgments = ['277CA'];
+  const by: Record<Setting, SetDocuments> = {
+    transaction: documentsFor(tx, ctx, { split: 'transaction', acknowledgments }),
+    claim: documentsFor(tx, ctx, { split: 'claim', acknowledgments }),
+    'lenient transaction': documentsFor(tx, ctx, { split: 'transaction', lenient: true, acknowledgments }),
+    'lenient claim': documentsFor(tx, ctx, { split: 'claim', lenient: true, acknowledgments }),
+  };
+  const strict = by.transaction;
+  const lenient = by['lenient transaction'];
   const record: SetRecord = {
-    setId: tx.setId, controlNumber: tx.controlNumber, guide: guide ?? null,
-    verdict: { strict: verdictOf(strict, keep), lenient: verdictOf(lenient, keep) },
+    setId: tx.setId, controlNumber: tx.controlNumber, guide: strict.guide ?? null,
+    verdict: { strict: verdictOf(strict.verdict, keep), lenient: verdictOf(lenient.verdict, keep) },
     documents: { transaction: [], claim: [], 'lenient transaction': [], 'lenient claim': [] },
   };
-  if (guide === undefined) {
-    const doc: DocumentHash = [null, keep(JSON.stringify(genericDocument(FILE_ID, ic, group, tx)))];
-    for (const s of SETTINGS) record.documents[s] = [doc];
-    return record;
+  for (const s of SETTINGS) record.documents[s] = by[s].documents.map((d): DocumentHash => [d.claimId ?? null, keep(d.bytes)]);
+  if (strict.decisions !== undefined && lenient.decisions !== undefined) {
+    record.decisions = { strict: keep(JSON.stringify(strict.decisions)), lenient: keep(JSON.stringify(lenient.decisions)) };
+    const ack = (r: SetDocuments): string | null => {
+      const x12 = r.ack277 === undefined ? undefined : generate277CA([r.ack277], { controlNumbers: sequentialControlNumbers(1), clock: CLOCK });
+      return x12 === undefined ? null : keep(x12);
+    };
+    record.ack277 = { strict: ack(strict), lenient: ack(lenient) };
   }
-  const whole: DocumentHash[] = [[null, keep(semanticJsonBytes(tx, ctx) as Buffer)]];
-  const claims = semanticClaimsJsonBytes(tx, ctx);
-  const split: DocumentHash[] = claims === undefined ? whole : claims.map((c) => [c.claimId, keep(c.bytes)]);
-  record.documents.transaction = whole;
-  record.documents.claim = split;
-  if (tx.setId !== '837') {
-    record.documents['lenient transaction'] = whole;
-    record.documents['lenient claim'] = split;
-    return record;
-  }
-  const judged = lenientClaimsJson(tx, ctx, hardened(lenient.issues));
-  const accepted: DocumentHash[] = judged.accepted.map((c) => [c.claimId, keep(c.bytes)]);
-  record.documents['lenient transaction'] = accepted;
-  record.documents['lenient claim'] = accepted;
-  const doc = translateTransaction(tx, ctx).whole;
-  if (doc === undefined) throw new Error('a set of a supported guide has a document');
-  const strictDecisions = claimDecisions(doc, strict.issues);
-  record.decisions = { strict: keep(JSON.stringify(strictDecisions)), lenient: keep(JSON.stringify(judged.decisions)) };
-  const ack = (decisions: typeof strictDecisions, issues: readonly X12Issue[]): string | null => {
-    const x12 = generate277CA([{ document: doc, decisions, issues }], { controlNumbers: sequentialControlNumbers(1), clock: CLOCK });
-    return x12 === undefined ? null : keep(x12);
-  };
-  // as the translator service calls it: the strict partner's issues, the lenient partner's decisions
-  record.ack277 = { strict: ack(strictDecisions, strict.issues), lenient: ack(judged.decisions, lenient.issues) };
-  return record;
+  return { record, strict, lenient };
 }
 
 /**
@@ -114,18 +81,23 @@ function setRecord(ic: Interchange, group: FunctionalGroup, tx: TransactionSet, 
  */
 export async function fileRecord(bytes: Buffer, full = false): Promise<FileRecord> {
   const keep = full ? text : sha;
-  const strict = new ReportBuilder({ validators: [guideValidator()] });
-  const lenient = new ReportBuilder({ validators: [guideValidator()], warnOnly: [...GUIDE_ISSUE_CODES] });
+  const strict = new ReportBuilder();
+  const lenient = new ReportBuilder({ warnOnly: ['GUIDE_*'] });
   const sets: SetRecord[] = [];
   let position = 0;
   try {
     for await (const e of readX12([bytes])) {
-      const s = strict.add(e);
-      const l = lenient.add(e);
       if (e.type === 'interchangeStart') position = 0;
-      if (e.type !== 'transaction' || s === undefined || l === undefined) continue;
+      if (e.type !== 'transaction') {
+        strict.add(e);
+        lenient.add(e);
+        continue;
+      }
       position += 1;
-      sets.push(setRecord(e.interchange, e.group, e.transaction, position, s, l, keep));
+      const r = setRecord(e.interchange, e.group, e.transaction, position, keep);
+      strict.add(e, r.strict.verdict);
+      lenient.add(e, r.lenient.verdict);
+      sets.push(r.record);
     }
   } catch (err) {
     if (!(err instanceof X12FormatError)) throw err;

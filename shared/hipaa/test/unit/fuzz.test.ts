@@ -4,13 +4,12 @@
  * emptied, cut short, extended or replaced with odd values). For every mutant: the guide checks,
  * translation (both splits) and JSON -> X12 do not throw; the 999 for it reads back without
  * errors; for an 837, the 277CA made from the strict decisions and from the lenient ones
- * conforms to 005010X214 (it is left out only when the set holds no claim); and claimDecisions
- * gives what a direct reading of its rule gives. Deterministic (fixed seed).
+ * conforms to 005010X214 (it is left out only when the set holds no claim); and the claim
+ * decisions are what a direct reading of their rule gives. Deterministic (fixed seed).
  */
 import { generateAcks, parseX12Document, sequentialControlNumbers, validate, type X12Issue } from '@ediflow/x12';
 import {
-  GUIDE_ISSUE_CODES, checkTransaction, claimDecisions, generate277CA, guideValidator, lenientClaims, listClaims, toX12, translateTransaction,
-  type ClaimInfo, type LoopSource, type SemanticDocument,
+  documentsFor, generate277CA, guideValidator, toX12, type Ack277Input, type ClaimInfo, type LoopSource, type SemanticDocument,
 } from '@ediflow/hipaa';
 import { transactions } from '../corpus';
 import { fuzzMutants, fuzzSources } from '../mutations';
@@ -23,9 +22,9 @@ const SOURCES = fuzzSources();
 const errorsOf = (issues: readonly X12Issue[]): string[] =>
   issues.filter((i) => i.severity === 'error').map((i) => `${i.code} ${i.segment?.id ?? ''}@${i.segment?.loopId ?? ''}/${i.element?.position ?? ''}: ${i.message}`);
 
-/** The 277CA for the decisions, read back: its errors under 005010X214 (envelope and guide). */
-function ack277Errors(doc: SemanticDocument, decisions: ReturnType<typeof claimDecisions>): string[] | undefined {
-  const text = generate277CA([{ document: doc, decisions }], { controlNumbers: sequentialControlNumbers(1), clock });
+/** The 277CA, read back: its errors under 005010X214 (envelope and guide). */
+function ack277Errors(input: Ack277Input): string[] | undefined {
+  const text = generate277CA([input], { controlNumbers: sequentialControlNumbers(1), clock });
   if (text === undefined) return undefined;
   const parsed = parseX12Document(text);
   const report = validate(parsed, { validators: [guideValidator()] });
@@ -66,11 +65,12 @@ describe('guide layer fuzzing', () => {
         sets++;
         const where = { round, set: t.tx.setId };
         const ctx = { interchange: t.ic, group: t.group, fileId: 'fuzz', transactionIndex: t.index };
-        const issues = [...t.tx.issues, ...checkTransaction(t.tx, t.group.version)];
+        const strict = documentsFor(t.tx, ctx, { acknowledgments: ['277CA'] });
+        const issues = strict.verdict.issues;
         for (const i of issues) expect({ ...where, position: i.segment?.position ?? 0, within: (i.segment?.position ?? 0) <= t.tx.segmentCount }).toMatchObject({ within: true });
-        const doc = translateTransaction(t.tx, ctx).documents[0];
-        if (doc === undefined) throw new Error(`round ${round}: a set of a supported guide gave no document`);
-        translateTransaction(t.tx, ctx, { split: 'claim' });
+        if (strict.documents.length !== 1) throw new Error(`round ${round}: a set of a supported guide gave no document`);
+        const doc = JSON.parse(strict.documents[0].bytes.toString('utf8')) as SemanticDocument;
+        documentsFor(t.tx, ctx, { split: 'claim' });
         toX12(doc, { controlNumbers: sequentialControlNumbers(1), clock });
 
         const report = validate([t.ic], { validators: [guideValidator()] });
@@ -80,20 +80,21 @@ describe('guide layer fuzzing', () => {
         expect({ ...where, errors: back.errorCount }).toEqual({ ...where, errors: 0 });
 
         if (t.tx.setId !== '837') continue;
-        const claims = listClaims(doc);
-        const strict = claimDecisions(doc, issues);
+        const lenient = documentsFor(t.tx, ctx, { acknowledgments: ['277CA'], lenient: true });
+        if (strict.ack277 === undefined || lenient.ack277 === undefined || strict.decisions === undefined || lenient.decisions === undefined) {
+          throw new Error(`round ${round}: an 837 for a partner that wants the 277CA gives its claims`);
+        }
+        const claims = strict.ack277.claims.claims;
         // the direct reading is quadratic: on the sets of ordinary size (most of them)
         if (claims.length * issues.length <= 20_000) {
           const index = new Map(issues.map((i, k) => [i, k]));
           const ids = (list: X12Issue[][]): number[][] => list.map((l) => l.map((i) => index.get(i) ?? -1));
-          expect({ ...where, rejections: ids(strict.map((d) => d.issues)) }).toEqual({ ...where, rejections: ids(expectedRejections(claims, issues)) });
+          expect({ ...where, rejections: ids(strict.decisions.map((d) => d.issues)) }).toEqual({ ...where, rejections: ids(expectedRejections(claims, issues)) });
           decisionsChecked++;
         }
-        const lenientIssues = report.interchanges[0].groups[0].transactions[0].issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
-        const lenient = lenientClaims(t.tx, ctx, lenientIssues).decisions;
-        lenientRejections += lenient.filter((d) => !d.accepted).length;
-        for (const decisions of [strict, lenient]) {
-          const errors = ack277Errors(doc, decisions);
+        lenientRejections += lenient.decisions.filter((d) => !d.accepted).length;
+        for (const input of [strict.ack277, lenient.ack277]) {
+          const errors = ack277Errors(input);
           if (claims.length === 0) expect({ ...where, ack: errors }).toEqual({ ...where, ack: undefined });
           else {
             acks277++;

@@ -9,6 +9,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { FULL, goldenCases } from '../golden/cases';
+import { documentsFor } from '@ediflow/hipaa';
+import { transactions } from '../corpus';
 import { digestOf, fileRecord, type FileDigest, type FileRecord } from '../golden/outputs';
 
 const DIR = join(__dirname, '..', 'golden');
@@ -38,6 +40,17 @@ describe('golden outputs', () => {
   it('when the cases are listed, then every one has a golden record and there are no others', () => {
     expect(CASES.map((c) => c.name).sort()).toEqual(Object.keys(golden).sort());
     expect(CASES.length).toBeGreaterThan(1300);
+  });
+
+  it('when the element-check mutations are read, then they reach every element check (so the golden files hold each one\'s issues)', () => {
+    const codes = new Set<string>();
+    for (const c of CASES.filter((x) => x.name.startsWith('validation/'))) {
+      for (const t of transactions(c.bytes)) {
+        for (const i of documentsFor(t.tx, { interchange: t.ic, group: t.group }).verdict.issues) codes.add(`${i.code}/${i.element?.syntaxCode ?? i.segment?.syntaxCode}`);
+      }
+    }
+    // missing, not used, too many elements, type, length, date, time, code, components, repetitions
+    for (const code of ['1', '3', '4', '5', '6', '7', '8', '9', '12', '13', 'I10']) expect([...codes]).toContain(`GUIDE_ELEMENT/${code}`);
   });
 
   it.each(FULL)('when %s is translated, then documents, issues, decisions and acknowledgments are the golden texts', async (name) => {

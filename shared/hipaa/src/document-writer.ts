@@ -1,0 +1,276 @@
+/**
+ * The JSON text of every document of a transaction set, written from its tape and bytes: the set
+ * as one document, one document per claim (the claim's chain of loops and none of the other
+ * claims), or, for a set of no supported guide, its segments as sent. Property names are written
+ * as precomputed pieces; element bytes are copied with JSON.stringify's escaping. The text is
+ * JSON.stringify's of the same document as objects.
+ */
+import { readsAsUtf8, type TransactionSet } from '@ediflow/x12';
+import type { CompiledGuide, SegmentDef } from './definition';
+import { DocumentBuffer, PAST, pieceOf, putCount, putPiece, type Piece } from './json-out';
+import { ClaimCut } from './claim-cut';
+import { SegmentWriter, classTable, planOf, type Plan } from './segment-writer';
+import { CLOSE, EVENT, IRREGULAR, OPEN, SEGMENT, SHIFT, UNPLACED, type Tape } from './tape';
+
+/** Per compiled guide, by ordinal: what the writer needs of each loop and segment. */
+interface GuideTable {
+  /** `,"name":` and `,"name":[`: a child after the loop's source pointer or another child. */
+  bare: Piece[];
+  list: Piece[];
+  repeatable: boolean[];
+  defs: (SegmentDef | undefined)[];
+  plans: (Plan | undefined)[];
+  sourceHeads: Piece[];
+  /** Bytes one event writes at most, past a segment's own: `],"name":[` and a loop's `{"source":…}`. */
+  room: number;
+}
+
+const tables = new WeakMap<CompiledGuide, GuideTable>();
+
+/** `"source":{"loop":"2300","first":` per loop id. */
+const sourceHeads = new Map<string, Piece>();
+const LAST = pieceOf(',"last":');
+const UNRECOGNIZED = pieceOf(',"unrecognizedSegments":[');
+
+function sourceHead(loop: string): Piece {
+  let head = sourceHeads.get(loop);
+  if (head === undefined) {
+    head = pieceOf(`"source":{"loop":${JSON.stringify(loop)},"first":`);
+    sourceHeads.set(loop, head);
+  }
+  return head;
+}
+
+/**
+ * The guide's table. A guide with a loop whose children share a name, or a name the writer uses
+ * itself ('source', 'unrecognizedSegments') or one that objects would sort first (integer-like,
+ * __proto__), is refused: its documents would lose or reorder values.
+ */
+export function guideTable(guide: CompiledGuide): GuideTable {
+  let t = tables.get(guide);
+  if (t !== undefined) return t;
+  for (const loop of guide.loops) {
+    const keys = loop.children.map((c) => c.def.key);
+    const bad = keys.find((k, i) => keys.indexOf(k) !== i || k === 'source' || k === 'unrecognizedSegments' || k === '__proto__' || /^\d+$/.test(k));
+    if (bad !== undefined) throw new Error(`guide ${guide.definition.guide}: loop ${loop.id} cannot have a child named ${bad}`);
+  }
+  const longest = (pieces: Piece[]): number => Math.max(0, ...pieces.map((p) => p[0]));
+  const list = guide.nodes.map((c) => pieceOf(`,${JSON.stringify(c.def.key)}:[`));
+  const heads = guide.nodes.map((c) => sourceHead(c.id));
+  t = {
+    bare: guide.nodes.map((c) => pieceOf(`,${JSON.stringify(c.def.key)}:`)),
+    list,
+    repeatable: guide.nodes.map((c) => c.repeatable),
+    defs: guide.nodes.map((c) => (c.kind === 'segment' ? c.def : undefined)),
+    plans: guide.nodes.map((c) => (c.kind === 'segment' ? planOf(c.def) : undefined)),
+    sourceHeads: heads,
+    // `]` + member + `{` + head + 2 counts of up to 10 digits + `,"last":` + `}`
+    room: 1 + longest(list) + 1 + longest(heads) + 20 + LAST[0] + 1 + PAST,
+  };
+  tables.set(guide, t);
+  return t;
+}
+
+const KEY_END = pieceOf('},"transaction":');
+const SPLIT_END = pieceOf('}}');
+
+/** One document's bytes, and its claim id when it is one claim's. */
+export interface WrittenDocument {
+  bytes: Buffer;
+  claimId?: string;
+}
+
+/** Writes the documents of one set (its tape, when of a supported guide) into one DocumentBuffer. */
+export class DocumentWriter {
+  private readonly out: DocumentBuffer;
+  private readonly segments: SegmentWriter;
+  /** The class table of ASCII and UTF-8 text, and of text read as latin1 (bytes over 0x7f written as two). */
+  private readonly utf8Table: Uint8Array;
+  private readonly latin1Table: Uint8Array;
+
+  constructor(private readonly tx: TransactionSet, hint: number) {
+    this.out = new DocumentBuffer(hint);
+    this.segments = new SegmentWriter(this.out, tx.bytes, tx.delimiters);
+    this.utf8Table = classTable(tx.delimiters, false);
+    this.latin1Table = classTable(tx.delimiters, true);
+  }
+
+  /** The class table for bytes [start, end) of the set: how its text reads. */
+  private tableFor(start: number, end: number): Uint8Array {
+    if (this.tx.isAscii) return this.utf8Table;
+    return readsAsUtf8(this.tx.bytes, start, end, this.tx.decodesUtf8) ? this.utf8Table : this.latin1Table;
+  }
+
+  /** The set as one document: `head` is the JSON of its fields before `transaction`. */
+  whole(head: string, tape: Tape, table: GuideTable): WrittenDocument {
+    const out = this.out;
+    out.begin();
+    out.bytes(Buffer.from(`${head.slice(0, -1)},"transaction":`, 'utf8'));
+    this.instance(tape, table, 0, undefined);
+    out.byte(0x7d);
+    return { bytes: out.take() };
+  }
+
+  /**
+   * One document per claim (claim loop instances of `claimOrdinals`), each with its claim id
+   * (`ids`, in claim order); `head` is the JSON of the fields before `transaction`, whose last
+   * field is the key object.
+   */
+  claims(head: string, tape: Tape, table: GuideTable, cut: ClaimCut, ids: readonly string[], keep: (k: number) => boolean = () => true): WrittenDocument[] {
+    const out = this.out;
+    const headBytes = Buffer.from(`${head.slice(0, -2)},"claimId":`, 'utf8');
+    const splitHead = Buffer.from(',"split":{"mode":"claim","index":', 'utf8');
+    const splitCount = Buffer.from(`,"count":${cut.claims.length},"claimId":`, 'utf8');
+    const docs: WrittenDocument[] = [];
+    cut.claims.forEach((c, k) => {
+      if (!keep(k)) return;
+      const claimId = ids[k];
+      out.begin();
+      out.bytes(headBytes);
+      out.string(claimId);
+      out.piece(KEY_END);
+      cut.chain(c, true);
+      this.instance(tape, table, 0, cut);
+      cut.chain(c, false);
+      out.bytes(splitHead);
+      out.count(k + 1);
+      out.bytes(splitCount);
+      out.string(claimId);
+      out.piece(SPLIT_END);
+      docs.push({ bytes: out.take(), claimId });
+    });
+    return docs;
+  }
+
+  /** A set of no supported guide: `head` is the JSON of its fields before `segments`; every segment as sent. */
+  plain(head: string, starts: readonly number[], ends: readonly number[]): WrittenDocument {
+    const out = this.out;
+    out.begin();
+    out.bytes(Buffer.from(`${head.slice(0, -1)},"segments":[`, 'utf8'));
+    for (let i = 0; i < starts.length; i++) {
+      if (i > 0) out.byte(0x2c);
+      this.segments.plain(i + 1, starts[i], ends[i], this.tableFor(starts[i], ends[i]));
+    }
+    out.byte(0x5d);
+    out.byte(0x7d);
+    return { bytes: out.take() };
+  }
+
+  /** A segment event `i` (SEGMENT or UNPLACED) of the tape. */
+  private segment(ops: Int32Array, i: number, table: GuideTable): void {
+    const head = ops[i];
+    const start = ops[i + 1];
+    const end = ops[i + 2];
+    const classes = this.tableFor(start, end);
+    if ((head & 3) === UNPLACED) this.segments.unplaced(head >> SHIFT, start, end, classes);
+    else {
+      const ord = head >> SHIFT;
+      this.segments.segment(table.defs[ord] as SegmentDef, table.plans[ord] as Plan, start, end, classes);
+    }
+  }
+
+  /** Writes the loop instance opened at tape index `e` (with `cut`: as a claim's document keeps it); returns the index past its CLOSE. */
+  private instance(tape: Tape, table: GuideTable, e: number, cut: ClaimCut | undefined): number {
+    const out = this.out;
+    const ops = tape.ops;
+    const head = ops[e];
+    out.room(table.room);
+    let o = out.o;
+    out.buf[o++] = 0x7b;
+    o = putPiece(out.view, o, table.sourceHeads[head >> SHIFT]);
+    o = putCount(out.buf, o, ops[e + 1]);
+    o = putPiece(out.view, o, LAST);
+    o = putCount(out.buf, o, ops[e + 2]);
+    out.buf[o++] = 0x7d;
+    out.o = o;
+    if ((head & IRREGULAR) !== 0) return this.irregular(tape, table, e, cut);
+    const { repeatable, bare, list } = table;
+    /** The ordinal of the last child written (-1: none yet). */
+    let last = -1;
+    for (let i = e + EVENT; ; ) {
+      const h = ops[i];
+      const kind = h & 3;
+      if (kind === CLOSE) {
+        out.room(2);
+        if (last >= 0 && repeatable[last]) out.buf[out.o++] = 0x5d;
+        out.buf[out.o++] = 0x7d;
+        return i + EVENT;
+      }
+      if (kind === OPEN && cut !== undefined) {
+        const to = cut.skipTo(i / EVENT);
+        if (to >= 0) {
+          i = (to + 1) * EVENT;
+          continue;
+        }
+      }
+      const ord = h >> SHIFT;
+      out.room(table.room);
+      if (last === ord) out.buf[out.o++] = 0x2c;
+      else {
+        if (last >= 0 && repeatable[last]) out.buf[out.o++] = 0x5d;
+        out.o = putPiece(out.view, out.o, repeatable[ord] ? list[ord] : bare[ord]);
+        last = ord;
+      }
+      if (kind === SEGMENT) {
+        this.segment(ops, i, table);
+        i += EVENT;
+      } else i = this.instance(tape, table, i, cut);
+    }
+  }
+
+  /**
+   * An irregular instance (tape.ts): its children grouped by name in the order the names first
+   * come, kept segments in one unrecognizedSegments list, a child sent more often than the guide
+   * allows as a list. With `cut`, a name that holds the chain keeps only the chain's instance, and
+   * one that holds another claim is left out.
+   */
+  private irregular(tape: Tape, table: GuideTable, e: number, cut: ClaimCut | undefined): number {
+    const out = this.out;
+    const ops = tape.ops;
+    /** Children by name (ordinal; -1 for kept segments), in the order the names first come. */
+    const groups = new Map<number, number[]>();
+    let end = e + EVENT;
+    for (let depth = 0; ; end += EVENT) {
+      const kind = ops[end] & 3;
+      if (kind === CLOSE) {
+        if (depth === 0) break;
+        depth--;
+        continue;
+      }
+      if (depth === 0) {
+        const key = kind === UNPLACED ? -1 : ops[end] >> SHIFT;
+        const list = groups.get(key);
+        if (list === undefined) groups.set(key, [end]);
+        else list.push(end);
+      }
+      if (kind === OPEN) depth++;
+    }
+    for (const [key, children] of groups) {
+      if (key < 0) {
+        out.piece(UNRECOGNIZED);
+        children.forEach((i, k) => {
+          if (k > 0) out.byte(0x2c);
+          this.segment(ops, i, table);
+        });
+        out.byte(0x5d);
+        continue;
+      }
+      let kept = children;
+      if (cut !== undefined && (ops[children[0]] & 3) === OPEN) {
+        const chain = children.find((i) => cut.onChain(i / EVENT));
+        if (chain !== undefined) kept = [chain];
+        else if (children.some((i) => cut.holds(i / EVENT))) continue;
+      }
+      const many = table.repeatable[key] || children.length > 1;
+      out.piece(many ? table.list[key] : table.bare[key]);
+      kept.forEach((i, k) => {
+        if (k > 0) out.byte(0x2c);
+        if ((ops[i] & 3) === OPEN) this.instance(tape, table, i, cut);
+        else this.segment(ops, i, table);
+      });
+      if (many) out.byte(0x5d);
+    }
+    out.byte(0x7d);
+    return end + EVENT;
+  }
+}

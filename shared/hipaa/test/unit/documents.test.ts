@@ -1,0 +1,76 @@
+/**
+ * The documents' JSON as the writer makes it, beyond the golden comparisons: text past any
+ * buffer size, text outside ASCII, objects that are more than the walk's events in order
+ * (segments kept as sent, a once-only loop sent twice), and guide definitions the writer refuses.
+ */
+import { SUPPORTED_GUIDES, compileGuide, compiledGuide, documentsFor, guideDefinition, type GuideDefinition, type JsonObject, type SegmentDef } from '@ediflow/hipaa';
+import { guideTable } from '../../src/document-writer';
+import { documentsOf, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+
+const [TWO_CLAIMS] = transactions(readOwn('837D/patient-two-claims.x12'));
+
+const ctxOf = (t: Tx) => ({ interchange: t.ic, group: t.group, transactionIndex: t.index });
+
+describe('documents', () => {
+  it('when a value is longer than any block (200 KB), then the document holds it whole and parses', () => {
+    const [t] = rebuilt(TWO_CLAIMS, (segs) => {
+      const clm = segs.findIndex((s) => s[0] === 'CLM');
+      segs.splice(clm + 1, 0, ['NTE', 'ADD', `${'X'.repeat(200_000)}"\\`]);
+    });
+    const [doc] = documentsOf(t);
+    expect(JSON.stringify(doc)).toContain(`"${'X'.repeat(200_000)}\\"\\\\"`);
+  });
+
+  it('when names hold UTF-8 text and bytes that are not UTF-8, then each reads as the model reads it, in UTF-8 JSON', () => {
+    const [t] = rebuilt(TWO_CLAIMS, (segs) => {
+      for (const s of segs) {
+        if (s[0] === 'NM1' && s[1] === 'IL') s[3] = Buffer.from('M\u00fcller \u{1f3e5}', 'utf8').toString('latin1');
+        if (s[0] === 'NM1' && s[1] === 'QC') s[3] = 'M\u00dcLLER';
+      }
+    });
+    expect(t.tx.isAscii).toBe(false);
+    const text = documentsFor(t.tx, ctxOf(t)).documents[0].bytes.toString('utf8');
+    const names = t.tx.segments.filter((s) => s.id === 'NM1' && ['IL', 'QC'].includes(s.element(1))).map((s) => s.element(3));
+    expect(names).toEqual(['M\u00fcller \u{1f3e5}', 'M\u00dcLLER']);
+    for (const name of names) expect(text).toContain(JSON.stringify(name));
+  });
+
+  it('when a set holds segments the guide has no place for, between placed ones, then they are kept in one unrecognizedSegments list where the first came', () => {
+    const [t] = rebuilt(TWO_CLAIMS, (segs) => {
+      const clm = segs.findIndex((s) => s[0] === 'CLM');
+      segs.splice(clm + 1, 0, ['ZZZ', 'A', '"Q"'], ['DTP', '472', 'D8', '20260101'], ['ZZY', '', 'B']);
+    });
+    const [doc] = documentsOf(t);
+    const claims = JSON.stringify(doc.transaction);
+    expect(claims).toContain('"unrecognizedSegments":[{"segment":"ZZZ","position":"');
+    const find = (o: JsonObject): JsonObject | undefined => {
+      if (Array.isArray(o.unrecognizedSegments)) return o;
+      for (const v of Object.values(o)) {
+        for (const x of Array.isArray(v) ? v : [v]) {
+          if (x !== null && typeof x === 'object' && !Array.isArray(x)) {
+            const hit = find(x);
+            if (hit !== undefined) return hit;
+          }
+        }
+      }
+      return undefined;
+    };
+    const loop = find(doc.transaction);
+    // the claim's own DTP*472, now after the one put in before it, is out of sequence: kept as sent too
+    expect((loop?.unrecognizedSegments as JsonObject[]).map((u) => [u.segment, u.elements])).toEqual([['ZZZ', ['A', '"Q"']], ['ZZY', ['', 'B']], ['DTP', ['472', 'D8', '20260103']]]);
+    // the kept segments' list comes after the children placed before the first of them
+    const keys = Object.keys(loop ?? {});
+    expect(keys.indexOf('unrecognizedSegments')).toBeGreaterThan(keys.indexOf('claim'));
+  });
+
+  it('when a guide definition gives two children of a loop one name, or an element a name the writer makes itself, then the writer refuses it', () => {
+    for (const g of SUPPORTED_GUIDES) expect(() => guideTable(compiledGuide(g))).not.toThrow();
+    const twoNames = JSON.parse(JSON.stringify(guideDefinition('005010X222A1'))) as GuideDefinition;
+    twoNames.root.children[1].key = twoNames.root.children[0].key;
+    expect(() => guideTable(compileGuide(twoNames))).toThrow(/loop ST cannot have a child named transactionSetHeader/);
+    const generated = JSON.parse(JSON.stringify(guideDefinition('005010X222A1'))) as GuideDefinition;
+    const bht = generated.root.children[1] as SegmentDef;
+    bht.elements[0].key = `element${bht.elements.length + 1}`;
+    expect(() => guideTable(compileGuide(generated))).toThrow(/segment definition BHT .*the name element\d+ is taken/);
+  });
+});
