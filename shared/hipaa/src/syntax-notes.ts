@@ -33,18 +33,20 @@ export function syntaxNotes(def: SegmentDef): SyntaxNote[] {
   return list;
 }
 
-/** Checks one note on the elements present (`has`), reporting each broken place to `report`. */
-export function checkNote(def: SegmentDef, note: SyntaxNote, has: (p: number) => boolean, report: NoteFinding): void {
-  const { kind, rule, positions } = note;
-  // most segments meet their notes: tell that from how many of the elements are there
+/** Whether a note holds for the elements present (`has`): what most segments do, told from how many of its elements are there. */
+export function noteHolds(note: SyntaxNote, has: (p: number) => boolean): boolean {
+  const { kind, positions } = note;
   let n = 0;
-  for (const p of positions) if (has(p)) n++;
+  for (let i = 0; i < positions.length; i++) if (has(positions[i])) n++;
   const all = n === positions.length;
   const lead = has(positions[0]);
-  if (
-    (kind === 'P' && (n === 0 || all)) || (kind === 'R' && n > 0) || (kind === 'E' && n <= 1) ||
-    (kind === 'C' && (!lead || all)) || (kind === 'L' && (!lead || n > 1))
-  ) return;
+  return (kind === 'P' && (n === 0 || all)) || (kind === 'R' && n > 0) || (kind === 'E' && n <= 1) ||
+    (kind === 'C' && (!lead || all)) || (kind === 'L' && (!lead || n > 1));
+}
+
+/** Reports each broken place of a note that does not hold (noteHolds) to `report`. */
+export function reportNote(def: SegmentDef, note: SyntaxNote, has: (p: number) => boolean, report: NoteFinding): void {
+  const { kind, rule, positions } = note;
   // a rule over elements the guide does not use cannot be broken by a conforming sender
   const present = positions.map(has);
   const edef = (p: number): ElementDef => def.elements[p - 1] ?? { key: '', name: '', usage: 'S' };
