@@ -91,6 +91,7 @@ const trimmed = (els: string[]): string[] => {
 /**
  * Reads the claims of one transaction set as the walker places its segments (open, segment and
  * close in walk order). Only the first name loop of a level, and its first NM1 and REF*EI, count.
+ * A level keeps a copy of its source pointer once it closes (claims() is read after the walk).
  */
 export class ClaimReader {
   private readonly levels: Level[] = [];
@@ -190,8 +191,12 @@ export class ClaimReader {
     for (const part of seg.element(3).split('-')) if (/^\d{8}$/.test(part)) claim.dates.push(part);
   }
 
-  close(): void {
-    this.levels.pop();
+  /** The instance opened last closes: its source pointer is final now, and kept as it is (the walker moves on with its object). */
+  close(src: LoopSource): void {
+    const level = this.levels.pop();
+    if (level !== undefined && (level.kind === 'provider' || level.kind === 'subscriber' || level.kind === 'patient' || level.kind === 'claim')) {
+      level.at.src = { loop: src.loop, first: src.first, last: src.last };
+    }
   }
 
   /** The claims in order: per billing provider, per subscriber, its own claims, then its patients'. */

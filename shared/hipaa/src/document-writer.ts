@@ -88,11 +88,33 @@ export class DocumentWriter {
   private readonly utf8Table: Uint8Array;
   private readonly latin1Table: Uint8Array;
 
-  constructor(private readonly tx: TransactionSet, hint: number) {
+  constructor(
+    private readonly tx: TransactionSet,
+    hint: number,
+    /** Write a line break after each document (in the block, not in its bytes). */
+    private readonly lineBreaks = false,
+  ) {
     this.out = new DocumentBuffer(hint);
     this.segments = new SegmentWriter(this.out, tx.bytes, tx.delimiters);
     this.utf8Table = classTable(tx.delimiters, false);
     this.latin1Table = classTable(tx.delimiters, true);
+  }
+
+  /** NDJSON: the documents with a line break after each, as few pieces of the blocks as they take (lineBreaks). */
+  readonly lines: Buffer[] = [];
+
+  /** The document just written; with line breaks, the break goes after it and the lines take both. */
+  private done(): WrittenDocument {
+    const out = this.out;
+    if (!this.lineBreaks) return { bytes: out.take() };
+    out.byte(0x0a);
+    const line = out.take();
+    const last = this.lines[this.lines.length - 1];
+    // a line that starts where the last one ended, in the same block, extends it
+    if (last !== undefined && last.buffer === line.buffer && last.byteOffset + last.length === line.byteOffset) {
+      this.lines[this.lines.length - 1] = Buffer.from(line.buffer, last.byteOffset, last.length + line.length);
+    } else this.lines.push(line);
+    return { bytes: line.subarray(0, line.length - 1) };
   }
 
   /** The class table for bytes [start, end) of the set: how its text reads. */
@@ -108,7 +130,7 @@ export class DocumentWriter {
     out.bytes(Buffer.from(`${head.slice(0, -1)},"transaction":`, 'utf8'));
     this.instance(tape, table, 0, undefined);
     out.byte(0x7d);
-    return { bytes: out.take() };
+    return this.done();
   }
 
   /**
@@ -137,7 +159,7 @@ export class DocumentWriter {
       out.bytes(splitCount);
       out.string(claimId);
       out.piece(SPLIT_END);
-      docs.push({ bytes: out.take(), claimId });
+      docs.push({ ...this.done(), claimId });
     });
     return docs;
   }
@@ -153,7 +175,7 @@ export class DocumentWriter {
     }
     out.byte(0x5d);
     out.byte(0x7d);
-    return { bytes: out.take() };
+    return this.done();
   }
 
   /** A segment event `i` (SEGMENT or UNPLACED) of the tape. */

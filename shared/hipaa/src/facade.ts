@@ -36,6 +36,8 @@ export interface DocumentOptions {
   acknowledgments?: readonly string[];
   /** false: skip the guide's checks (the verdict has the envelope's and syntax issues only). Default true. */
   guideChecks?: boolean;
+  /** Also give the documents as NDJSON (`lines`), written with them: no copy to print them. */
+  lineBreaks?: boolean;
 }
 
 export interface SetDocuments {
@@ -49,6 +51,8 @@ export interface SetDocuments {
   decisions: ClaimDecision[] | undefined;
   /** When the partner wants the 277CA and the set has claims to answer: what generate277CA needs. */
   ack277: Ack277Input | undefined;
+  /** With lineBreaks: the documents, each followed by a line break, as a few Buffers to write in order. */
+  lines?: Buffer[];
 }
 
 /** Issues the guide's checks give, as the lenient partner's claim decisions count them: errors again. */
@@ -102,7 +106,7 @@ class SetWalk implements WalkBuilder<number> {
   close(node: number, loop: RtLoop, src: LoopSource): void {
     this.tape?.close(node, loop, src);
     this.balancer?.close(loop);
-    this.claims?.close();
+    this.claims?.close(src);
   }
 }
 
@@ -150,6 +154,9 @@ function segmentBounds(tx: TransactionSet): { starts: number[]; ends: number[] }
   return { starts, ends };
 }
 
+/** The NDJSON lines of what `writer` wrote, when asked for. */
+const lines = (writer: DocumentWriter, options: DocumentOptions): { lines?: Buffer[] } => (options.lineBreaks === true ? { lines: writer.lines } : {});
+
 /**
  * The documents of one transaction set for a partner, its verdict, its claims' decisions and what
  * the 277CA needs, from one walk of the set.
@@ -161,8 +168,9 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
     const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length));
-    const document = new DocumentWriter(tx, tx.bytes.length * 6 + head.length).plain(head, starts, ends);
-    return { guide, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined };
+    const writer = new DocumentWriter(tx, tx.bytes.length * 6 + head.length, options.lineBreaks);
+    const document = writer.plain(head, starts, ends);
+    return { guide, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
   }
   const compiled = compiledGuide(guide);
   const definition = compiled.definition;
@@ -182,10 +190,10 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   const base = documentBase(guide, tx, ctx);
   const splitLoop = definition.split?.loop;
   const perClaim = splitLoop !== undefined && ((options.lenient === true && definition.claims !== undefined) || options.split === 'claim');
-  const writer = new DocumentWriter(tx, tx.bytes.length * (perClaim ? 16 : 8) + 4096);
+  const writer = new DocumentWriter(tx, tx.bytes.length * (perClaim ? 16 : 8) + 4096, options.lineBreaks);
   if (!perClaim) {
-    if (options.lenient === true && definition.claims !== undefined) return { guide, documents: [], verdict, decisions, ack277 };
-    return { guide, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277 };
+    if (options.lenient === true && definition.claims !== undefined) return { guide, documents: [], verdict, decisions, ack277, ...lines(writer, options) };
+    return { guide, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277, ...lines(writer, options) };
   }
   const ordinals = new Set(compiled.nodes.filter((c) => c.kind === 'loop' && c.id === splitLoop).map((c) => c.ordinal));
   const cut = new ClaimCut(tape, ordinals);
@@ -193,7 +201,8 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   const keep = options.lenient === true && definition.claims !== undefined
     ? (k: number): boolean => decisions !== undefined && decisions[k] !== undefined && decisions[k].claimId === ids[k] && decisions[k].accepted
     : undefined;
-  return { guide, documents: writer.claims(JSON.stringify(base), tape, table, cut, ids, keep), verdict, decisions, ack277 };
+  const documents = writer.claims(JSON.stringify(base), tape, table, cut, ids, keep);
+  return { guide, documents, verdict, decisions, ack277, ...lines(writer, options) };
 }
 
 /**

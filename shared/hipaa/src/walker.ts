@@ -28,7 +28,10 @@ export interface SegmentSource {
  */
 export interface WalkBuilder<N> {
   root(src: LoopSource): N;
-  /** A new instance of `loop` inside `parent`; `src` is its source pointer (its `last` grows until close). */
+  /**
+   * A new instance of `loop` inside `parent`; `src` is its source pointer (its `last` grows until
+   * close; the object is the walker's and is reused after close: copy what is kept).
+   */
   open(parent: N, loop: RtLoop, src: LoopSource): N;
   /** `seg` placed as child `rt` of `loop`. */
   segment(node: N, rt: RtSegment, seg: ByteSegment, loop: RtLoop): void;
@@ -105,6 +108,40 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
     return c;
   };
   const frames: Frame<N>[] = [{ rt: guide.root, node: root, idx: 0, counts: countsAt(0, guide.root.children.length), src: rootSrc, hl: undefined }];
+  // Frames and source pointers are reused per depth (one loop instance open at a depth at a time): a builder that
+  // keeps a source pointer past its close copies it.
+  const framePool: Frame<N>[] = [frames[0]];
+  const sourcePool: LoopSource[] = [rootSrc];
+  const sourceAt = (depth: number, loop: string, first: number): LoopSource => {
+    let s = sourcePool[depth];
+    if (s === undefined) {
+      s = { loop, first, last: first };
+      sourcePool[depth] = s;
+    } else {
+      s.loop = loop;
+      s.first = first;
+      s.last = first;
+    }
+    return s;
+  };
+  const push = (rt: RtLoop, node: N, idx: number, counts: Int32Array, src: LoopSource): Frame<N> => {
+    const depth = frames.length;
+    let f = framePool[depth];
+    if (f === undefined) {
+      f = { rt, node, idx, counts, src, hl: undefined };
+      framePool[depth] = f;
+    } else {
+      f.rt = rt;
+      f.node = node;
+      f.idx = idx;
+      f.counts = counts;
+      f.src = src;
+      f.hl = undefined;
+      f.hlAt = undefined;
+    }
+    frames.push(f);
+    return f;
+  };
 
   const close = (f: Frame<N>, at: ByteSegment | undefined): void => {
     const parent = frames[frames.length - 1];
@@ -177,11 +214,11 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
         checks?.firstMissing(seg, outer);
         f.idx = j;
         f.counts[j]++;
-        const src: LoopSource = { loop: outer.id, first: seg.position, last: seg.position };
+        const src = sourceAt(frames.length, outer.id, seg.position);
         const node = builder.open(f.node, outer, src);
         const counts = countsAt(frames.length, outer.children.length);
         counts[0] = 1; // reported above, not again when the loop closes
-        frames.push({ rt: outer, node, idx: k, counts, src, hl: undefined });
+        push(outer, node, k, counts, src);
         where = place(frames.length - 1, k);
       }
     }
@@ -241,10 +278,9 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
     let loop: RtLoop = child;
     let parent = f;
     for (;;) {
-      const src: LoopSource = { loop: loop.id, first: seg.position, last: seg.position };
+      const src = sourceAt(frames.length, loop.id, seg.position);
       const node = builder.open(parent.node, loop, src);
-      const nf: Frame<N> = { rt: loop, node, idx: 0, counts: countsAt(frames.length, loop.children.length), src, hl: undefined };
-      frames.push(nf);
+      const nf = push(loop, node, 0, countsAt(frames.length, loop.children.length), src);
       const c0 = loop.children[0];
       nf.counts[0] = 1;
       if (c0.kind === 'loop') {

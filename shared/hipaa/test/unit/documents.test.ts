@@ -21,6 +21,21 @@ describe('documents', () => {
     expect(JSON.stringify(doc)).toContain(`"${'X'.repeat(200_000)}\\"\\\\"`);
   });
 
+  it('when the documents are asked for as NDJSON, then the lines are the documents each followed by a line break, also where a block grew', () => {
+    const [long] = rebuilt(TWO_CLAIMS, (segs) => {
+      const clm = segs.findIndex((s) => s[0] === 'CLM');
+      segs.splice(clm + 1, 0, ['NTE', 'ADD', 'X'.repeat(300_000)]);
+    });
+    for (const t of [TWO_CLAIMS, long]) {
+      for (const split of ['transaction', 'claim'] as const) {
+        const r = documentsFor(t.tx, ctxOf(t), { split, lineBreaks: true });
+        expect(r.documents.length).toBeGreaterThan(0);
+        expect(Buffer.concat(r.lines ?? []).toString('utf8')).toBe(r.documents.map((d) => `${d.bytes.toString('utf8')}\n`).join(''));
+        expect(r.lines?.length).toBeLessThanOrEqual(r.documents.length);
+      }
+    }
+  });
+
   it('when names hold UTF-8 text and bytes that are not UTF-8, then each reads as the model reads it, in UTF-8 JSON', () => {
     const [t] = rebuilt(TWO_CLAIMS, (segs) => {
       for (const s of segs) {

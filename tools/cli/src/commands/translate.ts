@@ -22,8 +22,6 @@ Streaming: memory is bounded by the largest transaction set.
 Exit status: 0 every set valid, 1 guide or syntax errors were found (documents still printed)
 or the input is not X12, 2 usage error.`;
 
-const NEWLINE = Buffer.from('\n');
-
 async function runTranslate(args: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { split: { type: 'string' }, 'no-validate': { type: 'boolean' }, 'file-id': { type: 'string' } });
   if (values.help === true) {
@@ -42,7 +40,7 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
     if (e.type !== 'transaction') continue;
     position += 1;
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) };
-    const set = documentsFor(e.transaction, ctx, { split, guideChecks: validating });
+    const set = documentsFor(e.transaction, ctx, { split, guideChecks: validating, lineBreaks: true });
     if (validating) {
       for (const issue of set.verdict.issues) {
         if (issue.severity !== 'error') continue;
@@ -51,8 +49,8 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
         await write(io.stderr, `ST02 ${e.transaction.controlNumber}:${where} ${issue.code}: ${issue.message}\n`);
       }
     }
-    // one write per set: the documents, each on its line
-    await write(io.stdout, Buffer.concat(set.documents.flatMap((d) => [d.bytes, NEWLINE])));
+    // the documents, each on its line, as written (no copy)
+    for (const line of set.lines ?? []) await write(io.stdout, line);
   }
   return errors > 0 ? 1 : 0;
 }
