@@ -4,7 +4,6 @@ export { StompBus, stompDestination, type StompBusOptions, type StompTlsOptions 
 export { parseBrokerUrl, type BrokerEndpoint } from './url';
 export {
   resolvePolicy,
-  retryDelayMs,
   planFailure,
   forwardHeaders,
   attemptOf,
@@ -22,3 +21,4 @@ export {
   type DeliveryDeps,
 } from './retry';
 export { createBus, type CreateBusOptions } from './create';
+export { fullJitterMs } from './backoff';

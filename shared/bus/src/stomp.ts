@@ -9,6 +9,7 @@
  * - the connection heart-beats, reconnects with exponential backoff and full jitter over
  *   the failover list, and resubscribes.
  */
+import { fullJitterMs } from './backoff';
 import type { Readable } from 'node:stream';
 import stompit from 'stompit';
 import type Client from 'stompit/lib/Client';
@@ -432,8 +433,7 @@ export class StompBus implements Bus {
 
   /** Full jitter over min(cap, initial * 2^(failures-1)). */
   private backoffMs(failures: number, capMs: number): number {
-    const ceiling = Math.min(capMs, (this.options.reconnectInitialDelayMs ?? 500) * 2 ** Math.min(failures - 1, 30));
-    return Math.floor(this.random() * ceiling);
+    return fullJitterMs(failures, this.options.reconnectInitialDelayMs ?? 500, capMs, this.random);
   }
 
   private async closeConsumer(consumer: ConsumerState): Promise<void> {
