@@ -1,14 +1,14 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
-import type { ListedObject, ObjectInfo, ObjectStore } from '@ediflow/store';
+import { StoreConflictError, StoreNotFoundError, type ListedObject, type ObjectInfo, type ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource, Partner } from '@ediflow/partners';
 import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
 import { DESTINATIONS, KEYS, MESSAGE_TYPES, fileIdFor, publishEnvelope, type FileReceivedBody } from '@ediflow/messages';
 import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaParties, senderMatches, sftpUserOf } from './inbound';
 import type { AlertSink, Decryptor } from './ports';
+import type { IngestMetrics } from './metrics';
 import { HeadCapture, limitBytes, peek } from './streams';
 
 export interface IngestDeps {
@@ -18,7 +18,7 @@ export interface IngestDeps {
   partners: RegistrySource;
   alerts: AlertSink;
   logger: Logger;
-  registry: Registry;
+  metrics: IngestMetrics;
   clock: () => Date;
   /** The bucket name that goes into the file id (sha256(bucket/key/etag)). */
   bucket: string;
@@ -79,14 +79,7 @@ export const cipherLimitFor = (maxFileBytes: number): number => maxFileBytes + M
  */
 export function createIngest(deps: IngestDeps) {
   const { store, logger } = deps;
-  const files = new Counter({ name: 'ingest_files_total', help: 'Files ingested by outcome', labelNames: ['outcome', 'code'], registers: [deps.registry] });
-  const bytes = new Counter({ name: 'ingest_plaintext_bytes_total', help: 'Plaintext bytes stored', registers: [deps.registry] });
-  const latency = new Histogram({
-    name: 'ingest_file_latency_seconds',
-    help: 'From the upload landing (object lastModified) to FileReceived published',
-    buckets: [0.5, 1, 2, 5, 10, 30, 60, 300],
-    registers: [deps.registry],
-  });
+  const { metrics } = deps;
 
   /**
    * Removes the upload once its version is archived or quarantined, bound to the etag that was
@@ -97,7 +90,7 @@ export function createIngest(deps: IngestDeps) {
     try {
       await store.delete(info.key, { ifMatch: info.etag });
     } catch (err) {
-      if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+      if (!(err instanceof StoreConflictError)) throw err;
       logger.warn({ fileId }, 'upload replaced while it was ingested; the newer version stays in inbound/');
     }
   }
@@ -109,7 +102,7 @@ export function createIngest(deps: IngestDeps) {
     } catch (copyErr) {
       // Another replica finished it (quarantined or received) and removed the upload, or the partner replaced it:
       // the version read is gone either way, and a newer one is a file of its own.
-      if (copyErr instanceof AppError && (copyErr.code === 'STORE_NOT_FOUND' || copyErr.code === 'STORE_CONFLICT')) {
+      if ((copyErr instanceof StoreNotFoundError || copyErr instanceof StoreConflictError)) {
         await store.delete(KEYS.source(fileId));
         return { fileId, outcome: 'gone' };
       }
@@ -119,7 +112,7 @@ export function createIngest(deps: IngestDeps) {
     await store.put(`${prefix}reason.json`, JSON.stringify(reason, null, 2), { contentType: 'application/json' });
     await store.delete(KEYS.source(fileId));
     await removeUpload(info, fileId);
-    files.inc({ outcome: 'quarantined', code: err.code });
+    metrics.file('quarantined', err.code);
     logger.warn({ fileId, partnerId, code: err.code }, 'file quarantined');
     await deps.alerts.alert('ediflow: file quarantined', { fileId, partnerId, code: err.code });
     return { fileId, outcome: 'quarantined' };
@@ -178,7 +171,7 @@ export function createIngest(deps: IngestDeps) {
       try {
         object = await store.get(listed.key);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return { fileId, outcome: 'gone' };
+        if (err instanceof StoreNotFoundError) return { fileId, outcome: 'gone' };
         throw err;
       }
       info = object.info;
@@ -212,7 +205,7 @@ export function createIngest(deps: IngestDeps) {
         plainBytes,
         signed,
       };
-      await store.put(`work/${fileId}/file.json`, JSON.stringify(record), { contentType: 'application/json' });
+      await store.put(KEYS.fileRecord(fileId), JSON.stringify(record), { contentType: 'application/json' });
       if (options.beforePublish) await options.beforePublish();
       const body: FileReceivedBody = { sourceKey: KEYS.source(fileId), size: plainBytes, channel: record.channel };
       await publishEnvelope(
@@ -226,12 +219,12 @@ export function createIngest(deps: IngestDeps) {
       } catch (archiveErr) {
         // FileReceived is out and the plaintext stored: a version replaced (or removed) since it was read
         // cannot be archived any more, and what holds the key now is a file of its own.
-        if (!(archiveErr instanceof AppError && (archiveErr.code === 'STORE_CONFLICT' || archiveErr.code === 'STORE_NOT_FOUND'))) throw archiveErr;
+        if (!((archiveErr instanceof StoreConflictError || archiveErr instanceof StoreNotFoundError))) throw archiveErr;
         logger.warn({ fileId }, 'upload replaced or removed before it was archived; the newer version stays in inbound/');
       }
-      files.inc({ outcome: 'received', code: 'OK' });
-      latency.observe(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
-      bytes.inc(plainBytes);
+      metrics.file('received', 'OK');
+      metrics.latency(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
+      metrics.plaintextBytes(plainBytes);
       logger.info({ fileId, partnerId: partner.id, bytes: plainBytes, ms: Date.now() - started }, 'file received');
       return { fileId, outcome: 'received' };
     } catch (err) {
