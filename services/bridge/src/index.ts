@@ -29,4 +29,3 @@ export {
 export { loadRoutesFile, parseRoutes } from './adapters/routes-file';
 export { connectEndpoint, type BridgeEndpoint, type BridgeBusOptions } from './adapters/connect';
 export { bridgeConfigSchema, loadBridgeConfig, type BridgeConfig } from './config';
-export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult } from './throughput';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { removeBrokerDir, startBroker, type BrokerHandle } from '@ediflow/activemq';
-import { measureBridgeThroughput } from '@ediflow/bridge';
+import { measureBridgeThroughput } from '../measure/bridge';
 import type { Job } from './types';
 
 /**

@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { createBus, type Bus } from '@ediflow/bus';
 import { silentLogger, type Logger } from '@ediflow/logger';
-import { parseRoutes } from './adapters/routes-file';
-import { createBridgeService } from './service';
+import { createBridgeService, parseRoutes } from '@ediflow/bridge';
 
 export interface ThroughputOptions {
   /** Source broker (STOMP URL); the raw rate is measured here. */
