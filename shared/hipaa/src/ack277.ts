@@ -42,10 +42,13 @@ const amount = (v: string): string => (isDecimal(v) && v.replace(/\D/g, '').leng
 const sum = (xs: string[]): string => formatDecimal(xs.reduce((a, x) => a + (parseDecimal(amount(x)) ?? 0n), 0n));
 /** The 277CA's own delimiters: in values copied from the 837 they are blanked on output. */
 const OWN_DELIMITERS = /[*~^]/g;
+/** Whether a value holds one of them (most do not: a test costs less than a replace). */
+const HAS_OWN_DELIMITER = /[*~^]/;
+const blanked = (v: string, by: string): string => (HAS_OWN_DELIMITER.test(v) ? v.replace(OWN_DELIMITERS, by) : v);
 /** A required AN/ID value of min..max characters: the 837's when it is one (not blank), else the fallback. */
 function fit(v: string | undefined, min: number, max: number, fallback: string): string {
   // what is left once the delimiters are blanked must still be a value
-  return v !== undefined && v.replace(OWN_DELIMITERS, '').trim().length >= min && v.length <= max ? v : fallback;
+  return v !== undefined && blanked(v, '').trim().length >= min && v.length <= max ? v : fallback;
 }
 /**
  * NM103 (1..60), NM108 and NM109 (2..80) of one party: the 837's, with the qualifier replaced when
@@ -186,7 +189,7 @@ export function generate277CA(inputs: readonly Ack277Input[], options: Ack277Opt
   lines.push(['IEA', '1', isa13]);
   // values copied from the 837 may hold this file's delimiters (the 837 could use others): blank them
   return lines.map((row) => {
-    const e = row[0] === 'ISA' ? row : row.map((v) => v.replace(OWN_DELIMITERS, ' '));
+    const e = row[0] === 'ISA' ? row : row.map((v) => blanked(v, ' '));
     let end = e.length;
     while (end > 1 && e[end - 1] === '') end--;
     return e.slice(0, end).join('*') + '~' + nl;

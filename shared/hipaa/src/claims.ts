@@ -273,6 +273,8 @@ interface LevelErrors {
  */
 export function claimDecisions(claims: readonly ClaimInfo[], issues: readonly X12Issue[], entities: Record<string, string>): ClaimDecision[] {
   const errors = issues.filter((i) => i.severity === 'error');
+  // what most sets are: every claim accepted
+  if (errors.length === 0) return claims.map((c) => ({ ...c, accepted: true, statuses: [], issues: [] }));
   const at = (e: number): number => errors[e].segment?.position ?? 0;
   const levels = new Map<number, LevelErrors>();
   for (const c of claims) for (const a of c.ancestors) if (!levels.has(a.first)) levels.set(a.first, { src: a, errors: [] });

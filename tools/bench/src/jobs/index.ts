@@ -17,4 +17,5 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'bridge-throughput': async () => (await import('./bridge.js')).bridgeThroughput,
   'notifier-callbacks': async () => (await import('./notifier.js')).notifierCallbacks,
   'translator-file': async () => (await import('./translate.js')).translatorFile,
+  'translator-store': async () => (await import('./translate.js')).translatorStore,
 };

@@ -17,7 +17,7 @@ export interface BenchPartner {
  * the file, a bus that takes every message and keeps nothing (bodies inline, never claim-checked),
  * and one partner. Timed: translate() of the message (both reads of the file, the guide checks,
  * the documents, publishing, the acknowledgments and the outcome written to the store). Loads
- * that checkout's modules only.
+ * that checkout's modules only; `storeRoot`: a store that holds the file (translatorStore).
  */
 export const translatorFile: Job = async (params) => {
   const file = params.file as string;
@@ -26,15 +26,18 @@ export const translatorFile: Job = async (params) => {
   const load = createRequire(join(root, 'package.json'));
   // the modules of the checkout being measured (this one or the build before), resolved from its root
   const translatorModule = load('@ediflow/translator') as Record<string, (...args: unknown[]) => unknown>;
-  const { EmbeddedObjectStore } = load('@ediflow/store') as { EmbeddedObjectStore: new (s: { root: string }) => { put(key: string, body: unknown): Promise<unknown> } };
+  const { EmbeddedObjectStore } = load('@ediflow/store') as { EmbeddedObjectStore: new (s: { root: string }) => { put(key: string, body: unknown): Promise<unknown>; head(key: string): Promise<unknown> } };
   const { createLogger, memoryDestination } = load('@ediflow/logger') as { createLogger: (s: unknown) => unknown; memoryDestination: () => unknown };
   const { createLogAlerts } = load('@ediflow/alerts') as { createLogAlerts: (l: unknown) => unknown };
   const { parseRegistry, staticRegistry } = load('@ediflow/partners') as { parseRegistry: (j: unknown) => unknown; staticRegistry: (r: unknown) => unknown };
   const { Registry } = load('prom-client') as { Registry: new () => unknown };
-  const dir = mkdtempSync(join(tmpdir(), 'bench-translator-'));
+  const { KEYS } = load('@ediflow/messages') as { KEYS: { source: (fileId: string) => string } };
+  // a store that holds the file already (prepared once for every run, so that a run's peak RSS is the translator's), or a new one
+  const dir = (params.storeRoot as string | undefined) ?? mkdtempSync(join(tmpdir(), 'bench-translator-'));
   try {
     const store = new EmbeddedObjectStore({ root: dir });
-    await store.put('work/bench/source.x12', createReadStream(file, { highWaterMark: 1024 * 1024 }));
+    const sourceKey = KEYS.source('bench');
+    if ((await store.head(sourceKey)) === undefined) await store.put(sourceKey, createReadStream(file, { highWaterMark: 1024 * 1024 }));
     let messages = 0;
     let bodyBytes = 0;
     const bus = {
@@ -67,7 +70,7 @@ export const translatorFile: Job = async (params) => {
     }) as { translate(m: unknown): Promise<{ state: string; transactions: { accepted: number; rejected: number }; claimsHeldBack: number }> };
     const message = {
       type: 'FileReceived', version: 1, id: 'bench', fileId: 'bench', partnerId: 'bench', occurredAt: '2026-01-01T00:00:00.000Z',
-      body: { sourceKey: 'work/bench/source.x12', size: statSync(file).size, channel: 'bench' },
+      body: { sourceKey, size: statSync(file).size, channel: 'bench' },
     };
     const start = process.hrtime.bigint();
     const outcome = await translator.translate(message);
@@ -77,6 +80,16 @@ export const translatorFile: Job = async (params) => {
     }
     return { seconds, bytes: statSync(file).size, sets: outcome.transactions.accepted, documents: messages, bodyBytes, claimsHeldBack: outcome.claimsHeldBack };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (params.storeRoot === undefined) rmSync(dir, { recursive: true, force: true });
   }
+};
+
+/** Puts the file into an embedded store of this checkout at `storeRoot` (what translatorFile runs read). */
+export const translatorStore: Job = async (params) => {
+  const file = params.file as string;
+  const { EmbeddedObjectStore } = await import('@ediflow/store');
+  const { KEYS } = await import('@ediflow/messages');
+  const start = process.hrtime.bigint();
+  await new EmbeddedObjectStore({ root: params.storeRoot as string }).put(KEYS.source('bench'), createReadStream(file, { highWaterMark: 1024 * 1024 }));
+  return { seconds: elapsed(start), bytes: statSync(file).size };
 };
