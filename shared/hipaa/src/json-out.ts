@@ -7,7 +7,7 @@
 /**
  * A fixed piece of output (a name, punctuation) as float64 words: [byte length, then the bytes
  * little-endian, 8 to a word, zero-padded]. putPiece writes it a word at a time through a
- * DataView: names are most of the output (78 % of the bench's 837P JSON), and 8 bytes per store
+ * DataView: names are most of the output, and 8 bytes per store
  * beat 4 and TypedArray#set. A word of bytes below 0x80 is a finite double (its top byte is below
  * 0x80, so the exponent is never all ones: no NaN, whose bits an engine may change), so it is
  * stored back bit for bit; pieceOf refuses anything else. A write runs up to 7 bytes past the
