@@ -10,7 +10,7 @@ import { CLOSE, EVENT, OPEN, SEGMENT, SHIFT, UNPLACED, type Tape } from './tape'
 export class ClaimCut {
   /** Per OPEN event: its parent OPEN (-1: the root), its run (same-ordinal siblings in a row), and whether it is or holds a claim. */
   private readonly parent: Int32Array;
-  private readonly runOf: Int32Array;
+  private readonly runIds: Int32Array;
   private readonly holdsClaim: Uint8Array;
   /** Per run: some instance is or holds a claim; its last instance's CLOSE event; the instance the document being written keeps (-1: none). */
   private readonly runHolds: Uint8Array;
@@ -25,7 +25,7 @@ export class ClaimCut {
     const n = tape.n / EVENT;
     const ops = tape.ops;
     this.parent = new Int32Array(n);
-    this.runOf = new Int32Array(n);
+    this.runIds = new Int32Array(n);
     this.holdsClaim = new Uint8Array(n);
     this.runHolds = new Uint8Array(n);
     this.runEnd = new Int32Array(n);
@@ -45,9 +45,9 @@ export class ClaimCut {
         const o = stack.pop() as number;
         lastOrd.pop();
         lastRun.pop();
-        this.runEnd[this.runOf[o]] = e; // the run's instances close in order: the last one's CLOSE stays
+        this.runEnd[this.runIds[o]] = e; // the run's instances close in order: the last one's CLOSE stays
         if (this.holdsClaim[o] === 1) {
-          this.runHolds[this.runOf[o]] = 1;
+          this.runHolds[this.runIds[o]] = 1;
           if (stack.length > 0) this.holdsClaim[stack[stack.length - 1]] = 1;
         }
         continue;
@@ -58,12 +58,12 @@ export class ClaimCut {
       }
       if (kind !== OPEN) continue;
       this.parent[e] = depth > 0 ? stack[depth - 1] : -1;
-      if (depth > 0 && lastOrd[depth - 1] === ord) this.runOf[e] = lastRun[depth - 1];
+      if (depth > 0 && lastOrd[depth - 1] === ord) this.runIds[e] = lastRun[depth - 1];
       else {
-        this.runOf[e] = runs++;
+        this.runIds[e] = runs++;
         if (depth > 0) {
           lastOrd[depth - 1] = ord;
-          lastRun[depth - 1] = this.runOf[e];
+          lastRun[depth - 1] = this.runIds[e];
         }
       }
       if (depth > 0 && claimOrdinals.has(ord)) {
@@ -80,8 +80,20 @@ export class ClaimCut {
   chain(c: number, on: boolean): void {
     for (let e = c; e >= 0; e = this.parent[e]) {
       this.chained[e] = on ? 1 : 0;
-      this.runKeeps[this.runOf[e]] = on ? e : -1;
+      this.runKeeps[this.runIds[e]] = on ? e : -1;
     }
+  }
+
+  /** The run (same-name siblings side by side) of the instance opened at event `e`. */
+  runOf(e: number): number {
+    return this.runIds[e];
+  }
+
+  /** The loop instances (OPEN events) from the root down to the claim instance `c`. */
+  chainOf(c: number): number[] {
+    const chain: number[] = [];
+    for (let e = c; e >= 0; e = this.parent[e]) chain.push(e);
+    return chain.reverse();
   }
 
   /** Whether the instance opened at event `e` is on the chain of the document being written. */
@@ -101,7 +113,7 @@ export class ClaimCut {
    */
   skipTo(e: number): number {
     if (this.chained[e] === 1) return -1;
-    const run = this.runOf[e];
+    const run = this.runIds[e];
     const keep = this.runKeeps[run];
     if (keep > e) return keep - 1;
     if (keep >= 0 || this.runHolds[run] === 1) return this.runEnd[run];

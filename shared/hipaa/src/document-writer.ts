@@ -144,6 +144,13 @@ export class DocumentWriter {
     const splitHead = Buffer.from(',"split":{"mode":"claim","index":', 'utf8');
     const splitCount = Buffer.from(`,"count":${cut.claims.length},"claimId":`, 'utf8');
     const docs: WrittenDocument[] = [];
+    /**
+     * The last document written, its chain of loop instances (root to claim) and where each lies
+     * in it: the next claim shares the outer part of its chain (the same instances, with the same
+     * children that hold no claim), so it copies what lies around the first instance that differs
+     * and writes only that one.
+     */
+    let last: { bytes: Buffer; chain: number[]; from: number[]; to: number[]; transaction: number; end: number } | undefined;
     cut.claims.forEach((c, k) => {
       if (!keep(k)) return;
       const claimId = ids[k];
@@ -151,18 +158,49 @@ export class DocumentWriter {
       out.bytes(headBytes);
       out.string(claimId);
       out.piece(KEY_END);
+      const transaction = out.length;
+      const chain = cut.chainOf(c);
+      let shared = 0;
+      if (last !== undefined) while (shared < chain.length && shared < last.chain.length && chain[shared] === last.chain[shared]) shared++;
+      // the first instances that differ must be siblings of one run (one name, side by side): then what lies around them is the same
+      const reuse = last !== undefined && shared > 0 && shared < chain.length && shared < last.chain.length && cut.runOf(chain[shared]) === cut.runOf(last.chain[shared]);
       cut.chain(c, true);
-      this.instance(tape, table, 0, cut);
+      const from = this.chainFrom;
+      const to = this.chainTo;
+      if (reuse && last !== undefined) {
+        out.bytes(last.bytes.subarray(last.transaction, last.from[shared]));
+        this.depth = shared;
+        this.instance(tape, table, chain[shared] * EVENT, cut);
+        const delta = (to[shared] - from[shared]) - (last.to[shared] - last.from[shared]);
+        out.bytes(last.bytes.subarray(last.to[shared], last.end));
+        // the outer instances lie where they lay, moved by the heads' difference (claim ids differ in length) and, for their ends, by the new part's
+        const shift = transaction - last.transaction;
+        for (let d = 0; d < shared; d++) {
+          from[d] = last.from[d] + shift;
+          to[d] = last.to[d] + shift + delta;
+        }
+      } else {
+        this.depth = 0;
+        this.instance(tape, table, 0, cut);
+      }
       cut.chain(c, false);
+      const end = out.length;
       out.bytes(splitHead);
       out.count(k + 1);
       out.bytes(splitCount);
       out.string(claimId);
       out.piece(SPLIT_END);
-      docs.push({ ...this.done(), claimId });
+      const doc = this.done();
+      docs.push({ ...doc, claimId });
+      last = { bytes: doc.bytes, chain, from: from.slice(0, chain.length), to: to.slice(0, chain.length), transaction, end };
     });
     return docs;
   }
+
+  /** While a claim's document is written: the depth on its chain, and where each chain instance starts and ends (document offsets). */
+  private depth = 0;
+  private readonly chainFrom: number[] = [];
+  private readonly chainTo: number[] = [];
 
   /** A set of no supported guide: `head` is the JSON of its fields before `segments`; every segment as sent. */
   plain(head: string, starts: readonly number[], ends: readonly number[]): WrittenDocument {
@@ -193,6 +231,17 @@ export class DocumentWriter {
 
   /** Writes the loop instance opened at tape index `e` (with `cut`: as a claim's document keeps it); returns the index past its CLOSE. */
   private instance(tape: Tape, table: GuideTable, e: number, cut: ClaimCut | undefined): number {
+    if (cut === undefined || !cut.onChain(e / EVENT)) return this.body(tape, table, e, cut);
+    const d = this.depth++;
+    this.chainFrom[d] = this.out.length;
+    const next = this.body(tape, table, e, cut);
+    this.chainTo[d] = this.out.length;
+    this.depth--;
+    return next;
+  }
+
+  /** instance() itself. */
+  private body(tape: Tape, table: GuideTable, e: number, cut: ClaimCut | undefined): number {
     const out = this.out;
     const ops = tape.ops;
     const head = ops[e];

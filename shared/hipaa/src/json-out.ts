@@ -134,6 +134,11 @@ export class DocumentBuffer {
     this.from = this.o;
   }
 
+  /** Bytes of the document written so far (an offset in it that stays right when the document moves to a larger block). */
+  get length(): number {
+    return this.o - this.from;
+  }
+
   /** The document written since begin(). */
   take(): Buffer {
     return this.buf.subarray(this.from, this.o);

@@ -36,6 +36,50 @@ describe('documents', () => {
     }
   });
 
+  it('when claims sit under many levels and their ids differ in length, then each claim\'s document is the whole document cut to that claim', () => {
+    // billing providers with subscribers that hold claims themselves and through patients; claim ids of many lengths
+    const [t] = rebuilt(TWO_CLAIMS, (segs) => {
+      const providerHl = segs.findIndex((s) => s[0] === 'HL' && s[3] === '20');
+      const firstHl = segs.findIndex((s) => s[0] === 'HL' && s[3] === '22');
+      const header = segs.slice(0, providerHl);
+      const provider = segs.slice(providerHl, firstHl);
+      const subscriber = segs.slice(firstHl);
+      const clone = (list: string[][], n: number): string[][] => list.map((s) => s.map((v) => (s[0] === 'CLM' && v.startsWith('DCLAIM') ? `${v}${'X'.repeat(n)}` : v)));
+      // two billing providers, each with subscribers whose claim ids have other lengths
+      segs.splice(0, segs.length, ...header, ...provider, ...[0, 3, 1].flatMap((n) => clone(subscriber, n)), ...provider, ...[7, 2].flatMap((n) => clone(subscriber, n)));
+    });
+    const whole = documentsOf(t)[0];
+    const docs = documentsOf(t, { split: 'claim' });
+    expect(docs.length).toBeGreaterThan(6);
+    expect(new Set(docs.map((d) => d.key.claimId?.length)).size).toBeGreaterThan(2);
+    // the cut as objects: on the way to the claim keep only its instance, drop other keys that hold a claim
+    const isLoop = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as { source?: { loop?: unknown } }).source?.loop === 'string';
+    const holds = (v: unknown): boolean => (Array.isArray(v) ? v : [v]).some((x) => isLoop(x) && ((x as { source: { loop: string } }).source.loop === '2300' || Object.entries(x as object).some(([k, y]) => k !== 'source' && holds(y))));
+    const claims: unknown[][] = [];
+    const visit = (o: Record<string, unknown>, path: unknown[]): void => {
+      for (const [k, v] of Object.entries(o)) {
+        if (k === 'source') continue;
+        for (const x of Array.isArray(v) ? v : [v]) {
+          if (!isLoop(x)) continue;
+          const step = [o, k, x, Array.isArray(v)];
+          if ((x as { source: { loop: string } }).source.loop === '2300') claims.push([...path, step]);
+          else visit(x as Record<string, unknown>, [...path, step]);
+        }
+      }
+    };
+    visit(whole.transaction, []);
+    const cut = (o: Record<string, unknown>, chain: unknown[], depth: number): Record<string, unknown> => {
+      const [, key, next, many] = chain[depth] as [unknown, string, Record<string, unknown>, boolean];
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(o)) {
+        if (k === key) out[k] = many ? [depth === chain.length - 1 ? next : cut(next, chain, depth + 1)] : depth === chain.length - 1 ? next : cut(next, chain, depth + 1);
+        else if (!(Array.isArray(v) ? v : [v]).some(isLoop) || !holds(v)) out[k] = v;
+      }
+      return out;
+    };
+    expect(docs.map((d) => d.transaction)).toEqual(claims.map((chain) => cut(whole.transaction, chain, 0)));
+  });
+
   it('when names hold UTF-8 text and bytes that are not UTF-8, then each reads as the model reads it, in UTF-8 JSON', () => {
     const [t] = rebuilt(TWO_CLAIMS, (segs) => {
       for (const s of segs) {
