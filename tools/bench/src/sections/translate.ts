@@ -48,7 +48,7 @@ export function translateSection(sizeMb = 200, base = BASE_REF): Section {
         options.log(`translate: ${m.label} (${who}) ...`);
         return m.cli !== undefined
           ? runCli(root, [...m.cli, file], file, { timeoutMs: 600_000 })
-          : runJob('translator-file', { file, root, partner: m.partner, storeRoot }, { timeoutMs: 600_000, maxOldSpaceMb: 8192 });
+          : runJob('translator-file', { file, root, partner: m.partner, storeRoot }, { timeoutMs: 600_000 });
       };
       const rows: Row[] = [];
       const mbps = (r: JobResult | string): number | undefined => (typeof r === 'string' ? undefined : r.bytes / MB / r.seconds);

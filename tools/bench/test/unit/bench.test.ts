@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ReportBuilder, readX12 } from '@ediflow/x12';
-import { OURS, SECTIONS, formatSection, generate837P, runCli, translatorFile, write837P, type Section, type SectionResult } from '@ediflow/bench';
+import { OURS, SECTIONS, formatSection, generate837P, prepareBase, runCli, translatorFile, write837P, type Section, type SectionResult } from '@ediflow/bench';
 
 const section: Section = { name: 'demo', title: 'Demo section', run: () => Promise.reject(new Error('not run')) };
 
@@ -96,5 +96,17 @@ describe('the CLI runner', () => {
     expect(r.bytes).toBe(readFileSync(file).length);
     expect(r.maxRssMb).toBeGreaterThan(10);
     await expect(runCli(OURS, ['translate', '--split', 'loop', file], file)).rejects.toThrow(/exited with 2/);
+  });
+});
+
+describe('the build the translate section compares with', () => {
+  it('when --base names a built checkout, then that is the build; a folder that is not one is refused with the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-base-'));
+    try {
+      expect(prepareBase(OURS, dir, () => undefined)).toEqual({ root: OURS });
+      expect(prepareBase(dir, dir, () => undefined)).toEqual({ error: `${dir} is not a built checkout (no tools/cli/dist, services/translator/dist)` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
