@@ -34,5 +34,4 @@ export { loadRoutesFile, parseRoutes, parseRoutesText } from './adapters/routes-
 export { connectEndpoint, keySourceOf, type BridgeEndpoint, type BridgeBusOptions } from './adapters/connect';
 export { AmqpBus, amqpAddress, toAmqpMessage, fromAmqpMessage, parseAmqpUrls, type AmqpBusOptions } from './adapters/amqp-bus';
 export { bridgeConfigSchema, loadBridgeConfig, type BridgeConfig } from './config';
-export { measureBridgeThroughput, type ThroughputOptions, type ThroughputResult, type ThroughputEndpoint } from './throughput';
 export { routesJsonSchema, ROUTES_SCHEMA_ID } from './domain/routes-schema';

@@ -8,13 +8,7 @@ const MAIN = path.join(ROOT, 'services/bridge/dist/main.js');
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
+export { waitFor } from '@ediflow/testkit';
 
 export async function httpStatus(url: string): Promise<number> {
   try {

@@ -13,6 +13,8 @@ export { QUARANTINE_CODES, USER_AGENT_ID_METADATA, parseInboundKey, readIsaParti
 export { EnvelopeScanner, EnvelopeUnreadableError, type InterchangeParties, type GroupParties } from './domain/envelope-scan';
 export { createClaims, claimKey, CLAIMS_PREFIX, LeaseLostError, type Claims, type ClaimResult, type Lease, type LeaseRecord } from './domain/claims';
 export type { Decryptor, DecryptResult } from './domain/ports';
+export type { IngestMetrics } from './domain/metrics';
+export { prometheusIngestMetrics } from './adapters/metrics';
 export { createPgpDecryptor } from './adapters/pgp-decryptor';
 export { onboardPartner, homeDirectoryMappings, type OnboardingSettings, type OnboardingReport, type OnboardedUser } from './adapters/transfer-onboarding';
 export {
@@ -25,5 +27,4 @@ export {
 } from './adapters/registry-check';
 export { createSubmissionRouter, type SubmissionRouterOptions } from './entry-points/http-submission';
 export { startSftpServer, ensureSftpHostKey, generateSshKeyPair, type SftpServer, type SftpServerOptions } from './entry-points/sftp-server';
-export { measureIngestFile, type IngestBenchOptions, type IngestBenchResult } from './bench';
 export { ingestConfigSchema, loadIngestConfig, type IngestConfig } from './config';

@@ -2,14 +2,15 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Counter, type Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
-import type { ListedObject, ObjectStore } from '@ediflow/store';
+import { StoreConflictError, type ListedObject, type ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource } from '@ediflow/partners';
 import type { AlertSink } from '@ediflow/alerts';
 import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
-import { AppError, describeError } from '@ediflow/errors';
+import { describeError } from '@ediflow/errors';
 import { fileIdFor } from '@ediflow/messages';
 import { createIngest, type IngestOutcome } from './domain/ingest-file';
+import { prometheusIngestMetrics } from './adapters/metrics';
 import { createClaims, type Lease } from './domain/claims';
 import { parseInboundKey } from './domain/inbound';
 import type { Decryptor } from './domain/ports';
@@ -57,7 +58,7 @@ export type ClaimedOutcome = IngestOutcome | { outcome: 'busy' | 'done'; fileId:
 export function createIngestService(deps: IngestServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
   const leaseMs = deps.claimLeaseMs ?? 60_000;
-  const ingest = createIngest({ ...deps, clock, tracking: deps.tracking ?? noTracking });
+  const ingest = createIngest({ ...deps, metrics: prometheusIngestMetrics(deps.registry), clock, tracking: deps.tracking ?? noTracking });
   const claims = createClaims({ store: deps.store, owner: deps.owner ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`, leaseMs, clock });
   const held = new Set<Lease>();
   const skipped = new Counter({ name: 'ingest_claims_skipped_total', help: 'Inbound objects left to another replica or already done', labelNames: ['reason'], registers: [deps.registry] });
@@ -78,7 +79,7 @@ export function createIngestService(deps: IngestServiceDeps) {
             deps.logger.info({ fileId }, 'repeat upload of a file already ingested removed');
           } catch (err) {
             // replaced by other bytes since the head: a file of its own, left for the next pass
-            if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+            if (!(err instanceof StoreConflictError)) throw err;
           }
         }
       }

@@ -154,16 +154,6 @@ export async function harness(p: Parties, registryDoc: PartnerRegistryInput, opt
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 /** A signed, encrypted message of `megabytes` MB of zeros, zlib-compressed: about 1 KB per MB. */
 export async function bomb(p: Parties, megabytes: number): Promise<Buffer> {
   const zeros = new Uint8Array(1024 * 1024);

@@ -50,3 +50,6 @@ export function settingsFromConfig(c: NotifierConfig): NotifierSettings {
     inputDestination: c.NOTIFIER_INPUT_QUEUE,
   };
 }
+
+/** The notifier's settings when nothing is configured: the schema's defaults (one place for them). */
+export const DEFAULT_SETTINGS: NotifierSettings = settingsFromConfig(loadNotifierConfig({}));

@@ -4,7 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Bus, Subscription as BusSubscription } from '@ediflow/bus';
 import type { ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
-import { DESTINATIONS } from '@ediflow/messages';
+import { DEFAULT_SETTINGS } from './config';
 import { CircuitBreaker } from './domain/circuit';
 import { endpointQueue } from './domain/job';
 import type { RetrySettings } from './domain/policy';
@@ -44,19 +44,8 @@ export interface NotifierSettings {
   inputDestination: string;
 }
 
-export const DEFAULT_SETTINGS: NotifierSettings = {
-  maxAttempts: 8,
-  maxAgeMs: 24 * 60 * 60_000,
-  retryBaseDelayMs: 1000,
-  retryMaxDelayMs: 5 * 60_000,
-  timeoutMs: 10_000,
-  concurrency: 4,
-  circuitFailureThreshold: 5,
-  circuitOpenMs: 30_000,
-  alertIntervalMs: 5 * 60_000,
-  fanoutPrefetch: 20,
-  inputDestination: DESTINATIONS.transactionTranslated,
-};
+
+export { DEFAULT_SETTINGS };
 
 export interface NotifierDeps {
   bus: Bus;

@@ -1,11 +1,12 @@
-import { noTracking, type TrackingEmitter } from '@ediflow/tracking';
+import type { Registry } from 'prom-client';
 import { createTranslator, type TranslatorDeps } from './domain/translate-file';
+import { prometheusTranslatorMetrics } from './adapters/metrics';
 import { createFileReceivedConsumer } from './entry-points/file-received-consumer';
 
-export interface TranslatorServiceDeps extends Omit<TranslatorDeps, 'clock' | 'tracking'> {
+export interface TranslatorServiceDeps extends Omit<TranslatorDeps, 'clock' | 'metrics'> {
   clock?: () => Date;
-  /** Where files, sets and claims are recorded (the tracking service); nowhere when omitted. */
-  tracking?: TrackingEmitter;
+  /** The process's Prometheus registry: the translator's counters go there. */
+  registry: Registry;
   prefetch: number;
   maxAttempts: number;
   retryBaseDelayMs: number;
@@ -13,7 +14,7 @@ export interface TranslatorServiceDeps extends Omit<TranslatorDeps, 'clock' | 't
 
 /** The translator service: the FileReceived consumer around the translation use case. */
 export function createTranslatorService(deps: TranslatorServiceDeps) {
-  const translator = createTranslator({ ...deps, clock: deps.clock ?? (() => new Date()), tracking: deps.tracking ?? noTracking });
+  const translator = createTranslator({ ...deps, metrics: prometheusTranslatorMetrics(deps.registry), clock: deps.clock ?? (() => new Date()) });
   const consumer = createFileReceivedConsumer(deps.bus, translator, {
     prefetch: deps.prefetch,
     maxAttempts: deps.maxAttempts,

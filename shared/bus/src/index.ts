@@ -6,7 +6,6 @@ export { BROKER_KINDS, stompDialect, isTextContentType, type BrokerKind, type St
 export { parseBrokerUrl, type BrokerEndpoint } from './url';
 export {
   resolvePolicy,
-  retryDelayMs,
   planFailure,
   forwardHeaders,
   attemptOf,
@@ -26,3 +25,4 @@ export {
 export { createBus, type CreateBusOptions } from './create';
 export { settleWithin } from './settle';
 export { Reconnector, type ReconnectOptions } from './reconnect';
+export { fullJitterMs } from './backoff';

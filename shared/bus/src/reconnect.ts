@@ -1,3 +1,4 @@
+import { fullJitterMs } from './backoff';
 /**
  * The connection loop every broker Bus shares: try the endpoints in turn with exponential
  * backoff and full jitter, hold the live session, let callers wait for one with a deadline,
@@ -92,8 +93,7 @@ export class Reconnector<E, S extends { dead: boolean }> {
 
   /** Full jitter over min(cap, initial * 2^(failures-1)). */
   backoffMs(failures: number, capMs = this.options.maxDelayMs ?? 30_000): number {
-    const ceiling = Math.min(capMs, (this.options.initialDelayMs ?? 500) * 2 ** Math.min(Math.max(failures, 1) - 1, 30));
-    return Math.floor(this.options.random() * ceiling);
+    return fullJitterMs(Math.max(failures, 1), this.options.initialDelayMs ?? 500, capMs, this.options.random);
   }
 
   private async loop(firstDelayMs: number): Promise<void> {

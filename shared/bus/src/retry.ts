@@ -5,6 +5,7 @@
  * or for a non-retryable error, published to the dead-letter destination with a
  * PHI-free reason. Only then is the original acknowledged.
  */
+import { fullJitterMs } from './backoff';
 import { AppError, describeError, isRetryable } from '@ediflow/errors';
 import type { Logger } from '@ediflow/logger';
 import { HEADER, type Headers, type MessageHandler, type PublishOptions, type ReceivedMessage, type SubscribeOptions } from './port';
@@ -36,12 +37,6 @@ export function resolvePolicy(destination: string, options: SubscribeOptions = {
   if (!(policy.retryBaseDelayMs >= 0) || !(policy.retryMaxDelayMs >= 0)) throw new RangeError('retry delays must be >= 0');
   if (policy.deadLetterDestination === destination) throw new RangeError('deadLetterDestination must differ from the destination');
   return policy;
-}
-
-/** Delay before attempt `attempt + 1`: full jitter over min(max, base * 2^(attempt-1)). */
-export function retryDelayMs(attempt: number, policy: Pick<RetryPolicy, 'retryBaseDelayMs' | 'retryMaxDelayMs'>, random: () => number): number {
-  const ceiling = Math.min(policy.retryMaxDelayMs, policy.retryBaseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
 }
 
 /** Attempt number from the x-attempt header; 1 when absent or malformed. */
@@ -94,7 +89,7 @@ export function planFailure(message: ReceivedMessage, err: unknown, policy: Retr
       options: {
         ...common,
         headers: { ...base, [HEADER.attempt]: String(message.attempt + 1) },
-        delayMs: retryDelayMs(message.attempt, policy, random),
+        delayMs: fullJitterMs(message.attempt, policy.retryBaseDelayMs, policy.retryMaxDelayMs, random),
       },
     };
   }

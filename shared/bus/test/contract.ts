@@ -2,6 +2,7 @@
  * The Bus contract: one suite, run against every implementation
  * (MemoryBus in test/unit, StompBus on ActiveMQ in test/integration).
  */
+import { waitFor } from '@ediflow/testkit';
 import { AppError, InvalidInputError, UnavailableError } from '@ediflow/errors';
 import { HEADER, type Bus, type ReceivedMessage } from '@ediflow/bus';
 
@@ -14,13 +15,6 @@ export function uniqueDestination(label: string): string {
   return `test.${label}.${process.pid}.${Date.now().toString(36)}.${counter}`;
 }
 
-export async function waitFor(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -55,7 +49,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
       await bus.subscribe(dest, async (m) => {
         received.push(m);
       });
-      await waitFor(() => received.length === 1, timing.deliveryMs, 'delivery');
+      await waitFor('delivery', () => received.length === 1, timing.deliveryMs);
       const [m] = received;
       expect(m.destination).toBe(dest);
       expect(m.body).toBeInstanceOf(Buffer);
@@ -77,7 +71,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
       await bus.subscribe(dest, async (m) => {
         received.push(m);
       });
-      await waitFor(() => received.length === 1, timing.deliveryMs, 'delivery');
+      await waitFor('delivery', () => received.length === 1, timing.deliveryMs);
       expect(received[0].body.equals(bytes)).toBe(true);
       expect(received[0].binary).toBe(true);
       expect(received[0].headers[HEADER.contentType]).toBe('application/octet-stream');
@@ -95,7 +89,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         });
       }
       for (let i = 0; i < 20; i += 1) await bus.publish(dest, `m${i}`);
-      await waitFor(() => seen[0].length + seen[1].length >= 20, timing.deliveryMs * 2, 'all deliveries');
+      await waitFor('all deliveries', () => seen[0].length + seen[1].length >= 20, timing.deliveryMs * 2);
       await sleep(100);
       const all = [...seen[0], ...seen[1]].sort();
       expect(all).toHaveLength(20);
@@ -111,7 +105,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
       await bus.subscribe(dest, async (m) => {
         started.push(m.body.toString());
       });
-      await waitFor(() => started.length === expected.length, timing.deliveryMs * 2, 'all deliveries');
+      await waitFor('all deliveries', () => started.length === expected.length, timing.deliveryMs * 2);
       expect(started).toEqual(expected);
     });
 
@@ -134,11 +128,11 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         },
         { prefetch: 2 },
       );
-      await waitFor(() => inFlight === 2, timing.deliveryMs, 'two handlers in flight');
+      await waitFor('two handlers in flight', () => inFlight === 2, timing.deliveryMs);
       await sleep(300);
       expect(inFlight).toBe(2);
       hold.open();
-      await waitFor(() => done === 6, timing.deliveryMs * 2, 'all handlers');
+      await waitFor('all handlers', () => done === 6, timing.deliveryMs * 2);
       expect(maxInFlight).toBe(2);
     });
 
@@ -159,7 +153,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         dead.push(m);
       });
       await bus.publish(dest, '{"n":1}', { headers: { [HEADER.idempotencyKey]: 'k-retry' } });
-      await waitFor(() => dead.length === 1, timing.deliveryMs * 4, 'the dead letter');
+      await waitFor('the dead letter', () => dead.length === 1, timing.deliveryMs * 4);
       await sleep(200);
       expect(attempts).toEqual([1, 2, 3]);
       expect(dead).toHaveLength(1);
@@ -191,7 +185,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         dead.push(m);
       });
       await bus.publish(dest, 'x');
-      await waitFor(() => handled === 1, timing.deliveryMs * 2, 'the retry');
+      await waitFor('the retry', () => handled === 1, timing.deliveryMs * 2);
       await sleep(200);
       expect(attempts).toEqual([1, 2]);
       expect(dead).toHaveLength(0);
@@ -214,7 +208,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         dead.push(m);
       });
       await bus.publish(dest, 'x');
-      await waitFor(() => dead.length === 1, timing.deliveryMs * 2, 'the dead letter');
+      await waitFor('the dead letter', () => dead.length === 1, timing.deliveryMs * 2);
       expect(attempts).toEqual([1]);
       expect(dead[0].headers[HEADER.deadLetterCode]).toBe('TEST_BAD_INPUT');
     });
@@ -230,7 +224,7 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         finished = true;
       });
       await bus.publish(dest, 'x');
-      await waitFor(() => started, timing.deliveryMs, 'the handler');
+      await waitFor('the handler', () => started, timing.deliveryMs);
       expect(bus.isConnected()).toBe(true);
       await bus.close();
       expect(finished).toBe(true);
@@ -248,14 +242,14 @@ export function busContract(name: string, factory: BusFactory, timing: { deliver
         first.push(m.body.toString());
       });
       await bus.publish(dest, 'a');
-      await waitFor(() => first.length === 1, timing.deliveryMs, 'first delivery');
+      await waitFor('first delivery', () => first.length === 1, timing.deliveryMs);
       await sub.close();
       await bus.publish(dest, 'b');
       const second: string[] = [];
       await bus.subscribe(dest, async (m) => {
         second.push(m.body.toString());
       });
-      await waitFor(() => second.length === 1, timing.deliveryMs, 'second delivery');
+      await waitFor('second delivery', () => second.length === 1, timing.deliveryMs);
       expect(first).toEqual(['a']);
       expect(second).toEqual(['b']);
     });

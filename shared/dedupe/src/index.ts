@@ -13,7 +13,8 @@
  * or, when a duplicate must never run concurrently: `if (!(await dedupe.claim(key))) return;`.
  */
 import { createHash } from 'node:crypto';
-import type { ObjectStore } from '@ediflow/store';
+import { KEYS } from '@ediflow/messages';
+import { StoreConflictError, type ObjectStore } from '@ediflow/store';
 
 /** A durable set of keys (e.g. objects in S3 / the embedded store). */
 export interface DurableKeys {
@@ -132,14 +133,14 @@ export function durableObjectKey(prefix: string, key: string): string {
  * Durable keys as empty objects in the ObjectStore (S3 or embedded): a create-only put
  * (`ifNoneMatch`) is the atomic test-and-set; a conflict means the key was there.
  */
-export function objectStoreKeys(store: Pick<ObjectStore, 'put' | 'head'>, prefix = 'dedupe/'): DurableKeys {
+export function objectStoreKeys(store: Pick<ObjectStore, 'put' | 'head'>, prefix: string = KEYS.dedupe): DurableKeys {
   return {
     async add(key) {
       try {
         await store.put(durableObjectKey(prefix, key), Buffer.alloc(0), { ifNoneMatch: true, contentType: 'application/octet-stream' });
         return true;
       } catch (err) {
-        if ((err as { code?: unknown }).code === 'STORE_CONFLICT') return false;
+        if (err instanceof StoreConflictError) return false;
         throw err;
       }
     },

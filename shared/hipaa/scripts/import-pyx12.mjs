@@ -233,10 +233,20 @@ function findLoop(node, xid) {
   return undefined;
 }
 
+/**
+ * Where an 837's claims and the parties a 277CA names sit, and the 277CA entity (STC01-3) of an
+ * issue by the loop it is in (the same loops in every 837 guide).
+ */
+const CLAIMS_837 = {
+  submitter: '1000A', receiver: '1000B', billingProvider: '2000A', billingProviderName: '2010AA', subscriber: '2000B', subscriberName: '2010BA',
+  patient: '2000C', patientName: '2010CA', claim: '2300', serviceLine: '2400',
+  entities: { '2010AA': '85', '2010AB': '87', '2010BA': 'IL', '2010BB': 'PR', '2010CA': 'QC', '2310A': 'DN', '2310B': '82', '2310C': '77', '2310D': 'DQ', '2420A': '82' },
+};
+
 const GUIDES = [
-  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'] },
-  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'] },
-  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'] },
+  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837 },
+  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837 },
+  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' } },
   { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
 ];
 
@@ -251,6 +261,8 @@ for (const g of GUIDES) {
   const def = {
     guide: g.guide, setId: g.family, title: g.title, aliases: g.aliases,
     source: `facts from azoner/pyx12 ${g.file} (BSD-3-Clause); names and format are this project's`,
+    ...(g.split === undefined ? {} : { split: g.split }),
+    ...(g.claims === undefined ? {} : { claims: g.claims }),
     root,
   };
   writeFileSync(new URL(`${g.guide}.json`, outDir), `${JSON.stringify(def)}\n`);

@@ -10,12 +10,10 @@
  * or unusable values to UNKNOWN (amounts to 0, dates to the 277CA's own date).
  */
 import { isValidDate, type ControlNumberSource, type X12Issue } from '@ediflow/x12';
-import { claimDecisions, segmentsIn, type ClaimDecision } from './claims';
+import { claimDecisions, type ClaimDecision, type ClaimSet } from './claims';
 import { formatDecimal, isDecimal, parseDecimal } from './decimal';
 import type { RtLoop } from './definition';
 import { compiledGuide } from './guides';
-import type { JsonObject } from './segment-json';
-import type { SemanticDocument } from './translate';
 
 export interface Ack277Options {
   controlNumbers: ControlNumberSource;
@@ -27,9 +25,9 @@ export interface Ack277Options {
 }
 
 export interface Ack277Input {
-  /** The 837 transaction set as one semantic document (split 'transaction'). */
-  document: SemanticDocument;
-  /** Decisions per claim; default: claimDecisions(document, issues). */
+  /** The 837 transaction set's parties and claims (documentsFor gives them). */
+  claims: ClaimSet;
+  /** Decisions per claim; default: claimDecisions of the claims and `issues`. */
   decisions?: ClaimDecision[];
   /** Issues of the transaction set (envelope + guide) when decisions are not given. */
   issues?: readonly X12Issue[];
@@ -44,10 +42,13 @@ const amount = (v: string): string => (isDecimal(v) && v.replace(/\D/g, '').leng
 const sum = (xs: string[]): string => formatDecimal(xs.reduce((a, x) => a + (parseDecimal(amount(x)) ?? 0n), 0n));
 /** The 277CA's own delimiters: in values copied from the 837 they are blanked on output. */
 const OWN_DELIMITERS = /[*~^]/g;
+/** Whether a value holds one of them (most do not: a test costs less than a replace). */
+const HAS_OWN_DELIMITER = /[*~^]/;
+const blanked = (v: string, by: string): string => (HAS_OWN_DELIMITER.test(v) ? v.replace(OWN_DELIMITERS, by) : v);
 /** A required AN/ID value of min..max characters: the 837's when it is one (not blank), else the fallback. */
 function fit(v: string | undefined, min: number, max: number, fallback: string): string {
   // what is left once the delimiters are blanked must still be a value
-  return v !== undefined && v.replace(OWN_DELIMITERS, '').trim().length >= min && v.length <= max ? v : fallback;
+  return v !== undefined && blanked(v, '').trim().length >= min && v.length <= max ? v : fallback;
 }
 /**
  * NM103 (1..60), NM108 and NM109 (2..80) of one party: the 837's, with the qualifier replaced when
@@ -60,12 +61,6 @@ function party(
   const q = qualifier !== undefined && codes.includes(qualifier) ? qualifier : fallback.qualifier;
   const [q2, id2] = id !== undefined && fit(id, 2, 80, '') !== '' ? [q, id] : fallback.id;
   return [fit(name, 1, 60, fallback.name), q2, id2];
-}
-
-function firstLoop(obj: JsonObject, key: string): JsonObject | undefined {
-  const v = obj[key];
-  const o = Array.isArray(v) ? v[0] : v;
-  return o !== null && o !== undefined && typeof o === 'object' && !Array.isArray(o) ? o : undefined;
 }
 
 /** NM108 codes 005010X214 allows in a name loop (2100A..2100D), read from its definition. */
@@ -88,26 +83,14 @@ function idQualifiers(loopId: string): readonly string[] {
   return codes;
 }
 
-/** Names and ids from the 837 header: submitter (1000A), receiver (1000B), BHT03. */
-function header(doc: SemanticDocument): { submitter: string[]; receiver: string[]; bht03: string } {
-  const g = compiledGuide(doc.guide);
-  const loopOf = (id: string) => g.root.children.find((c) => c.kind === 'loop' && c.id === id);
-  const nm1 = (id: string): string[] => {
-    const rt = loopOf(id);
-    if (rt === undefined || rt.kind !== 'loop') return [];
-    const obj = firstLoop(doc.transaction, rt.def.key);
-    return obj === undefined ? [] : (segmentsIn(rt, obj, 'NM1')[0] ?? []);
-  };
-  const bht = segmentsIn(g.root, doc.transaction, 'BHT')[0] ?? [];
-  return { submitter: nm1('1000A'), receiver: nm1('1000B'), bht03: bht[3] ?? '' };
-}
-
 /**
  * The 277CA text (ISA..IEA) for the given 837 transaction sets; undefined when none of them
  * holds a claim (a 277CA reports claims: the 999 answers for a set without any).
  */
 export function generate277CA(inputs: readonly Ack277Input[], options: Ack277Options): string | undefined {
-  const sets = inputs.map((input) => ({ doc: input.document, decisions: input.decisions ?? claimDecisions(input.document, input.issues ?? []) })).filter((x) => x.decisions.length > 0);
+  const sets = inputs
+    .map((input) => ({ doc: input.claims, decisions: input.decisions ?? claimDecisions(input.claims.claims, input.issues ?? [], input.claims.entities) }))
+    .filter((x) => x.decisions.length > 0);
   if (sets.length === 0) return undefined;
   const now = options.clock();
   const date8 = `${now.getUTCFullYear()}${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`;
@@ -126,14 +109,13 @@ export function generate277CA(inputs: readonly Ack277Input[], options: Ack277Opt
   for (const { doc, decisions } of sets) {
     const st02 = String(options.controlNumbers.next('transaction')).padStart(4, '0');
     const body: string[][] = [];
-    const h = header(doc);
-    const trace = fit(h.bht03, 1, 50, fit(doc.controlNumber, 1, 50, UNKNOWN));
+    const trace = fit(doc.bht03, 1, 50, fit(doc.controlNumber, 1, 50, UNKNOWN));
     // 2100A: the party sending the 277CA (options.source, else the 837's receiver, else its ISA08); 2100B: the 837's submitter (else its ISA06)
     const isa08 = fit(doc.interchange.receiverId.trim(), 2, 80, UNKNOWN);
     const isa06 = fit(doc.interchange.senderId.trim(), 2, 80, UNKNOWN);
-    const source = options.source ?? { name: h.receiver[3] ?? '', idQualifier: h.receiver[8] ?? '', id: h.receiver[9] ?? '' };
+    const source = options.source ?? { name: doc.receiver[3] ?? '', idQualifier: doc.receiver[8] ?? '', id: doc.receiver[9] ?? '' };
     const [srcName, srcQualifier, srcId] = party(source.name, source.idQualifier, source.id, idQualifiers('2100A'), { name: isa08, qualifier: '46', id: ['46', isa08] });
-    const [subName, subQualifier, subId] = party(h.submitter[3], h.submitter[8], h.submitter[9], idQualifiers('2100B'), { name: isa06, qualifier: '46', id: ['46', isa06] });
+    const [subName, subQualifier, subId] = party(doc.submitter[3], doc.submitter[8], doc.submitter[9], idQualifiers('2100B'), { name: isa06, qualifier: '46', id: ['46', isa06] });
     body.push(['ST', '277', st02, '005010X214']);
     body.push(['BHT', '0085', '08', `${fit(doc.controlNumber, 1, 9, '0')}${st02}`, date8, time4, 'TH']);
     // 2000A information source
@@ -207,7 +189,7 @@ export function generate277CA(inputs: readonly Ack277Input[], options: Ack277Opt
   lines.push(['IEA', '1', isa13]);
   // values copied from the 837 may hold this file's delimiters (the 837 could use others): blank them
   return lines.map((row) => {
-    const e = row[0] === 'ISA' ? row : row.map((v) => v.replace(OWN_DELIMITERS, ' '));
+    const e = row[0] === 'ISA' ? row : row.map((v) => blanked(v, ' '));
     let end = e.length;
     while (end > 1 && e[end - 1] === '') end--;
     return e.slice(0, end).join('*') + '~' + nl;

@@ -36,6 +36,20 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
     title: { type: 'string' },
     aliases: { type: 'array', items: { type: 'string' } },
     source: { type: 'string' },
+    split: {
+      type: 'object', required: ['loop'], additionalProperties: false,
+      properties: { loop: { type: 'string', description: 'the loop a per-claim split cuts at (837 2300, 835 2100)' } },
+    },
+    claims: {
+      type: 'object',
+      description: 'where claims and the parties a 277CA names sit (claim decisions, lenient partners, the 277CA)',
+      required: ['submitter', 'receiver', 'billingProvider', 'billingProviderName', 'subscriber', 'subscriberName', 'patient', 'patientName', 'claim', 'serviceLine', 'entities'],
+      additionalProperties: false,
+      properties: {
+        ...Object.fromEntries(['submitter', 'receiver', 'billingProvider', 'billingProviderName', 'subscriber', 'subscriberName', 'patient', 'patientName', 'claim', 'serviceLine'].map((k) => [k, { type: 'string' }])),
+        entities: { type: 'object', description: 'STC01-3 entity of an issue by the loop it is in', additionalProperties: { type: 'string' } },
+      },
+    },
     root: { $ref: '#/definitions/loop' },
   },
   definitions: {

@@ -66,6 +66,22 @@ export interface LoopDef {
   children: (SegmentDef | LoopDef)[];
 }
 
+/** Where a guide's claims and the parties a 277CA names sit: loop ids (claim decisions, lenient partners, the 277CA). */
+export interface ClaimLevels {
+  submitter: string;
+  receiver: string;
+  billingProvider: string;
+  billingProviderName: string;
+  subscriber: string;
+  subscriberName: string;
+  patient: string;
+  patientName: string;
+  claim: string;
+  serviceLine: string;
+  /** STC01-3 entity of an issue by the loop it is in. */
+  entities: Record<string, string>;
+}
+
 export interface GuideDefinition {
   /** e.g. '005010X222A1'. */
   guide: string;
@@ -75,6 +91,10 @@ export interface GuideDefinition {
   /** Other GS08/ST03 values read with this definition (errata releases). */
   aliases: string[];
   source: string;
+  /** The loop a per-claim split cuts at; absent: the guide's sets are not split. */
+  split?: { loop: string };
+  /** Present for guides whose claims are judged one by one (lenient partners) and answered in a 277CA. */
+  claims?: ClaimLevels;
   root: LoopDef;
 }
 

@@ -1,31 +1,33 @@
 /**
- * @ediflow/hipaa - HIPAA 5010 implementation guides as data (837P, 837I, 837D, 835, 277CA):
- * semantic JSON both ways, guide validation (a TransactionValidator), 277CA generation,
- * splitting per claim, and JSON Schemas generated from the same definitions.
+ * @ediflow/hipaa - HIPAA 5010 implementation guides as data (837P, 837I, 837D, 835, 277CA).
+ *
+ * X12 -> JSON has one door: documentsFor(set, context, partner settings) walks a transaction set
+ * once through its guide, checking it and recording what it places, and gives the documents
+ * (bytes), the set's verdict and issues, the claims' decisions and what the 277CA needs.
+ * JSON -> X12: toX12 / treeSegments; documentProblems checks a document against its guide.
+ * generate277CA writes the 277CA; guideValidator plugs the guide's checks into a ReportBuilder.
+ * JSON Schemas are generated from the same definitions (schemaFor).
  */
-export type { CompiledGuide, ElementDef, ElementGroupDef, GuideDefinition, LoopDef, SegmentDef, Usage } from './definition';
+export type { ClaimLevels, CompiledGuide, ElementDef, ElementGroupDef, GuideDefinition, LoopDef, SegmentDef, Usage } from './definition';
 export { compileGuide, isLoop } from './definition';
 export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, resolveGuide } from './guides';
 export type { SupportedGuide } from './guides';
 export type { JsonObject, JsonValue } from './segment-json';
-export { segmentElements, segmentObject } from './segment-json';
-export { fastSegments, walk } from './walk';
-export type { LoopSource, SegmentLike, WalkOptions, WalkResult } from './walk';
-export { groupContext, interchangeContext, transactionTree, translateTransaction } from './translate';
-export { semanticClaimsJsonBytes, semanticJson, semanticJsonBytes, writeSemanticJson } from './json-writer';
-export type { ClaimJson } from './json-writer';
-export type { JsonSink } from './json-writer';
+export { documentsFor } from './facade';
+export type { DocumentOptions, SetDocuments } from './facade';
+export type { WrittenDocument } from './document-writer';
+export { guideValidator } from './guide-validator';
 export type {
-  GroupContext, InterchangeContext, SemanticDocument, SplitMode, TranslateContext, TranslateOptions, TranslateResult,
-} from './translate';
+  GroupContext, InterchangeContext, SegmentsDocument, SemanticDocument, SplitMode, TranslateContext,
+} from './context';
+export type { LoopSource } from './walker';
 export { toX12, treeSegments } from './to-x12';
-export { documentProblems } from './check-document';
 export type { ToX12Options } from './to-x12';
+export { documentProblems } from './check-document';
 export { SCHEMA_VERSION, schemaFor } from './schema';
-export { checkTransaction, checkWithGuide, guideValidator } from './validate';
 export { formatDecimal, parseDecimal } from './decimal';
-export { GUIDE_ISSUE_CODES, claimDecisions, lenientClaims, lenientClaimsJson, listClaims, segmentsIn, statusFor } from './claims';
-export type { ClaimDecision, ClaimInfo, ClaimStatus } from './claims';
+export { GUIDE_ISSUE_CODES, claimDecisions, statusFor } from './claims';
+export type { ClaimDecision, ClaimInfo, ClaimSet, ClaimStatus } from './claims';
 export { generate277CA } from './ack277';
 export type { Ack277Input, Ack277Options } from './ack277';
 export { DEFINITION_SCHEMA } from './definition-schema';

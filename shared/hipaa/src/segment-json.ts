@@ -1,72 +1,14 @@
 /**
- * One segment <-> its semantic JSON object, both ways, driven by the segment definition.
- * Element values stay strings exactly as sent (amounts keep their decimal text). Empty
- * elements are left out; composites become objects of their components; element runs that
- * the definition groups (HI, CAS, PER, CRC) become one list.
+ * A segment's semantic JSON object back to its elements, driven by the segment definition (the
+ * JSON -> X12 direction; the writer of the objects is segment-writer.ts). Element values are
+ * strings exactly as sent; composites are objects of their components; element runs that the
+ * definition groups (HI, CAS, PER, CRC) are one list.
  */
 import type { Delimiters } from '@ediflow/x12';
 import { inElementGroup, type ElementDef, type SegmentDef } from './definition';
 
 export type JsonValue = string | null | JsonValue[] | { [k: string]: JsonValue };
 export type JsonObject = { [k: string]: JsonValue };
-
-function compositeObject(v: string, def: ElementDef, comp: string): JsonObject {
-  const o: JsonObject = {};
-  const comps = def.components ?? [];
-  if (!v.includes(comp)) {
-    if (v !== '') o[comps.length > 0 ? comps[0].key : 'component1'] = v;
-    return o;
-  }
-  const parts = v.split(comp);
-  for (let i = 0; i < parts.length; i++) {
-    const p = parts[i];
-    if (p === '') continue;
-    o[i < comps.length ? comps[i].key : `component${i + 1}`] = p;
-  }
-  return o;
-}
-
-function elementValue(v: string, def: ElementDef, d: Delimiters): JsonValue {
-  const repeats = def.repeat !== undefined && def.repeat !== 1;
-  if (def.components !== undefined) {
-    if (repeats) return (d.repetition !== '' ? v.split(d.repetition) : [v]).map((x) => compositeObject(x, def, d.component));
-    return compositeObject(v, def, d.component);
-  }
-  if (repeats) return d.repetition !== '' ? v.split(d.repetition) : [v];
-  return v;
-}
-
-/** The JSON object of one segment (elements[0] is the id). */
-export function segmentObject(elements: readonly string[], def: SegmentDef, d: Delimiters): JsonObject {
-  const o: JsonObject = {};
-  const defs = def.elements;
-  const g = def.group;
-  const gEnd = g === undefined ? 0 : g.from + g.size * g.count;
-  let items: JsonValue[] | undefined;
-  for (let i = 1; i < elements.length; i++) {
-    const v = elements[i];
-    if (v === '') continue;
-    const ed = defs[i - 1];
-    if (ed === undefined) {
-      o[`element${i}`] = v;
-      continue;
-    }
-    if (g !== undefined && i >= g.from && i < gEnd) {
-      if (items === undefined) {
-        items = [];
-        o[g.key] = items;
-      }
-      const k = Math.floor((i - g.from) / g.size);
-      const within = (i - g.from) % g.size;
-      while (items.length <= k) items.push(g.size === 1 ? null : {});
-      if (g.size === 1) items[k] = elementValue(v, ed, d);
-      else (items[k] as JsonObject)[g.itemKeys[within]] = elementValue(v, ed, d);
-      continue;
-    }
-    o[ed.key] = elementValue(v, ed, d);
-  }
-  return o;
-}
 
 function compositeText(v: JsonValue, def: ElementDef, comp: string): string {
   if (typeof v === 'string') return v;

@@ -9,7 +9,7 @@ import { documentProblems } from './check-document';
 import type { RtLoop } from './definition';
 import { compiledGuide, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
 import { segmentElements, type JsonObject, type JsonValue } from './segment-json';
-import type { SemanticDocument } from './translate';
+import type { SemanticDocument } from './context';
 
 const isObject = (v: JsonValue | undefined): v is JsonObject => v !== null && v !== undefined && typeof v === 'object' && !Array.isArray(v);
 

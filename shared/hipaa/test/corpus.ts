@@ -3,8 +3,10 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet } from '@ediflow/x12';
-import { SUPPORTED_GUIDES, resolveGuide, treeSegments, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
+import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet, type X12Issue } from '@ediflow/x12';
+import {
+  SUPPORTED_GUIDES, documentsFor, guideValidator, resolveGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
+} from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
 export const OWN = join(__dirname, 'fixtures');
@@ -124,6 +126,11 @@ export function segmentsBack(doc: SemanticDocument): string[] {
 
 /** The transaction set again, in an interchange of its own, with its segments changed by `mutate`. */
 export function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
+  return transactions(rebuiltBytes(t, mutate));
+}
+
+/** The file rebuilt() reads: the set in an interchange of its own, its segments changed by `mutate`. */
+export function rebuiltBytes(t: Tx, mutate: (segments: string[][]) => void): Buffer {
   const d = t.tx.delimiters;
   const segments = t.tx.segments.map((s) => [...s.elements]);
   const inner = segments.slice(1, -1);
@@ -133,5 +140,23 @@ export function rebuilt(t: Tx, mutate: (segments: string[][]) => void): Tx[] {
   const isa = ['ISA', '00', '          ', '00', '          ', 'ZZ', 'SENDER         ', 'ZZ', 'RECEIVER       ', '260101', '1200', d.repetition || 'U', t.ic.header.version === '00401' ? '00401' : '00501', '000000001', '0', 'T', d.component].join(e);
   const gs = ['GS', t.group.functionalId, 'S', 'R', '20260101', '1200', '1', 'X', t.group.version].join(e);
   const text = [isa, gs, ...all.map((s) => s.join(e)), ['GE', '1', '1'].join(e), ['IEA', '1', '000000001'].join(e)].join(`${d.segment}\n`) + `${d.segment}\n`;
-  return transactions(Buffer.from(text, 'latin1'));
+  return Buffer.from(text, 'latin1');
+}
+
+/** The documents of a set as objects (the façade's JSON text, parsed), for a partner with `options`. */
+export function documentsOf(t: Tx, options: DocumentOptions = {}, fileId?: string): SemanticDocument[] {
+  const ctx = { interchange: t.ic, group: t.group, transactionIndex: t.index, ...(fileId === undefined ? {} : { fileId }) };
+  return documentsFor(t.tx, ctx, options).documents.map((d) => JSON.parse(d.bytes.toString('utf8')) as SemanticDocument);
+}
+
+/** The set as one document (a set of a supported guide). */
+export function documentOf(t: Tx, fileId?: string): SemanticDocument {
+  const [doc] = documentsOf(t, {}, fileId);
+  if (doc?.guide === undefined) throw new Error('a set of a supported guide has a document');
+  return doc;
+}
+
+/** The guide's issues of a set (what guideValidator adds to its envelope issues). */
+export function guideIssues(t: Pick<Tx, 'ic' | 'group' | 'tx'>): X12Issue[] {
+  return guideValidator().validate(t.tx, t.group, t.ic);
 }

@@ -22,10 +22,24 @@ export interface FileReceivedBody {
   channel: string;
 }
 
-/** Object keys: built from ids only, never from partner file names (they can hold PHI). */
+/**
+ * Object keys: built from ids only, never from partner file names (they can hold PHI). Every key
+ * the services write is made here (a lint rule refuses key literals elsewhere).
+ */
 export const KEYS = {
+  /** Every partner upload lies under this prefix. */
+  inbound: 'inbound/',
   inboundPrefix: (partnerId: string) => `inbound/${partnerId}/`,
   source: (fileId: string) => `work/${fileId}/source.x12`,
+  /** What ingest knows of a file (the only place the partner's file name is kept). */
+  fileRecord: (fileId: string) => `work/${fileId}/file.json`,
+  /** Ingest replicas' claims on uploads. */
+  claims: 'claims/',
+  /** Durable idempotency keys (@ediflow/dedupe). */
+  dedupe: 'dedupe/',
+  /** A service's dead letters, and those replayed. */
+  deadLetters: (service: string) => `deadletters/${service}/`,
+  replayedDeadLetters: (service: string) => `deadletters-replayed/${service}/`,
   /** The terminal state of a file's translation (DESIGN.md invariant 1). */
   outcome: (fileId: string) => `work/${fileId}/outcome.json`,
   quarantine: (fileId: string) => `quarantine/${fileId}/`,

@@ -2,11 +2,10 @@ import type { Readable } from 'node:stream';
 
 /**
  * Size of the chunks handed to openpgp. Its stream stages have a fixed cost per
- * chunk: on this (loaded, 2-core) machine a 100 MB streamed decrypt ran at ~23
- * MB/s in 16 KiB chunks (the size S3 and file streams deliver), ~38 in 64 KiB,
- * and 50-100 in 256 KiB-1 MiB, close to openpgp's in-memory rate. Each stage
- * queues whole chunks, so read-ahead stays a few chunks (a few MB), whatever
- * the file size.
+ * chunk, so the 16 KiB chunks S3 and file streams deliver decrypt at a fraction
+ * of openpgp's in-memory rate, and chunks of 256 KiB-1 MiB come close to it (the
+ * `pgp` bench section measures it). Each stage queues whole chunks, so read-ahead
+ * stays a few chunks (a few MB), whatever the file size.
  */
 export const OPENPGP_CHUNK_BYTES = 512 * 1024;
 

@@ -17,7 +17,7 @@ const WRITES_IN_FLIGHT = 2;
 export const WRITE_BATCH_BYTES = 2 * 1024 * 1024;
 /**
  * A put() flushes (fdatasync) every this many bytes while it writes, so that the fsync before the
- * commit does not wait for the whole file: 137 ms -> 12 ms for 200 MB on the CI machine.
+ * commit does not wait for the whole file to reach the disk.
  */
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 

@@ -11,6 +11,7 @@
  * - generateAcks(report, { controlNumbers, clock }): TA1 / 999 / 997 text.
  * - SEGMENT_DICTIONARY / segmentDefinition / checkSegmentElements: element syntax as data.
  * - writeTransactionJson / transactionToJson / transactionToJsonBytes: fast generic JSON of a transaction set (raw elements).
+ * - SegmentCursor / ByteSegment / nextSegment / skipFiller: the byte cursor (segments read straight from bytes).
  * Nothing here does I/O.
  */
 export { Segment, TransactionSet } from './model';
@@ -18,10 +19,12 @@ export type { Delimiters, FunctionalGroup, Interchange, InterchangeHeader, Trans
 export type { IssueElementPlace, IssueLevel, IssueSegmentPlace, X12Issue } from './issues';
 export { X12Reader, memoryControlNumberStore } from './reader';
 export type { InterchangeControlNumberStore, ReadOptions, X12Event } from './reader';
+export { ByteSegment, SegmentCursor, extraFillerOf, nextSegment, readsAsUtf8, shortString, skipFiller } from './cursor';
+export type { SegmentBounds, SegmentSourceSet } from './cursor';
 export { parseX12, parseX12Document, readX12 } from './parse';
 export type { ParseResult } from './parse';
 export { serialize, serializeToString, serializeTransaction, interchangeSegments, groupSegments } from './serialize';
-export { validate, ReportBuilder, checkTransactionSyntax, codeListed, withInterchangeIssue } from './validate';
+export { validate, ReportBuilder, checkTransactionSyntax, codeListed, reportTransaction, withInterchangeIssue } from './validate';
 export type { GroupReport, InterchangeReport, TransactionReport, TransactionValidator, ValidateOptions, ValidationReport } from './validate';
 export { generateAcks, sequentialControlNumbers } from './acks';
 export type { AckOptions, ControlNumberSource, GeneratedAcks } from './acks';

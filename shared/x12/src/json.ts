@@ -6,6 +6,7 @@
  * stream of sets allocates nothing per set and keeps up with the reader.
  * Semantic (guide-aware) JSON is a separate concern.
  */
+import { extraFillerOf, skipFiller } from './cursor';
 import type { TransactionSet } from './model';
 
 /**
@@ -61,7 +62,7 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
   const n = s.length;
   const sep = tx.delimiters.element.charCodeAt(0);
   const term = tx.delimiters.segment.charCodeAt(0);
-  const tilde = term === 10 || term === 13 ? 126 : -1;
+  const tilde = extraFillerOf(term);
   const copy = copyTable(sep, term);
   const cap = out.length - 8;
   let o = 0;
@@ -71,12 +72,9 @@ function asciiJson(tx: TransactionSet, head: string, sink: JsonSink): void {
     let i = 0;
     let first = true;
     while (i < n) {
-      let b = s[i];
-      while (b === 10 || b === 13 || b === 32 || b === 9 || b === tilde) {
-        if (++i >= n) break;
-        b = s[i];
-      }
+      i = skipFiller(s, i, n, tilde);
       if (i >= n) break;
+      let b = s[i];
       if (cap - o < SEGMENT_ROOM) {
         sink(out.subarray(0, o));
         o = 0;

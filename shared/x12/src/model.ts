@@ -7,6 +7,7 @@
  * Elements are split lazily from `raw` on first access.
  */
 import { isAscii } from 'node:buffer';
+import { nextSegment, readsAsUtf8, type SegmentBounds } from './cursor';
 import type { X12Issue } from './issues';
 
 export interface Delimiters {
@@ -120,9 +121,6 @@ export class Segment {
   }
 }
 
-const FILLER_LF = 10;
-const FILLER_CR = 13;
-
 /** Facts the reader hands to a TransactionSet. */
 export interface TransactionSetInit {
   setId: string;
@@ -140,8 +138,6 @@ export interface TransactionSetInit {
   delimiters: Delimiters;
   /** Decode non-ASCII segments as UTF-8 (when valid) rather than latin1. */
   utf8: boolean;
-  /** A byte the reader also treats as filler between segments ('~' when the terminator is a line break), or -1. */
-  extraFiller: number;
   /** True when the text is known to be ASCII only. */
   ascii: boolean;
 }
@@ -173,7 +169,6 @@ export class TransactionSet {
   readonly delimiters: Delimiters;
   private readonly hasSe: boolean;
   private readonly utf8: boolean;
-  private readonly extraFiller: number;
   private readonly ascii: boolean;
   private cache: Segment[] | undefined;
   private decoded: string | undefined;
@@ -194,7 +189,6 @@ export class TransactionSet {
     this.delimiters = init.delimiters;
     this.hasSe = init.hasSe;
     this.utf8 = init.utf8;
-    this.extraFiller = init.extraFiller;
     this.ascii = init.ascii;
     this.cache = undefined;
   }
@@ -221,46 +215,27 @@ export class TransactionSet {
     return this.cache !== undefined;
   }
 
+  /** Segments outside ASCII are read as UTF-8 when they are valid UTF-8 (else as latin1). */
+  get decodesUtf8(): boolean {
+    return this.utf8;
+  }
+
   /** ST..SE inclusive, in order (built on first access, then cached). */
   get segments(): Segment[] {
     if (this.cache !== undefined) return this.cache;
     const out: Segment[] = [];
-    const s = this.text;
-    const n = s.length;
+    const src = this.bytes;
     const d = this.delimiters;
-    const term = d.segment;
-    const sep = d.element;
-    const extra = this.extraFiller;
-    let p = 0;
-    let leadStart = 0;
-    while (p < n) {
-      let c = s.charCodeAt(p);
-      while (c === FILLER_LF || c === FILLER_CR || c === 32 || c === 9 || c === extra) {
-        if (++p >= n) break;
-        c = s.charCodeAt(p);
-      }
-      if (p >= n) break;
-      let t = s.indexOf(term, p);
-      const terminated = t >= 0;
-      if (!terminated) t = n;
-      let raw = s.slice(p, t);
-      let latin1 = false;
-      if (!this.ascii && hasHighChars(raw)) {
-        latin1 = true;
-        if (this.utf8) {
-          const u = Buffer.from(raw, 'latin1').toString('utf8');
-          if (u.indexOf('\ufffd') < 0) {
-            raw = u;
-            latin1 = false;
-          }
-        }
-      }
-      const k = raw.indexOf(sep);
+    const bounds: SegmentBounds = { start: 0, end: 0 };
+    for (let leadStart = 0; nextSegment(src, d, leadStart, bounds); leadStart = bounds.end + 1) {
+      const { start, end } = bounds;
+      const utf8 = !this.ascii && readsAsUtf8(src, start, end, this.utf8);
+      const raw = src.toString(utf8 ? 'utf8' : 'latin1', start, end);
+      const latin1 = !utf8 && !this.ascii && !isAscii(src.subarray(start, end));
+      const k = raw.indexOf(d.element);
       const id = k < 0 ? raw : raw.slice(0, k);
-      const lead = leadStart === p ? '' : s.slice(leadStart, p);
-      out.push(new Segment(id, raw, lead, terminated ? term : '', this.offset + p, this.index + out.length, out.length + 1, d, latin1));
-      p = t + 1;
-      leadStart = p;
+      const lead = leadStart === start ? '' : src.toString('latin1', leadStart, start);
+      out.push(new Segment(id, raw, lead, end < src.length ? d.segment : '', this.offset + start, this.index + out.length, out.length + 1, d, latin1));
     }
     if (out.length > 0) out[0].lead = this.lead;
     this.cache = out;
@@ -277,11 +252,6 @@ export class TransactionSet {
     const segs = this.segments;
     return this.hasSe ? segs[segs.length - 1] : undefined;
   }
-}
-
-function hasHighChars(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return true;
-  return false;
 }
 
 export interface FunctionalGroup {

@@ -1,38 +1,20 @@
 /**
- * Streaming X12 reader: a push parser over byte chunks. It finds delimiters in
- * each ISA, cuts segments by scanning bytes (Buffer.indexOf), decodes one
- * string per segment, builds the envelope structure, checks envelopes
- * (counts, control numbers, dictionary syntax of ISA/GS/ST/SE/GE/IEA) and
- * hands each transaction set on as soon as its SE arrives.
+ * Streaming X12 reader: a push parser over byte chunks. It finds delimiters in each ISA, cuts
+ * segments by scanning bytes (the byte cursor's filler rule, Buffer#indexOf for terminators),
+ * makes a Segment only for envelope and loose segments, builds the envelope structure, checks
+ * envelopes (envelope-checks.ts) and hands each transaction set on as its bytes as soon as its SE
+ * arrives (open-transaction.ts).
  */
-import type { GroupErrorCode, Ta1NoteCode } from './codes';
-import { segmentDefinition } from './dictionary';
-import { checkSegmentElements } from './elements';
+import { isAscii } from 'node:buffer';
+import { extraFillerOf, readsAsUtf8, skipFiller } from './cursor';
+import { checkGe, checkIea, checkIsa, groupFieldIssues, groupIssue, isaIssue, type InterchangeControlNumberStore } from './envelope-checks';
 import { X12FormatError } from './errors';
 import type { X12Issue } from './issues';
-import { isAscii } from 'node:buffer';
 import { Segment } from './model';
-import { TransactionSet } from './model';
-import type { Delimiters, FunctionalGroup, Interchange, InterchangeHeader, X12Encoding } from './model';
+import type { Delimiters, FunctionalGroup, Interchange, InterchangeHeader, TransactionSet, X12Encoding } from './model';
+import { OpenTransaction } from './open-transaction';
 
-/** Tells whether an interchange control number was already seen from this sender (and records it). */
-export interface InterchangeControlNumberStore {
-  /** Returns true when `controlNumber` was already received from `sender` (qualifier + ':' + trimmed id). */
-  seen(sender: string, controlNumber: string): boolean;
-}
-
-/** A simple in-memory store (tests, single process). */
-export function memoryControlNumberStore(): InterchangeControlNumberStore {
-  const seen = new Set<string>();
-  return {
-    seen(sender, controlNumber) {
-      const key = `${sender}\u0000${controlNumber}`;
-      if (seen.has(key)) return true;
-      seen.add(key);
-      return false;
-    },
-  };
-}
+export { memoryControlNumberStore, type InterchangeControlNumberStore } from './envelope-checks';
 
 export interface ReadOptions {
   /** How segment bytes are decoded. Default 'utf8' (invalid UTF-8 segments fall back to latin1). */
@@ -54,39 +36,16 @@ export type X12Event =
   | { type: 'segment'; interchange: Interchange; group: FunctionalGroup | undefined; segment: Segment }
   | { type: 'issue'; issue: X12Issue };
 
-const ISA_NOTES: readonly Ta1NoteCode[] = ['010', '011', '012', '013', '005', '006', '007', '008', '014', '015', '016', '017', '018', '019', '020', '027'];
 const LF = 0x0a;
 const CR = 0x0d;
 /**
- * Longest string decoded from the input at once. V8 puts a string over 128 KiB in its large-object
- * space, and making one costs about 3-7 ns a byte: decoding the bench's 10 MB 837P in 960 KiB
- * blocks took 30-60 ms, in 64 KiB blocks 1-3 ms (a scratch measurement). (Over ~1 MB, Node
- * also allocates them outside the V8 heap, where a stream of them grows the process.)
+ * Most bytes scanned as one block: the transaction bytes a block adds are one view of the input,
+ * and a set's end is found within a block (scan cuts blocks at a terminator).
  */
-const BLOCK_CHARS = 64 * 1024;
+const BLOCK_BYTES = 64 * 1024;
 const INTERCHANGE_SEGMENTS = new Set(['TA1', 'ISB', 'ISE', 'ISX']);
 
 const isAlnum = (b: number): boolean => (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122);
-
-function isaIssue(code: string, message: string, offset: number, ta1Note: Ta1NoteCode, severity: 'error' | 'warning' = 'error'): X12Issue {
-  return { code, severity, level: 'interchange', message, offset, source: 'envelope', ta1Note };
-}
-
-/**
- * Dictionary findings on a GS or GE: a bad control number (GS06 / GE02) is AK905 code 6,
- * anything else makes the group's structure unreadable (TA1 note 024).
- */
-function groupFieldIssues(seg: Segment, controlNumberPosition: number): X12Issue[] {
-  return checkSegmentElements(seg, segmentDefinition(seg.id)!).map((f) => {
-    const issue: X12Issue = {
-      code: `${seg.id}_FIELD_INVALID`, severity: 'error', level: 'group', source: 'dictionary', offset: seg.offset, message: `${seg.id}: ${f.message}`,
-      segment: { id: seg.id, position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
-    };
-    if (f.position === controlNumberPosition) issue.groupCode = '6';
-    else issue.ta1Note = '024';
-    return issue;
-  });
-}
 
 export class X12Reader {
   private buf: Buffer = Buffer.alloc(0);
@@ -110,7 +69,6 @@ export class X12Reader {
   private delims: Delimiters = { element: '*', component: ':', repetition: '', segment: '~' };
   private termByte = 0x7e;
   private sepCode = 0x2a;
-  private elemChar = '*';
   private extraFiller = -1;
   private forceLatin1 = false;
 
@@ -122,21 +80,8 @@ export class X12Reader {
   private txIds = new Set<string>();
   private looseReported = false;
   private junkReported = false;
-
-  // the open transaction set (its bytes are collected in parts, one per block)
-  private txOpen = false;
-  /** Views of the input; copied into one buffer when the set closes. */
-  private txParts: Buffer[] = [];
-  private txStart = 0;
-  private txCount = 0;
-  private txAscii = true;
-  private txLead = '';
-  private txOffset = 0;
-  private txIndex = 0;
-  private txSetId = '';
-  private txControl = '';
-  private txImpl = '';
-  private txIssues: X12Issue[] = [];
+  /** The transaction set being read (ST seen, SE not yet). */
+  private tx: OpenTransaction | undefined;
 
   constructor(options: ReadOptions = {}) {
     this.encoding = options.encoding ?? 'utf8';
@@ -202,14 +147,9 @@ export class X12Reader {
       this.scan(true);
       if (!this.started) throw new X12FormatError('X12_NOT_X12', 'no ISA interchange header found', this.base + this.pos);
       if (this.pos >= buf.length || this.seeking || this.ic === undefined) break;
-      let p = this.pos;
-      while (p < buf.length && this.isFiller(buf[p])) p++;
-      if (p >= buf.length) break;
+      if (skipFiller(buf, this.pos, buf.length, this.extraFiller) >= buf.length) break;
       // the last segment without terminator (or a new ISA with other delimiters)
-      const s = buf.toString('latin1', this.pos);
-      // `ascii` means the bytes are ASCII; latin1 decoding (option or non-ASCII delimiters) still flags non-ASCII segments as latin1
-      const ascii = isAscii(buf.subarray(this.pos));
-      this.pos += this.block(s, this.pos, ascii);
+      this.pos += this.block(this.pos, buf.length - this.pos, isAscii(buf.subarray(this.pos)));
       if (!this.seeking) break;
     }
     if (this.unterminated >= 0) this.fileIssue('SEGMENT_TERMINATOR_MISSING', 'last segment has no terminator', this.unterminated, 'warning');
@@ -235,10 +175,6 @@ export class X12Reader {
     this.out.push({ type: 'issue', issue: { code, severity, level: 'file', message, offset, source: 'envelope' } });
   }
 
-  private isFiller(b: number): boolean {
-    return b === LF || b === CR || b === 0x20 || b === 0x09 || b === this.extraFiller;
-  }
-
   private scan(final: boolean): void {
     const buf = this.buf;
     const end = buf.length;
@@ -250,14 +186,12 @@ export class X12Reader {
         pos = next;
         continue;
       }
-      // decode the block of complete segments (up to the last terminator) once, then cut it
-      // at most BLOCK_CHARS per string (see BLOCK_CHARS)
-      let lastT = end - pos > BLOCK_CHARS ? buf.lastIndexOf(this.termByte, pos + BLOCK_CHARS - 1) : -1;
+      // blocks of complete segments (up to a terminator), at most BLOCK_BYTES each
+      let lastT = end - pos > BLOCK_BYTES ? buf.lastIndexOf(this.termByte, pos + BLOCK_BYTES - 1) : -1;
       if (lastT < pos) lastT = buf.lastIndexOf(this.termByte, end - 1);
       if (lastT < pos) break;
-      const s = buf.toString('latin1', pos, lastT + 1);
-      const ascii = isAscii(buf.subarray(pos, lastT + 1)); // see end(): latin1 mode still needs the flag
-      const used = this.block(s, pos, ascii);
+      // `ascii`: the block's bytes are ASCII (latin1 decoding of envelope segments still flags non-ASCII ones)
+      const used = this.block(pos, lastT + 1 - pos, isAscii(buf.subarray(pos, lastT + 1)));
       pos += used;
       if (used === 0 && !this.seeking) break;
     }
@@ -265,74 +199,74 @@ export class X12Reader {
   }
 
   /**
-   * Cuts segments out of `s` (latin1 text of buf from byte `at`; ends with a terminator except at end of
-   * input); returns the number of chars used. Segments inside a transaction set cost no allocation:
-   * only envelope segments are recognised by their first bytes.
+   * Cuts segments out of the block buf[at, at + n) (it ends with a terminator except at end of
+   * input); returns the number of bytes used. Segments inside a transaction set cost no
+   * allocation: only envelope segments are recognised by their first bytes.
    */
-  private block(s: string, at: number, ascii: boolean): number {
-    const n = s.length;
-    const term = this.delims.segment;
+  private block(at: number, n: number, ascii: boolean): number {
+    const buf = this.buf;
+    const blockEnd = at + n;
+    const term = this.termByte;
     const extra = this.extraFiller;
     const sep = this.sepCode;
     let p = 0;
-    if (this.txOpen) {
-      this.txStart = 0;
-      if (!ascii) this.txAscii = false;
+    if (this.tx !== undefined) {
+      this.tx.start = 0;
+      if (!ascii) this.tx.ascii = false;
     }
     while (p < n) {
       const leadStart = p;
-      let c = s.charCodeAt(p);
-      while (c === 10 || c === 13 || c === 32 || c === 9 || c === extra) {
-        if (++p >= n) {
-          this.flushTx(at, leadStart);
-          return leadStart;
-        }
-        c = s.charCodeAt(p);
+      p = skipFiller(buf, at + p, blockEnd, extra) - at;
+      if (p >= n) {
+        this.tx?.take(buf, at, leadStart);
+        return leadStart;
       }
-      let t = s.indexOf(term, p);
-      if (t < 0) {
+      const c = buf[at + p];
+      let t = buf.indexOf(term, at + p) - at;
+      if (t < 0 || t >= n) {
         t = n;
         this.unterminated = this.base + at + p;
       }
       this.segIndex++;
-      if (this.txOpen) {
+      const tx = this.tx;
+      if (tx !== undefined) {
         // fast path: a segment inside a transaction set
         if (c !== 83 && c !== 71 && c !== 73) {
-          this.txCount++;
+          tx.count++;
           p = t + 1;
           continue;
         }
-        const c1 = s.charCodeAt(p + 1);
-        const c2 = p + 2 < t ? s.charCodeAt(p + 2) : sep;
+        const c1 = p + 1 < n ? buf[at + p + 1] : -1;
+        const c2 = p + 2 < t ? buf[at + p + 2] : sep;
         const env =
           (c === 83 && (c1 === 69 || c1 === 84) && c2 === sep) || // SE, ST
           (c === 71 && (c1 === 83 || c1 === 69) && c2 === sep) || // GS, GE
           (c === 73 && c1 === 69 && c2 === 65) || // IEA
-          (c === 73 && c1 === 83 && c2 === 65 && p + 3 < n && !isAlnum(s.charCodeAt(p + 3))); // ISA
+          (c === 73 && c1 === 83 && c2 === 65 && p + 3 < n && !isAlnum(buf[at + p + 3])); // ISA
         if (!env) {
-          this.txCount++;
+          tx.count++;
           p = t + 1;
           continue;
         }
         if (c === 83 && c1 === 69) {
           // SE
-          this.txCount++;
-          this.flushTx(at, t + 1);
-          this.closeTransaction(this.eager(s, p, p, t, at, ascii));
+          tx.count++;
+          tx.take(buf, at, t + 1);
+          this.closeTransaction(this.eager(at, p, p, t, n, ascii));
           p = t + 1;
           continue;
         }
-        this.flushTx(at, leadStart);
+        tx.take(buf, at, leadStart);
         this.closeTransaction(undefined);
       }
       // a new ISA while an interchange is open: the IEA is missing
-      if (c === 73 && p + 3 < n && s.charCodeAt(p + 1) === 83 && s.charCodeAt(p + 2) === 65 && !isAlnum(s.charCodeAt(p + 3)) && this.ic !== undefined) {
+      if (c === 73 && p + 3 < n && buf[at + p + 1] === 83 && buf[at + p + 2] === 65 && !isAlnum(buf[at + p + 3]) && this.ic !== undefined) {
         this.segIndex--;
         this.ic.issues.push(isaIssue('IEA_MISSING', 'interchange has no IEA trailer before the next ISA', this.base + at + p, '023'));
         this.closeInterchange(undefined);
         return leadStart;
       }
-      const seg = this.eager(s, leadStart, p, t, at, ascii);
+      const seg = this.eager(at, leadStart, p, t, n, ascii);
       switch (seg.id) {
         case 'ST':
           this.onSt(seg, leadStart, ascii);
@@ -351,7 +285,7 @@ export class X12Reader {
       }
       p = t + 1;
     }
-    this.flushTx(at, p);
+    this.tx?.take(buf, at, p);
     return p;
   }
 
@@ -370,7 +304,7 @@ export class X12Reader {
         this.bomPending = true;
       }
     }
-    while (pos < end && (buf[pos] === LF || buf[pos] === CR || buf[pos] === 0x20 || buf[pos] === 0x09 || buf[pos] === this.extraFiller)) pos++;
+    pos = skipFiller(buf, pos, end, this.extraFiller);
     if (pos >= end) return -1;
     if (pos + 3 >= end && !final) return -1;
     const isIsa = pos + 3 < end && buf[pos] === 0x49 && buf[pos + 1] === 0x53 && buf[pos + 2] === 0x41;
@@ -415,9 +349,8 @@ export class X12Reader {
     };
     this.delims = delims;
     this.termByte = termByte;
-    this.elemChar = delims.element;
     this.sepCode = sepByte;
-    this.extraFiller = termByte === LF || termByte === CR ? 0x7e : -1;
+    this.extraFiller = extraFillerOf(termByte);
     this.forceLatin1 = sepByte >= 0x80 || compByte >= 0x80 || termByte >= 0x80 || (hasRep && repByte >= 0x80);
     this.started = true;
     this.seeking = false;
@@ -440,78 +373,35 @@ export class X12Reader {
       groups: [], groupCount: 0, loose: [], trailer: '', issues: [],
     };
     this.bomPending = false;
-    this.checkIsa(ic, seps.map((s) => s - pos));
+    checkIsa(ic, seps.map((s) => s - pos), this.versions, this.store);
     this.ic = ic;
     this.out.push({ type: 'interchangeStart', interchange: ic });
     return seps[15] + 3;
   }
 
-  private checkIsa(ic: Interchange, seps: number[]): void {
-    const isa = ic.isa;
-    const h = ic.header;
-    const def = segmentDefinition('ISA', h.version)!;
-    for (const f of checkSegmentElements(isa, def, true)) {
-      const note = ISA_NOTES[f.position - 1] ?? '022';
-      ic.issues.push({
-        code: 'ISA_FIELD_INVALID', severity: 'error', level: 'interchange', source: 'envelope', offset: isa.offset + (seps[f.position - 1] ?? 0) + 1,
-        message: `ISA${String(f.position).padStart(2, '0')}: ${f.message}`, ta1Note: note,
-        segment: { id: 'ISA', position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
-      });
-    }
-    if (!/^\d{5}$/.test(h.version)) {
-      // reported by the dictionary check as a length problem when the length is wrong
-      if (h.version.length === 5) ic.issues.push(isaIssue('ISA_FIELD_INVALID', 'ISA12: invalid interchange version', isa.offset + seps[11] + 1, '017'));
-    } else if (!this.versions.includes(h.version)) {
-      ic.issues.push(isaIssue('ISA_VERSION_UNSUPPORTED', 'ISA12: interchange version not supported', isa.offset + seps[11] + 1, '003'));
-    }
-    if (h.version >= '00501' && ic.delimiters.repetition === '') {
-      ic.issues.push(isaIssue('ISA_REPETITION_SEPARATOR', 'ISA11: 5010 interchange without a repetition separator', isa.offset + seps[10] + 1, '016', 'warning'));
-    }
-    if (isa.raw.length + 1 !== 106) {
-      ic.issues.push(isaIssue('ISA_NOT_FIXED_WIDTH', `ISA is ${isa.raw.length + 1} bytes, not 106`, isa.offset, '022', ic.issues.some((i) => i.code === 'ISA_FIELD_INVALID') ? 'error' : 'warning'));
-    }
-    if (this.store !== undefined && this.store.seen(`${h.senderQualifier}:${h.senderId}`, h.controlNumber)) {
-      ic.issues.push(isaIssue('ISA_DUPLICATE', 'duplicate interchange control number from this sender', isa.offset + seps[12] + 1, '025'));
-    }
+  /** Segments outside ASCII are read as UTF-8 when valid (not with latin1 reading or delimiters outside ASCII). */
+  private get utf8(): boolean {
+    return this.encoding === 'utf8' && !this.forceLatin1;
   }
 
-  /** Adds the bytes of the block at buf[at..] from txStart to `end` (offsets in the block) to the open set. */
-  private flushTx(at: number, end: number): void {
-    if (this.txOpen && end > this.txStart) {
-      this.txParts.push(this.buf.subarray(at + this.txStart, at + end));
-      this.txStart = end;
-    }
-  }
-
-  /** Builds a Segment object for an envelope or loose segment. */
-  private eager(s: string, leadStart: number, start: number, t: number, at: number, ascii: boolean): Segment {
+  /** A Segment for the envelope or loose segment at bytes [start, t) of the block at buf[at..] (n bytes), after its lead. */
+  private eager(at: number, leadStart: number, start: number, t: number, n: number, ascii: boolean): Segment {
+    const buf = this.buf;
     let lead = '';
     if (leadStart !== start) {
-      const n = start - leadStart;
-      const c = s.charCodeAt(leadStart);
-      if (n === 1 && c === LF) lead = '\n';
-      else if (n === 2 && c === CR && s.charCodeAt(leadStart + 1) === LF) lead = '\r\n';
-      else lead = s.slice(leadStart, start);
+      const k = start - leadStart;
+      const c = buf[at + leadStart];
+      if (k === 1 && c === LF) lead = '\n';
+      else if (k === 2 && c === CR && buf[at + leadStart + 1] === LF) lead = '\r\n';
+      else lead = buf.toString('latin1', at + leadStart, at + start);
     }
-    let raw = s.slice(start, t);
-    let latin1 = false;
-    if (!ascii) {
-      const bytes = this.buf.subarray(at + start, at + t);
-      if (!isAscii(bytes)) {
-        latin1 = true;
-        if (this.encoding === 'utf8' && !this.forceLatin1) {
-          const u = bytes.toString('utf8');
-          if (u.indexOf('\ufffd') < 0) {
-            raw = u;
-            latin1 = false;
-          }
-        }
-      }
-    }
-    const k = raw.indexOf(this.elemChar);
+    const utf8 = !ascii && readsAsUtf8(buf, at + start, at + t, this.utf8);
+    const raw = buf.toString(utf8 ? 'utf8' : 'latin1', at + start, at + t);
+    const latin1 = !ascii && !utf8 && !isAscii(buf.subarray(at + start, at + t));
+    const k = raw.indexOf(this.delims.element);
     const id = k < 0 ? raw : raw.slice(0, k);
-    const position = id === 'ST' ? 1 : id === 'SE' ? this.txCount : 0;
-    return new Segment(id, raw, lead, t < s.length ? this.delims.segment : '', this.base + at + start, this.segIndex, position, this.delims, latin1);
+    const position = id === 'ST' ? 1 : id === 'SE' ? (this.tx?.count ?? 0) : 0;
+    return new Segment(id, raw, lead, t < n ? this.delims.segment : '', this.base + at + start, this.segIndex, position, this.delims, latin1);
   }
 
   private onLoose(seg: Segment): void {
@@ -532,78 +422,21 @@ export class X12Reader {
     this.out.push({ type: 'segment', interchange: ic, group, segment: seg });
   }
 
-  private groupIssue(g: FunctionalGroup, code: string, message: string, offset: number, groupCode: GroupErrorCode | undefined, ta1Note?: Ta1NoteCode): void {
-    const issue: X12Issue = { code, severity: 'error', level: 'group', message, offset, source: 'envelope' };
-    if (groupCode !== undefined) issue.groupCode = groupCode;
-    if (ta1Note !== undefined) issue.ta1Note = ta1Note;
-    g.issues.push(issue);
-  }
-
   private onSt(st: Segment, leadStart: number, ascii: boolean): void {
     const group = this.group;
-    const els = st.elements;
-    this.txOpen = true;
-    this.txParts = [];
-    this.txStart = leadStart + st.lead.length;
-    this.txCount = 1;
-    this.txAscii = ascii;
-    this.txLead = st.lead;
-    this.txOffset = st.offset;
-    this.txIndex = st.index;
-    this.txSetId = els.length > 1 ? els[1] : '';
-    this.txControl = els.length > 2 ? els[2] : '';
-    this.txImpl = els.length > 3 && els[3] !== '' ? els[3] : group?.version ?? '';
-    const issues: X12Issue[] = [];
-    this.txIssues = issues;
     if (group === undefined) {
       this.ic!.issues.push({
         code: 'ST_OUTSIDE_GROUP', severity: 'error', level: 'interchange', source: 'envelope', offset: st.offset,
         message: 'transaction set outside a functional group', ta1Note: '024', segment: { id: 'ST', position: 1 },
       });
-    } else {
-      group.transactionCount++;
-      if (this.txIds.has(this.txControl)) {
-        issues.push({ code: 'ST_DUPLICATE', severity: 'error', level: 'transaction', source: 'envelope', offset: st.offset, message: 'ST02 not unique within the group', transactionCode: '23' });
-      } else this.txIds.add(this.txControl);
-    }
-    for (const f of checkSegmentElements(st, segmentDefinition('ST')!)) {
-      issues.push({
-        code: 'ST_FIELD_INVALID', severity: 'error', level: 'transaction', source: 'dictionary', offset: st.offset, message: `ST: ${f.message}`,
-        transactionCode: f.position === 1 ? '6' : f.position === 2 ? '7' : '19',
-        segment: { id: 'ST', position: 1, syntaxCode: '8' }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode, ...(f.badValue !== undefined ? { badValue: f.badValue } : {}) },
-      });
-    }
+    } else group.transactionCount++;
+    this.tx = new OpenTransaction(st, leadStart + st.lead.length, ascii, group, this.txIds);
   }
 
   private closeTransaction(se: Segment | undefined): void {
-    this.txOpen = false;
-    const issues = this.txIssues;
-    const count = this.txCount;
-    // a copy: the set outlives the caller's chunks
-    const bytes = Buffer.concat(this.txParts);
-    this.txParts = [];
-    if (se === undefined) {
-      issues.push({ code: 'SE_MISSING', severity: 'error', level: 'transaction', source: 'envelope', offset: this.txOffset, message: 'transaction set trailer SE missing', transactionCode: '2' });
-    } else {
-      for (const f of checkSegmentElements(se, segmentDefinition('SE')!)) {
-        issues.push({
-          code: 'SE_FIELD_INVALID', severity: 'error', level: 'transaction', source: 'dictionary', offset: se.offset, message: `SE: ${f.message}`,
-          segment: { id: 'SE', position: count, syntaxCode: '8' }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode, ...(f.badValue !== undefined ? { badValue: f.badValue } : {}) },
-        });
-      }
-      const se01 = se.element(1);
-      if (se01 !== String(count) && Number(se01) !== count) {
-        issues.push({ code: 'SE_COUNT_MISMATCH', severity: 'error', level: 'transaction', source: 'envelope', offset: se.offset, message: `SE01 does not match the ${count} segments counted`, transactionCode: '4' });
-      }
-      if (se.element(2) !== this.txControl) {
-        issues.push({ code: 'SE_CONTROL_MISMATCH', severity: 'error', level: 'transaction', source: 'envelope', offset: se.offset, message: 'SE02 does not match ST02', transactionCode: '3' });
-      }
-    }
-    const tx = new TransactionSet({
-      setId: this.txSetId, controlNumber: this.txControl, implementationRef: this.txImpl, issues, lead: this.txLead, bytes,
-      offset: this.txOffset, index: this.txIndex, segmentCount: count, hasSe: se !== undefined, delimiters: this.delims,
-      utf8: this.encoding === 'utf8' && !this.forceLatin1, extraFiller: this.extraFiller, ascii: this.txAscii,
-    });
+    const open = this.tx!;
+    this.tx = undefined;
+    const tx = open.close(se, this.delims, this.utf8);
     const group = this.group;
     if (group === undefined) {
       for (const s of tx.segments) this.ic!.loose.push(s);
@@ -615,7 +448,7 @@ export class X12Reader {
 
   private onGs(gs: Segment): void {
     if (this.group !== undefined) {
-      this.groupIssue(this.group, 'GE_MISSING', 'functional group trailer GE missing', gs.offset, '3');
+      groupIssue(this.group, 'GE_MISSING', 'functional group trailer GE missing', gs.offset, '3');
       this.closeGroup();
     }
     const ic = this.ic!;
@@ -625,7 +458,7 @@ export class X12Reader {
       transactions: [], transactionCount: 0, loose: [], issues: [],
     };
     g.issues.push(...groupFieldIssues(gs, 6));
-    if (this.groupIds.has(g.controlNumber)) this.groupIssue(g, 'GS_DUPLICATE', 'GS06 not unique within the interchange', gs.offset, '19');
+    if (this.groupIds.has(g.controlNumber)) groupIssue(g, 'GS_DUPLICATE', 'GS06 not unique within the interchange', gs.offset, '19');
     else this.groupIds.add(g.controlNumber);
     ic.groupCount++;
     if (this.retain) ic.groups.push(g);
@@ -643,11 +476,7 @@ export class X12Reader {
       return;
     }
     g.ge = ge;
-    g.issues.push(...groupFieldIssues(ge, 2));
-    if (ge.element(1) !== String(g.transactionCount) && Number(ge.element(1)) !== g.transactionCount) {
-      this.groupIssue(g, 'GE_COUNT_MISMATCH', `GE01 does not match the ${g.transactionCount} transaction sets counted`, ge.offset, '5');
-    }
-    if (ge.element(2) !== g.controlNumber) this.groupIssue(g, 'GE_CONTROL_MISMATCH', 'GE02 does not match GS06', ge.offset, '4');
+    checkGe(g, ge);
     this.closeGroup();
   }
 
@@ -660,24 +489,14 @@ export class X12Reader {
 
   private closeInterchange(iea: Segment | undefined): void {
     const ic = this.ic!;
-    if (this.txOpen) this.closeTransaction(undefined);
+    if (this.tx !== undefined) this.closeTransaction(undefined);
     if (this.group !== undefined) {
-      this.groupIssue(this.group, 'GE_MISSING', 'functional group trailer GE missing', iea?.offset ?? this.base + this.pos, '3');
+      groupIssue(this.group, 'GE_MISSING', 'functional group trailer GE missing', iea?.offset ?? this.base + this.pos, '3');
       this.closeGroup();
     }
     if (iea !== undefined) {
       ic.iea = iea;
-      const findings = checkSegmentElements(iea, segmentDefinition('IEA')!);
-      for (const f of findings) {
-        ic.issues.push({
-          code: 'IEA_FIELD_INVALID', severity: 'error', level: 'interchange', source: 'dictionary', offset: iea.offset, message: `IEA: ${f.message}`,
-          ta1Note: f.position === 2 ? '018' : '021', segment: { id: 'IEA', position: 0 }, element: { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode },
-        });
-      }
-      if (iea.element(2) !== ic.header.controlNumber) ic.issues.push(isaIssue('IEA_CONTROL_MISMATCH', 'IEA02 does not match ISA13', iea.offset, '001'));
-      if (iea.element(1) !== String(ic.groupCount) && Number(iea.element(1)) !== ic.groupCount) {
-        ic.issues.push(isaIssue('IEA_COUNT_MISMATCH', `IEA01 does not match the ${ic.groupCount} groups counted`, iea.offset, '021'));
-      }
+      checkIea(ic, iea);
     }
     this.ic = undefined;
     this.last = ic;

@@ -130,7 +130,15 @@ function softener(codes: readonly string[] | undefined): Soften {
   return (issues) => issues.map((i) => (i.severity === 'error' && codeListed(codes, i.code) ? { ...i, severity: 'warning' } : i));
 }
 
-function transactionReport(tx: TransactionSet, extra: X12Issue[], soften: Soften = keep): TransactionReport {
+/**
+ * The report of one transaction set (IK5): its own issues (the reader's) and `extra` ones (the
+ * dictionary's, a guide's), with the codes `warnOnly` lists taken as warnings.
+ */
+export function reportTransaction(tx: TransactionSet, extra: readonly X12Issue[], warnOnly?: readonly string[]): TransactionReport {
+  return transactionReport(tx, extra, softener(warnOnly));
+}
+
+function transactionReport(tx: TransactionSet, extra: readonly X12Issue[], soften: Soften = keep): TransactionReport {
   const issues = soften(extra.length === 0 ? tx.issues.slice() : tx.issues.concat(extra));
   const codes: TransactionErrorCode[] = [];
   let hasSegmentErrors = false;
@@ -200,8 +208,12 @@ export class ReportBuilder {
     return transactionReport(tx, extra, this.soften);
   }
 
-  /** Feeds one reader event; for a transaction event, returns that transaction set's report (ack A/E/R). */
-  add(e: X12Event): TransactionReport | undefined {
+  /**
+   * Feeds one reader event; for a transaction event, returns that transaction set's report (ack
+   * A/E/R): `report` when given (made elsewhere, e.g. by a guide's one pass over the set), else
+   * checkTransaction's.
+   */
+  add(e: X12Event, report?: TransactionReport): TransactionReport | undefined {
     switch (e.type) {
       case 'interchangeStart':
         this.current = { ic: e.interchange, groups: [], rawGroups: [], txs: [] };
@@ -210,9 +222,9 @@ export class ReportBuilder {
         this.current!.txs = [];
         break;
       case 'transaction': {
-        const report = this.checkTransaction(e.transaction, e.group, e.interchange);
-        this.current!.txs.push(report);
-        return report;
+        const r = report ?? this.checkTransaction(e.transaction, e.group, e.interchange);
+        this.current!.txs.push(r);
+        return r;
       }
       case 'groupEnd':
         this.current!.groups.push(finishGroup(e.group, this.current!.txs, this.soften));

@@ -1,4 +1,5 @@
-import { fork } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a measurement job reports back; maxRssMb is the child's own peak RSS (process.resourceUsage().maxRSS). */
@@ -70,5 +71,36 @@ export async function fastestOf(rounds: number, measurements: Array<() => Promis
       slowestSeconds: Math.max(...list.map((r) => r.seconds)),
       runs: list.length,
     };
+  });
+}
+
+/**
+ * Runs `edi` of the checkout `root` with `args` as a whole process (node startup included), its
+ * stdout to /dev/null, and times it from spawn to exit; `file` is the input whose size the
+ * result reports. Rejects when the command exits other than `expectStatus` or times out.
+ */
+export function runCli(root: string, args: string[], file: string, options: { timeoutMs?: number; expectStatus?: number } = {}): Promise<JobResult> {
+  const started = process.hrtime.bigint();
+  // the compiled runner, whether this module runs from dist/ or (in tests) from src/
+  const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'cli-run.js'), root, ...args], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let report = '';
+  child.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString('utf8')).slice(-2000);
+  });
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+    report += d.toString('utf8');
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== (options.expectStatus ?? 0) || report === '') {
+        reject(new Error(`edi ${args.join(' ')} exited with ${signal ?? code}${stderr === '' ? '' : `: ${stderr.split('\n')[0]}`}`));
+        return;
+      }
+      resolve({ seconds, bytes: statSync(file).size, maxRssMb: (JSON.parse(report) as { maxRssMb: number }).maxRssMb });
+    });
   });
 }

@@ -6,11 +6,12 @@
 export type { BenchOptions, Row, Section, SectionResult, Target } from './section';
 export { MB, fmt } from './section';
 export { formatSection } from './format';
-export { runJob } from './child';
+export { runCli, runJob } from './child';
 export type { JobResult } from './child';
 export { JOBS } from './jobs';
 export { notifierCallbacks } from './jobs/notifier';
-export { hipaaTranslateClaims, hipaaValidate } from './jobs/translate';
+export { translatorFile, type BenchPartner } from './jobs/translate';
+export { BASE_REF, OURS, prepareBase } from './base-build';
 export type { Job } from './jobs';
 export { SECTIONS } from './sections';
 export { x12Section, DEFAULT_X12_CONFIG } from './sections/x12';

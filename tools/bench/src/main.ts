@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { formatSection } from './format';
 import type { SectionResult } from './section';
 import { SECTIONS } from './sections';
+import { BASE_REF } from './base-build';
 
-const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--json]]
+const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--base REF|DIR] [--json]]
   --1gb          also measure 1 GB files (x12: peak RSS flat from 200 MB to 1 GB; ingest: peak RSS of a 1 GB file)
+  --base REF|DIR the build translate compares with: a commit (exported and installed in the run's temporary
+                 folder) or a built checkout; default the build before the hipaa façade (${BASE_REF})
   --only LIST    run only these sections (${SECTIONS.map((s) => s.name).join(', ')})
   --json         print the results as JSON after the tables`;
 
@@ -30,7 +33,8 @@ async function main(): Promise<void> {
     cleanup();
     process.exit(130);
   });
-  const options = { tmpDir, oneGb: args.includes('--1gb'), log: (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`) };
+  const baseAt = args.indexOf('--base');
+  const options = { tmpDir, oneGb: args.includes('--1gb'), base: baseAt >= 0 ? args[baseAt + 1] : undefined, log: (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`) };
   const results: { section: string; result: SectionResult }[] = [];
   const started = Date.now();
   const loadBefore = loadavg()[0];

@@ -9,6 +9,8 @@ export interface BenchOptions {
   tmpDir: string;
   /** --1gb: also run the 1 GB sizes. */
   oneGb: boolean;
+  /** --base: the build to compare with (a commit, or a built checkout), where a section compares builds. */
+  base?: string;
   /** Progress lines for the operator (stderr). */
   log: (line: string) => void;
 }

@@ -8,6 +8,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { readFile, writeFile } from 'node:fs/promises';
 import { ConfigError, describeError } from '@ediflow/errors';
+import { KEYS } from '@ediflow/messages';
 import { createObjectStore } from '@ediflow/store';
 import { storeConfigFrom } from '@ediflow/runtime';
 import { encryptStream, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
   }
   const store = createObjectStore(storeConfigFrom(plan.runtime));
   // The key keeps the partner's own name, as an SFTP upload would; ingest never logs it.
-  const key = `inbound/${DEMO_PARTNER_ID}/${Date.now()}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.pgp`;
+  const key = `${KEYS.inboundPrefix(DEMO_PARTNER_ID)}${Date.now()}-${path.basename(file).replace(/[^A-Za-z0-9._-]/g, '_')}.pgp`;
   await store.put(key, cipher, { metadata: { channel: 'demo' } });
   process.stdout.write(`sent ${path.basename(file)} as ${DEMO_PARTNER_ID}: signed, encrypted, dropped in inbound/${DEMO_PARTNER_ID}/\n`);
   process.stdout.write(`watch the npm start terminal; callbacks land in ${path.relative(process.cwd(), p.callbacks)}/\n`);

@@ -68,12 +68,6 @@ export function decidePublishFailure(
   return { kind: 'wait', code, state: dropped ? { ...state, drops: state.drops + 1 } : state };
 }
 
-/** Delay before the next send: exponential with full jitter. */
-export function backoffMs(failures: number, baseMs: number, maxMs: number, random: () => number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(0, failures - 1), 30));
-  return Math.floor(random() * ceiling);
-}
-
 export const TARGET_DESTINATION_HEADER = 'x-bridge-target-destination';
 
 /** Headers of the dead-letter copy: the source's application headers plus why and how often. */

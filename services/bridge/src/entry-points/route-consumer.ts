@@ -11,11 +11,11 @@
  * - order: messages of one group (JMSXGroupID) are sent one at a time in arrival order.
  */
 import type { AlertSink } from '@ediflow/alerts';
-import { BUS_DESTINATION_REFUSED, ReleaseMessageError, type Bus, type ReceivedMessage, type Subscription } from '@ediflow/bus';
+import { BUS_DESTINATION_REFUSED, ReleaseMessageError, fullJitterMs, type Bus, type ReceivedMessage, type Subscription } from '@ediflow/bus';
 import { describeError } from '@ediflow/errors';
 import type { Logger } from '@ediflow/logger';
 import { planForward, type KeySource } from '../domain/mapping';
-import { backoffMs, deadLetterHeaders, decidePublishFailure, INITIAL_SEND_STATE, sendAlone } from '../domain/poison';
+import { deadLetterHeaders, decidePublishFailure, INITIAL_SEND_STATE, sendAlone } from '../domain/poison';
 import { resolveDeadLetter, type RouteConfig } from '../domain/routes';
 import type { BridgeMetrics } from '../adapters/metrics';
 import { Lanes, type SendGate } from '../adapters/gate';
@@ -87,7 +87,7 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
         break;
       } catch (err) {
         log.warn({ err: describeError(err), failures }, 'dead-letter publish failed; retrying');
-        await sleep(backoffMs(failures, ctx.retryBaseDelayMs, ctx.retryMaxDelayMs, ctx.random));
+        await sleep(fullJitterMs(failures, ctx.retryBaseDelayMs, ctx.retryMaxDelayMs, ctx.random));
       }
     }
     ctx.metrics.deadLettered(route.name, code);
@@ -147,7 +147,7 @@ export async function startRoute(ctx: RouteContext): Promise<Subscription> {
           } else if (failures === 1 || failures % 20 === 0) {
             log.warn({ idempotencyKey: plan.idempotencyKey, code: decision.code, failures, ...state }, 'send to target failed; will send again');
           }
-          await sleep(backoffMs(failures, ctx.retryBaseDelayMs, ctx.retryMaxDelayMs, ctx.random));
+          await sleep(fullJitterMs(failures, ctx.retryBaseDelayMs, ctx.retryMaxDelayMs, ctx.random));
         }
       }
     });

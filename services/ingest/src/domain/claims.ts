@@ -1,4 +1,5 @@
-import type { ObjectStore } from '@ediflow/store';
+import { KEYS } from '@ediflow/messages';
+import { StoreConflictError, StoreNotFoundError, type ObjectStore } from '@ediflow/store';
 import { AppError } from '@ediflow/errors';
 
 /**
@@ -44,7 +45,7 @@ import { AppError } from '@ediflow/errors';
  * (s3rver, to which it adds If-None-Match as S3 answers it).
  */
 
-export const CLAIMS_PREFIX = 'claims/';
+export const CLAIMS_PREFIX = KEYS.claims;
 const GENERATION_DIGITS = 10;
 
 export type LeaseState = 'active' | 'released' | 'done';
@@ -121,7 +122,7 @@ export function createClaims(settings: ClaimSettings) {
       for await (const c of body) chunks.push(Buffer.from(c as Uint8Array));
       return JSON.parse(Buffer.concat(chunks).toString('utf8')) as LeaseRecord;
     } catch (err) {
-      if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return undefined;
+      if (err instanceof StoreNotFoundError) return undefined;
       if (err instanceof SyntaxError) return undefined;
       throw err;
     }
@@ -173,7 +174,7 @@ export function createClaims(settings: ClaimSettings) {
     try {
       await write(fileId, record(generation, 'active', settings.leaseMs), true);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'STORE_CONFLICT') return { status: 'busy' };
+      if (err instanceof StoreConflictError) return { status: 'busy' };
       throw err;
     }
     return { status: 'won', lease: leaseFor(fileId, generation) };

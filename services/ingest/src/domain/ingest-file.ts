@@ -1,8 +1,7 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
-import type { ListedObject, ObjectInfo, ObjectStore } from '@ediflow/store';
+import { StoreConflictError, StoreNotFoundError, type ListedObject, type ObjectInfo, type ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import type { RegistrySource, Partner } from '@ediflow/partners';
 import { AppError, InvalidInputError, describeError, isRetryable } from '@ediflow/errors';
@@ -11,6 +10,7 @@ import { QUARANTINE_CODES, USER_AGENT_ID_METADATA, createPartyCheck, foreignGsCo
 import { EnvelopeScanner, EnvelopeUnreadableError } from './envelope-scan';
 import type { AlertSink, Decryptor } from './ports';
 import type { TrackingEmitter } from '@ediflow/tracking';
+import type { IngestMetrics } from './metrics';
 import { HeadCapture, limitBytes, peek } from './streams';
 import { Transform } from 'node:stream';
 
@@ -21,7 +21,7 @@ export interface IngestDeps {
   partners: RegistrySource;
   alerts: AlertSink;
   logger: Logger;
-  registry: Registry;
+  metrics: IngestMetrics;
   clock: () => Date;
   /** The bucket name that goes into the file id (sha256(bucket/key/etag)). */
   bucket: string;
@@ -84,14 +84,7 @@ export const cipherLimitFor = (maxFileBytes: number): number => maxFileBytes + M
  */
 export function createIngest(deps: IngestDeps) {
   const { store, logger } = deps;
-  const files = new Counter({ name: 'ingest_files_total', help: 'Files ingested by outcome', labelNames: ['outcome', 'code'], registers: [deps.registry] });
-  const bytes = new Counter({ name: 'ingest_plaintext_bytes_total', help: 'Plaintext bytes stored', registers: [deps.registry] });
-  const latency = new Histogram({
-    name: 'ingest_file_latency_seconds',
-    help: 'From the upload landing (object lastModified) to FileReceived published',
-    buckets: [0.5, 1, 2, 5, 10, 30, 60, 300],
-    registers: [deps.registry],
-  });
+  const { metrics } = deps;
 
   /**
    * Removes the upload once its version is archived or quarantined, bound to the etag that was
@@ -102,7 +95,7 @@ export function createIngest(deps: IngestDeps) {
     try {
       await store.delete(info.key, { ifMatch: info.etag });
     } catch (err) {
-      if (!(err instanceof AppError && err.code === 'STORE_CONFLICT')) throw err;
+      if (!(err instanceof StoreConflictError)) throw err;
       logger.warn({ fileId }, 'upload replaced while it was ingested; the newer version stays in inbound/');
     }
   }
@@ -114,7 +107,7 @@ export function createIngest(deps: IngestDeps) {
     } catch (copyErr) {
       // Another replica finished it (quarantined or received) and removed the upload, or the partner replaced it:
       // the version read is gone either way, and a newer one is a file of its own.
-      if (copyErr instanceof AppError && (copyErr.code === 'STORE_NOT_FOUND' || copyErr.code === 'STORE_CONFLICT')) {
+      if ((copyErr instanceof StoreNotFoundError || copyErr instanceof StoreConflictError)) {
         await store.delete(KEYS.source(fileId));
         return { fileId, outcome: 'gone' };
       }
@@ -124,7 +117,7 @@ export function createIngest(deps: IngestDeps) {
     await store.put(`${prefix}reason.json`, JSON.stringify(reason, null, 2), { contentType: 'application/json' });
     await store.delete(KEYS.source(fileId));
     await removeUpload(info, fileId);
-    files.inc({ outcome: 'quarantined', code: err.code });
+    metrics.file('quarantined', err.code);
     logger.warn({ fileId, partnerId, code: err.code }, 'file quarantined');
     await deps.alerts.alert('ediflow: file quarantined', { fileId, partnerId, code: err.code });
     await deps.tracking.emit({ kind: 'file', fileId, partnerId, state: 'quarantined', reasonCode: err.code, sizeBytes: info.size, digest: info.etag, at: reason.quarantinedAt });
@@ -226,7 +219,7 @@ export function createIngest(deps: IngestDeps) {
       try {
         object = await store.get(listed.key);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'STORE_NOT_FOUND') return { fileId, outcome: 'gone' };
+        if (err instanceof StoreNotFoundError) return { fileId, outcome: 'gone' };
         throw err;
       }
       info = object.info;
@@ -254,7 +247,7 @@ export function createIngest(deps: IngestDeps) {
         plainBytes,
         signed,
       };
-      await store.put(`work/${fileId}/file.json`, JSON.stringify(record), { contentType: 'application/json' });
+      await store.put(KEYS.fileRecord(fileId), JSON.stringify(record), { contentType: 'application/json' });
       if (options.beforePublish) await options.beforePublish();
       const body: FileReceivedBody = { sourceKey: KEYS.source(fileId), size: plainBytes, channel: record.channel };
       const envelope = { type: MESSAGE_TYPES.fileReceived, version: 1, id: fileId, fileId, partnerId: partner.id, occurredAt: record.receivedAt, body };
@@ -269,12 +262,12 @@ export function createIngest(deps: IngestDeps) {
       } catch (archiveErr) {
         // FileReceived is out and the plaintext stored: a version replaced (or removed) since it was read
         // cannot be archived any more, and what holds the key now is a file of its own.
-        if (!(archiveErr instanceof AppError && (archiveErr.code === 'STORE_CONFLICT' || archiveErr.code === 'STORE_NOT_FOUND'))) throw archiveErr;
+        if (!((archiveErr instanceof StoreConflictError || archiveErr instanceof StoreNotFoundError))) throw archiveErr;
         logger.warn({ fileId }, 'upload replaced or removed before it was archived; the newer version stays in inbound/');
       }
-      files.inc({ outcome: 'received', code: 'OK' });
-      latency.observe(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
-      bytes.inc(plainBytes);
+      metrics.file('received', 'OK');
+      metrics.latency(Math.max(0, (deps.clock().getTime() - info.lastModified.getTime()) / 1000));
+      metrics.plaintextBytes(plainBytes);
       logger.info({ fileId, partnerId: partner.id, bytes: plainBytes, ms: Date.now() - started }, 'file received');
       return { fileId, outcome: 'received' };
     } catch (err) {

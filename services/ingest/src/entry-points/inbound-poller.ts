@@ -1,3 +1,4 @@
+import { KEYS } from '@ediflow/messages';
 import type { ListedObject, ObjectStore } from '@ediflow/store';
 import type { Logger } from '@ediflow/logger';
 import { describeError } from '@ediflow/errors';
@@ -19,7 +20,7 @@ export interface PollerOptions {
  * that fails with a retryable error stays in inbound/ and is tried again on a later pass.
  */
 export function createInboundPoller(options: PollerOptions) {
-  const prefix = options.prefix ?? 'inbound/';
+  const prefix = options.prefix ?? KEYS.inbound;
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | undefined;
   let stopped = true;

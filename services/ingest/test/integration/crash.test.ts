@@ -14,7 +14,8 @@ import { createBus, type Bus } from '@ediflow/bus';
 import { EmbeddedObjectStore, readAll } from '@ediflow/store';
 import { decodeEnvelope, DESTINATIONS, fileIdFor, type Envelope } from '@ediflow/messages';
 import { encryptBuffer, generateKeyPair, loadPrivateKey, loadPublicKeys } from '@ediflow/pgp';
-import { waitFor, x12 } from '../helpers';
+import { waitFor } from '@ediflow/testkit';
+import { x12 } from '../helpers';
 
 jest.setTimeout(180_000);
 

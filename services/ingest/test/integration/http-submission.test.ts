@@ -6,7 +6,8 @@ import express from 'express';
 import { silentLogger } from '@ediflow/logger';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { createSubmissionRouter } from '@ediflow/ingest';
-import { harness, makeParties, registryInput, seal, waitFor, x12, type Harness, type Parties } from '../helpers';
+import { waitFor } from '@ediflow/testkit';
+import { harness, makeParties, registryInput, seal, x12, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(30_000);
 

@@ -10,7 +10,8 @@ import { Registry } from 'prom-client';
 import { createObjectStore } from '@ediflow/store';
 import { fileIdFor } from '@ediflow/messages';
 import { startS3Server, type S3Server } from '@ediflow/testkit';
-import { harness, makeParties, seal, waitFor, x12, registryInput, type Harness, type Parties } from '../helpers';
+import { waitFor } from '@ediflow/testkit';
+import { harness, makeParties, seal, x12, registryInput, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(180_000);
 

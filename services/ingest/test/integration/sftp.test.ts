@@ -14,7 +14,8 @@ import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { fileIdFor } from '@ediflow/messages';
 import { EmbeddedObjectStore } from '@ediflow/store';
 import { generateSshKeyPair, startSftpServer, type SftpServer } from '@ediflow/ingest';
-import { harness, makeParties, seal, waitFor, x12, type Harness, type Parties } from '../helpers';
+import { waitFor } from '@ediflow/testkit';
+import { harness, makeParties, seal, x12, type Harness, type Parties } from '../helpers';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,8 @@ import { Registry } from 'prom-client';
 import { readAll } from '@ediflow/store';
 import { fileIdFor } from '@ediflow/messages';
 import type { Decryptor } from '@ediflow/ingest';
-import { harness, makeParties, registryInput, seal, waitFor, x12, type Harness } from '../helpers';
+import { waitFor } from '@ediflow/testkit';
+import { harness, makeParties, registryInput, seal, x12, type Harness } from '../helpers';
 
 jest.setTimeout(30_000);
 

@@ -5,8 +5,10 @@
  * original envelope frame so a replay sends the same document with the same
  * idempotency key; the reason is a code and a sentence without PHI.
  */
-export const DEAD_LETTER_PREFIX = 'deadletters/notifier/';
-export const REPLAYED_PREFIX = 'deadletters-replayed/notifier/';
+import { KEYS } from '@ediflow/messages';
+
+export const DEAD_LETTER_PREFIX = KEYS.deadLetters('notifier');
+export const REPLAYED_PREFIX = KEYS.replayedDeadLetters('notifier');
 
 export interface DeadLetter {
   version: 1;

@@ -3,6 +3,8 @@
  * long to wait (exponential backoff with full jitter, or the endpoint's Retry-After),
  * and when a delivery gives up and becomes a dead letter (attempts or age).
  */
+import { fullJitterMs } from '@ediflow/bus';
+
 export interface RetrySettings {
   /** Attempts before dead-lettering (the first try counts). */
   maxAttempts: number;
@@ -44,12 +46,6 @@ export function parseRetryAfter(value: string | undefined, now: Date): number | 
   return Math.max(0, at - now.getTime());
 }
 
-/** Full jitter: uniform in [0, min(max, base * 2^(attempt-1))). */
-export function backoffMs(attempt: number, settings: Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs'>, random: () => number): number {
-  const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.floor(random() * ceiling);
-}
-
 export type Decision =
   | { action: 'delivered' }
   | { action: 'retry'; delayMs: number; nextAttempt: number; code: string }
@@ -81,7 +77,7 @@ export function decide(input: DecideInput): Decision {
   if (counted && attempt >= settings.maxAttempts) {
     return { action: 'dead-letter', code: c.code, reason: `gave up after ${attempt} attempts; last ${c.code}` };
   }
-  let delayMs = backoffMs(attempt, settings, input.random);
+  let delayMs = fullJitterMs(attempt, settings.baseDelayMs, settings.maxDelayMs, input.random);
   if (result.kind === 'response' && (result.status === 429 || result.status === 503)) {
     const asked = parseRetryAfter(result.retryAfter, now);
     if (asked !== undefined) delayMs = Math.max(delayMs, asked);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createSnsAlerts } from '@ediflow/alerts';
 import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
-import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { Receiver, countKeys, hmacSub, publishTransactions, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -62,8 +63,8 @@ describe('SNS alerts', () => {
     });
     await notifier.start();
     const ids = await publishTransactions(w, 4);
-    await waitFor(async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 5000, 'dead letters');
-    await waitFor(() => sns?.calls.length === 1, 5000, 'the SNS publish');
+    await waitFor('dead letters', async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 5000);
+    await waitFor('the SNS publish', () => sns?.calls.length === 1, 5000);
     await new Promise((r) => setTimeout(r, 200));
     expect(sns.calls).toHaveLength(1);
     const call = sns.calls[0];

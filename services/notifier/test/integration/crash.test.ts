@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { StompBus } from '@ediflow/bus';
 import { EmbeddedObjectStore } from '@ediflow/store';
 import { publishEnvelope, contentDigestOf, transactionIdFor } from '@ediflow/messages';
-import { Receiver, SECRET, waitFor } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { Receiver, SECRET } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -106,7 +107,7 @@ describe('notifier process killed mid-stream', () => {
       child.stdout?.on('data', (c: Buffer) => logs.push(c.toString()));
       child.stderr?.on('data', (c: Buffer) => logs.push(c.toString()));
       children.push(child);
-      await waitFor(() => ready(port), 60_000, `notifier readiness (${logs.join('').slice(-2000)})`);
+      await waitFor(`notifier readiness (${logs.join('').slice(-2000)})`, () => ready(port), 60_000);
       return { child, port };
     };
 
@@ -128,7 +129,7 @@ describe('notifier process killed mid-stream', () => {
         body: { transactionSet: '837', n: i },
       });
     }
-    await waitFor(() => (receiver?.processed.size ?? 0) >= 8, 30_000, 'some deliveries before the kill').catch((e: unknown) => {
+    await waitFor('some deliveries before the kill', () => (receiver?.processed.size ?? 0) >= 8, 30_000).catch((e: unknown) => {
       throw new Error(`${String(e)}; requests=${receiver?.requests.length}; log: ${logs.join('').slice(-3000)}`);
     });
     const exited = new Promise((r) => first.child.once('exit', r));
@@ -138,7 +139,7 @@ describe('notifier process killed mid-stream', () => {
     expect(processedAtKill).toBeLessThan(ids.length);
 
     const second = await start();
-    await waitFor(() => receiver?.processed.size === ids.length, 60_000, `all deliveries after restart (${receiver.processed.size}/${ids.length})`);
+    await waitFor(`all deliveries after restart (${receiver.processed.size}/${ids.length})`, () => receiver?.processed.size === ids.length, 60_000);
     expect([...receiver.processed].sort()).toEqual([...ids].sort());
     expect(receiver.requests.every((q) => q.verified)).toBe(true);
     const deadLetterDir = join(storeRoot, 'deadletters');

@@ -1,6 +1,7 @@
 import { envSecretReader, parseSubscriptions, type DeadLetter, type Notifier } from '@ediflow/notifier';
 import { createLogger, memoryDestination } from '@ediflow/logger';
-import { Receiver, countKeys, hmacSub, publishTransactions, readJson, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { Receiver, countKeys, hmacSub, publishTransactions, readJson, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -65,9 +66,9 @@ describe('notifier delivery against real HTTP endpoints', () => {
     const ids = await publishTransactions(w, 12);
     const good = Object.entries(endpoints).filter(([id]) => id !== 'rejecting');
     await waitFor(
+      'all deliveries to finish',
       async () => good.every(([, r]) => r.processed.size === ids.length) && (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length,
       20_000,
-      'all deliveries to finish',
     );
     // Every delivery that ended well: each key processed once, every request signed correctly.
     for (const [id, r] of good) {
@@ -127,7 +128,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     await notifier.start();
     const started = Date.now();
     const ids = await publishTransactions(w, 16);
-    await waitFor(() => healthy.processed.size === ids.length, 1900, 'the healthy endpoint to receive everything');
+    await waitFor('the healthy endpoint to receive everything', () => healthy.processed.size === ids.length, 1900);
     const elapsed = Date.now() - started;
     // The broken endpoint holds only its own four slots, and none of its requests has even timed out yet.
     expect(elapsed).toBeLessThan(2000);
@@ -135,7 +136,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     // Keep-alive: 16 requests over at most the endpoint's 4 pooled connections.
     expect(healthy.connections).toBeLessThanOrEqual(4);
     // Then the broken deliveries end as dead letters (maxAttempts 1): none lost.
-    await waitFor(async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 15_000, 'dead letters for the broken endpoint');
+    await waitFor('dead letters for the broken endpoint', async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 15_000);
     const d = await readJson<DeadLetter>(w.store, (await countKeys(w.store, 'deadletters/notifier/'))[0]);
     expect(d).toMatchObject({ subscriptionId: 'broken', code: 'TIMEOUT', attempts: 1 });
     expect(d.lastStatus).toBeUndefined();
@@ -153,7 +154,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     });
     await notifier.start();
     const ids = await publishTransactions(w, 5);
-    await waitFor(() => alerts.length > 0, 3000, 'the circuit to open');
+    await waitFor('the circuit to open', () => alerts.length > 0, 3000);
     expect(alerts).toEqual(['circuit-open:failing:HTTP_502']);
     expect(await w.registry.getSingleMetricAsString('notifier_open_circuits')).toContain('notifier_open_circuits 1');
     const seen = failing.requests.length;
@@ -161,7 +162,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     // While open, deliveries are re-scheduled without touching the endpoint.
     expect(failing.requests.length).toBe(seen);
     healed = true;
-    await waitFor(() => failing.processed.size === ids.length, 5000, 'delivery after the circuit closed');
+    await waitFor('delivery after the circuit closed', () => failing.processed.size === ids.length, 5000);
     expect(await w.registry.getSingleMetricAsString('notifier_open_circuits')).toContain('notifier_open_circuits 0');
     expect(alerts).toHaveLength(1);
   });
@@ -173,7 +174,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     await notifier.start();
     const [id] = await publishTransactions(w, 1, { inlineLimitBytes: 10 });
     expect(await countKeys(w.store, 'messages/')).toEqual([`messages/${id}.json`]);
-    await waitFor(() => r.processed.size === 1, 5000, 'the claim-checked delivery');
+    await waitFor('the claim-checked delivery', () => r.processed.size === 1, 5000);
     expect(r.requests[0].json).toMatchObject({ id, body: { transactionSet: '837', claim: { totalCharge: 100 } } });
     expect(r.requests[0].json).not.toHaveProperty('bodyRef');
     expect(r.requests[0].verified).toBe(true);
@@ -190,7 +191,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     await notifier.start();
     await publishTransactions(w, 3, { set: '837' });
     await publishTransactions(w, 2, { set: '837', partnerId: 'other-partner', tag: 'O' });
-    await waitFor(() => r837.processed.size === 3, 5000, '837 deliveries');
+    await waitFor('837 deliveries', () => r837.processed.size === 3, 5000);
     await new Promise((r) => setTimeout(r, 100));
     expect(r835.requests).toHaveLength(0);
     expect(r837.requests).toHaveLength(3);
@@ -211,7 +212,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     notifier = notifierIn(w, { subscriptions, settings: FAST });
     await notifier.start();
     const ids = await publishTransactions(w, 8);
-    await waitFor(() => ordered.processed.size === ids.length, 10_000, 'ordered deliveries');
+    await waitFor('ordered deliveries', () => ordered.processed.size === ids.length, 10_000);
     expect(failuresLeft).toBe(0);
     expect(order).toEqual(ids);
   });
@@ -222,7 +223,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     notifier = notifierIn(w, { subscriptions, random: () => 0.99, settings: { ...FAST, retryBaseDelayMs: 3000, retryMaxDelayMs: 3000 } });
     await notifier.start();
     await publishTransactions(w, 1);
-    await waitFor(() => down.requests.length === 1, 5000, 'the first attempt');
+    await waitFor('the first attempt', () => down.requests.length === 1, 5000);
     await new Promise((r) => setTimeout(r, 50));
     const started = Date.now();
     await notifier.stop();
@@ -231,7 +232,7 @@ describe('notifier delivery against real HTTP endpoints', () => {
     expect(Date.now() - started).toBeLessThan(1500);
     // The job is back on the endpoint queue (with the rest of its delay), not lost and not dead-lettered.
     expect(await countKeys(w.store, 'deadletters/notifier/')).toEqual([]);
-    await waitFor(() => w.bus.depth('/queue/edi.notifier.endpoint.ordered') === 1, 5000, 'the job back on its queue');
+    await waitFor('the job back on its queue', () => w.bus.depth('/queue/edi.notifier.endpoint.ordered') === 1, 5000);
     expect(down.requests).toHaveLength(1);
   });
 });

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSubscriptionsFile, type DeadLetter, type Notifier } from '@ediflow/notifier';
-import { countKeys, publishTransactions, readJson, waitFor, world, type World, notifierIn } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { countKeys, publishTransactions, readJson, world, type World, notifierIn } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -76,7 +77,7 @@ describe('mutual TLS', () => {
     notifier = notifierIn(w, { subscriptions, settings: { maxAttempts: 1, timeoutMs: 5000 } });
     await notifier.start();
     const ids = await publishTransactions(w, 3);
-    await waitFor(async () => clients.length === 3 && (await countKeys(w.store, 'deadletters/notifier/')).length === 3, 20_000, 'deliveries and dead letters');
+    await waitFor('deliveries and dead letters', async () => clients.length === 3 && (await countKeys(w.store, 'deadletters/notifier/')).length === 3, 20_000);
     expect(clients).toEqual(['ediflow-notifier', 'ediflow-notifier', 'ediflow-notifier']);
     const d = await readJson<DeadLetter>(w.store, `deadletters/notifier/${ids[0]}/untrusted.json`);
     expect(d.subscriptionId).toBe('untrusted');

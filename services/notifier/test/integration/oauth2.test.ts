@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
 import { createTokenClient } from '../../src/adapters/oauth2';
-import { Receiver, publishTransactions, waitFor, world, type World, notifierIn } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { Receiver, publishTransactions, world, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -66,7 +67,7 @@ describe('OAuth2 client credentials', () => {
     notifier = notifierIn(w, { subscriptions, settings: { retryBaseDelayMs: 5, retryMaxDelayMs: 10, maxAttempts: 5 } });
     await notifier.start();
     const ids = await publishTransactions(w, 6);
-    await waitFor(() => receiver?.processed.size === ids.length, 8000, 'deliveries');
+    await waitFor('deliveries', () => receiver?.processed.size === ids.length, 8000);
     expect(issued).toEqual(['tok-1', 'tok-2']);
     expect(grants[0]).toBe('ediflow:s3cret|grant_type=client_credentials&scope=claims.write');
     const bearers = new Set(receiver.requests.map((q) => q.headers.authorization));

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '@ediflow/http';
 import { envSecretReader, parseSubscriptions, type Notifier } from '@ediflow/notifier';
-import { Receiver, countKeys, hmacSub, publishTransactions, waitFor, world, TEST_ENV, type World, notifierIn } from './helpers';
+import { waitFor } from '@ediflow/testkit';
+import { Receiver, countKeys, hmacSub, publishTransactions, world, TEST_ENV, type World, notifierIn } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -40,7 +41,7 @@ describe('dead-letter replay', () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/admin`;
 
     const ids = await publishTransactions(w, 6);
-    await waitFor(async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 10_000, 'dead letters');
+    await waitFor('dead letters', async () => (await countKeys(w.store, 'deadletters/notifier/')).length === ids.length, 10_000);
     expect(receiver.processed.size).toBe(0);
     for (const id of ids) expect(receiver.attempts.get(id)).toBe(3);
 
@@ -68,7 +69,7 @@ describe('dead-letter replay', () => {
     expect(rest.status).toBe(200);
     expect(((await rest.json()) as { replayed: unknown[] }).replayed).toHaveLength(ids.length - 1);
 
-    await waitFor(() => receiver?.processed.size === ids.length, 5000, 'replayed deliveries');
+    await waitFor('replayed deliveries', () => receiver?.processed.size === ids.length, 5000);
     expect([...receiver.processed].sort()).toEqual([...ids].sort());
     expect(receiver.requests.every((q) => q.verified && q.webhookId === q.key)).toBe(true);
     expect(await countKeys(w.store, 'deadletters/notifier/')).toEqual([]);
@@ -86,10 +87,10 @@ describe('dead-letter replay', () => {
     });
     await notifier.start();
     const [id] = await publishTransactions(w, 1);
-    await waitFor(async () => (await countKeys(w.store, 'deadletters/notifier/')).length === 1, 5000, 'first dead letter');
+    await waitFor('first dead letter', async () => (await countKeys(w.store, 'deadletters/notifier/')).length === 1, 5000);
     const report = await notifier.deadLetters.replay({ messageIds: [id] });
     expect(report.replayed).toHaveLength(1);
-    await waitFor(async () => (await countKeys(w.store, `deadletters/notifier/${id}/`)).includes(`deadletters/notifier/${id}/erp~1.json`), 5000, 'second dead letter');
+    await waitFor('second dead letter', async () => (await countKeys(w.store, `deadletters/notifier/${id}/`)).includes(`deadletters/notifier/${id}/erp~1.json`), 5000);
     expect(await countKeys(w.store, 'deadletters/notifier/')).toEqual([`deadletters/notifier/${id}/erp~1.json`]);
     const [again] = await notifier.deadLetters.list({ messageIds: [id] });
     expect(again).toMatchObject({ replays: 1, attempts: 2, code: 'HTTP_500' });

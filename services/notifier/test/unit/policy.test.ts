@@ -1,4 +1,5 @@
-import { backoffMs, classify, decide, parseRetryAfter, type RetrySettings } from '../../src/domain/policy';
+import { fullJitterMs } from '@ediflow/bus';
+import { classify, decide, parseRetryAfter, type RetrySettings } from '../../src/domain/policy';
 
 const settings: RetrySettings = { maxAttempts: 4, maxAgeMs: 60_000, baseDelayMs: 100, maxDelayMs: 1000 };
 const now = new Date('2026-11-23T12:00:00Z');
@@ -21,10 +22,10 @@ describe('retry policy', () => {
   });
 
   it('when backoff is computed, then it is full jitter under an exponential ceiling capped at the maximum', () => {
-    expect(backoffMs(1, settings, () => 0.999)).toBe(99);
-    expect(backoffMs(3, settings, () => 0.5)).toBe(200);
-    expect(backoffMs(10, settings, () => 0.5)).toBe(500);
-    expect(backoffMs(2, settings, () => 0)).toBe(0);
+    expect(fullJitterMs(1, settings.baseDelayMs, settings.maxDelayMs, () => 0.999)).toBe(99);
+    expect(fullJitterMs(3, settings.baseDelayMs, settings.maxDelayMs, () => 0.5)).toBe(200);
+    expect(fullJitterMs(10, settings.baseDelayMs, settings.maxDelayMs, () => 0.5)).toBe(500);
+    expect(fullJitterMs(2, settings.baseDelayMs, settings.maxDelayMs, () => 0)).toBe(0);
   });
 
   it('when an attempt fails with 500 before the last attempt, then the next attempt is scheduled', () => {

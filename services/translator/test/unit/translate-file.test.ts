@@ -9,10 +9,11 @@ import { createLogAlerts } from '@ediflow/alerts';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { DESTINATIONS, decodeEnvelope, type Envelope, type FileReceivedBody } from '@ediflow/messages';
 import { parseX12 } from '@ediflow/x12';
-import { translateTransaction } from '@ediflow/hipaa';
+import { documentsFor } from '@ediflow/hipaa';
 import type { TrackingEvent } from '@ediflow/tracking';
 import { readFileSync } from 'node:fs';
 import { createTranslator } from '../../src/domain/translate-file';
+import { prometheusTranslatorMetrics } from '../../src/adapters/metrics';
 
 const fixture = (name: string) => readFileSync(path.join(__dirname, '..', 'fixtures', name), 'latin1');
 
@@ -63,7 +64,7 @@ async function setup(acceptWithErrors: string[] = [], policy: PartnerPolicy = {}
     store,
     bus,
     logger: createLogger({ service: 't', destination: logs }),
-    registry: new Registry(),
+    metrics: prometheusTranslatorMetrics(new Registry()),
     partners: staticRegistry(
       parseRegistry({ version: 1, partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['TA1', '999'], acceptWithErrors, ...policy }] }),
     ),
@@ -270,18 +271,18 @@ describe('translator', () => {
     expect(segments.filter((seg) => seg.id === 'TRN' && seg.element(1) === '2').map((seg) => seg.element(2))).toEqual(['244579', '26463774', '26463775']);
   });
 
-  it('when a partner wants no 277CA, then the document is published as the byte writer writes it, the same as the tree gives', async () => {
+  it('when a partner wants no 277CA, then the document published is the one hipaa writes for the set', async () => {
     const { translate, published } = await setup();
     const x12 = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');
     await translate(x12);
     expect(published).toHaveLength(1);
     const [ic] = parseX12(x12);
     const group = ic.groups[0];
-    const expectedDoc = translateTransaction(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }).documents[0];
-    expect(published[0].body).toEqual(JSON.parse(JSON.stringify(expectedDoc)));
+    const [doc] = documentsFor(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }).documents;
+    expect(published[0].body).toEqual(JSON.parse(doc.bytes.toString('utf8')));
   });
 
-  it('when a partner splits per claim and wants no 277CA, then each claim document is published as the byte writer writes it, the same as the tree\'s split', async () => {
+  it('when a partner splits per claim and wants no 277CA, then each claim document is published as hipaa writes it, with one id each', async () => {
     const { translate, published } = await setup([], { split: 'claim' });
     const one = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');
     const claim = one.slice(one.indexOf('CLM*26463774'), one.indexOf('SE*41*0021'));
@@ -290,9 +291,9 @@ describe('translator', () => {
     expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, errorCount: 0 });
     const [ic] = parseX12(two);
     const group = ic.groups[0];
-    const expected = translateTransaction(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }, { split: 'claim' }).documents;
-    expect(expected.map((d) => d.key.claimId)).toEqual(['26463774', '26463775']);
-    expect(published.map((m) => m.body)).toEqual(JSON.parse(JSON.stringify(expected)));
+    const expected = documentsFor(group.transactions[0], { interchange: ic, group, fileId: 'f1', transactionIndex: 1 }, { split: 'claim' }).documents;
+    expect(expected.map((d) => d.claimId)).toEqual(['26463774', '26463775']);
+    expect(published.map((m) => m.body)).toEqual(expected.map((d) => JSON.parse(d.bytes.toString('utf8')) as unknown));
     // one message id per claim
     expect(new Set(published.map((m) => m.id)).size).toBe(2);
   });

@@ -3,7 +3,8 @@ import { UnavailableError } from '@ediflow/errors';
 import { createLogger, memoryDestination } from '@ediflow/logger';
 import { StompBus, createBus, type Bus, type ReceivedMessage } from '@ediflow/bus';
 import { startBroker, removeBrokerDir, freePort, type BrokerHandle } from '@ediflow/activemq';
-import { busContract, gate, sleep, uniqueDestination, waitFor } from '../contract';
+import { waitFor } from '@ediflow/testkit';
+import { busContract, gate, sleep, uniqueDestination } from '../contract';
 
 jest.setTimeout(60_000);
 
@@ -86,7 +87,7 @@ describe('StompBus on ActiveMQ', () => {
     const producer = track(new StompBus(brokerUrl(), fast));
     await producer.connect();
     await producer.publish(dest, 'unacked');
-    await waitFor(() => firstGot === 1, 5000, 'first delivery');
+    await waitFor('first delivery', () => firstGot === 1, 5000);
 
     const second: ReceivedMessage[] = [];
     await producer.subscribe(dest, async (m) => {
@@ -96,11 +97,11 @@ describe('StompBus on ActiveMQ', () => {
     expect(second).toHaveLength(0);
 
     proxy.cut();
-    await waitFor(() => second.length === 1, 10_000, 'redelivery');
+    await waitFor('redelivery', () => second.length === 1, 10_000);
     expect(second[0].body.toString()).toBe('unacked');
     expect(second[0].redelivered).toBe(true);
     // The first consumer reconnects through the proxy; its late handler result is not ACKed on the new session.
-    await waitFor(() => first.isConnected(), 10_000, 'the first consumer to reconnect');
+    await waitFor('the first consumer to reconnect', () => first.isConnected(), 10_000);
     hold.open();
     await sleep(200);
     expect(firstGot).toBe(1);
@@ -113,7 +114,7 @@ describe('StompBus on ActiveMQ', () => {
     await publisher.publish(dest, 'durable', { headers: { 'idempotency-key': 'k-durable' } });
     await publisher.close();
     const got = await freshConsumer(dest);
-    await waitFor(() => got.length === 1, 5000, 'delivery');
+    await waitFor('delivery', () => got.length === 1, 5000);
     expect(got[0].body.toString()).toBe('durable');
     expect(got[0].headers['idempotency-key']).toBe('k-durable');
     expect(got[0].headers.persistent).toBe('true');
@@ -137,7 +138,7 @@ describe('StompBus on ActiveMQ', () => {
       if (m.headers['x-original-destination'] === dest || m.body.toString() === dest) brokerDlq.push(m);
     });
     await bus.publish(dest, dest);
-    await waitFor(() => dead.length === 1, 10_000, 'the dead letter');
+    await waitFor('the dead letter', () => dead.length === 1, 10_000);
     await sleep(500);
     expect(dead[0].headers['x-dead-letter-code']).toBe('INTERNAL');
     expect(dead[0].headers['x-dead-letter-reason']).toBe('Error');
@@ -166,7 +167,7 @@ describe('StompBus on ActiveMQ', () => {
       if (m.attempt === 1) throw new UnavailableError('DOWNSTREAM', 'downstream unavailable');
     }, { retryBaseDelayMs: 0, prefetch: 1 });
     await bus.publish(dest, 'held');
-    await waitFor(() => attempts.length === 2, 10_000, 'the retry copy');
+    await waitFor('the retry copy', () => attempts.length === 2, 10_000);
     expect(refusals).toBe(0);
     expect(attempts).toEqual([1, 2]);
     // The original was acknowledged once its retry copy was durable: a new consumer after this one gets nothing.
@@ -201,7 +202,7 @@ describe('StompBus on ActiveMQ', () => {
     await bus.subscribe(dest, async (m) => {
       got.push(m.body.toString());
     });
-    await waitFor(() => got.length === 1, 5000, 'delivery');
+    await waitFor('delivery', () => got.length === 1, 5000);
     expect(got).toEqual(['via failover']);
   });
 
@@ -224,7 +225,7 @@ describe('StompBus on ActiveMQ', () => {
       const bus = track(new StompBus(b.url, { ...fast, publishTimeoutMs: 1500 }));
       await bus.connect();
       await b.stop();
-      await waitFor(() => !bus.isConnected(), 10_000, 'the disconnect');
+      await waitFor('the disconnect', () => !bus.isConnected(), 10_000);
       const started = Date.now();
       const err: unknown = await bus.publish(uniqueDestination('stopped'), 'x').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(UnavailableError);
@@ -249,14 +250,14 @@ describe('StompBus on ActiveMQ', () => {
         got.push(body);
       });
       await bus.publish(dest, 'before');
-      await waitFor(() => got.length === 1, 5000, 'first delivery');
+      await waitFor('first delivery', () => got.length === 1, 5000);
       await b.stop();
       hold.open();
-      await waitFor(() => !bus.isConnected(), 10_000, 'the disconnect');
+      await waitFor('the disconnect', () => !bus.isConnected(), 10_000);
       await b.start();
-      await waitFor(() => bus.isConnected(), 15_000, 'the reconnect');
+      await waitFor('the reconnect', () => bus.isConnected(), 15_000);
       await bus.publish(dest, 'after');
-      await waitFor(() => got.includes('after') && got.filter((x) => x === 'before').length === 2, 10_000, 'both messages');
+      await waitFor('both messages', () => got.includes('after') && got.filter((x) => x === 'before').length === 2, 10_000);
       expect(got.slice(1).sort()).toEqual(['after', 'before']);
     });
   });

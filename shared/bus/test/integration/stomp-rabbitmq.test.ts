@@ -6,7 +6,8 @@
 import { createLogger, memoryDestination } from '@ediflow/logger';
 import { StompBus, type Bus, type ReceivedMessage } from '@ediflow/bus';
 import { startRabbitMQ, removeRabbitDir, type RabbitHandle } from '@ediflow/rabbitmq';
-import { busContract, gate, uniqueDestination, waitFor } from '../contract';
+import { waitFor } from '@ediflow/testkit';
+import { busContract, gate, uniqueDestination } from '../contract';
 
 jest.setTimeout(120_000);
 
@@ -50,7 +51,7 @@ describe('StompBus on RabbitMQ', () => {
     const vhostGot: ReceivedMessage[] = [];
     await inRoot.subscribe(dest, async (m) => void rootGot.push(m));
     await inVhost.subscribe(dest, async (m) => void vhostGot.push(m));
-    await waitFor(() => vhostGot.length === 1, 5000, 'delivery in the vhost');
+    await waitFor('delivery in the vhost', () => vhostGot.length === 1, 5000);
     expect(rootGot).toHaveLength(0);
     expect(vhostGot[0].body.toString()).toBe('in ediflow');
   });
@@ -61,11 +62,11 @@ describe('StompBus on RabbitMQ', () => {
     const user = `late${Date.now().toString(36)}`;
     const bus = track(new StompBus(url(), { ...fast, login: user, passcode: 'pw-late', logger, connectTimeoutMs: 1000 }));
     await expect(bus.connect()).rejects.toMatchObject({ code: 'BUS_CONNECT_TIMEOUT' });
-    await waitFor(() => sink.text().includes('Access refused'), 10_000, 'the broker reason in the log');
+    await waitFor('the broker reason in the log', () => sink.text().includes('Access refused'), 10_000);
     expect(bus.isConnected()).toBe(false);
     await rabbit?.ctl(['add_user', user, 'pw-late']);
     await rabbit?.ctl(['set_permissions', '-p', '/', user, '.*', '.*', '.*']);
-    await waitFor(() => bus.isConnected(), 30_000, 'the connection after the user was added');
+    await waitFor('the connection after the user was added', () => bus.isConnected(), 30_000);
   });
 
   it('when a subscription names a queue that does not exist, then the bus is not ready, says why, and recovers once the queue exists', async () => {
@@ -76,14 +77,14 @@ describe('StompBus on RabbitMQ', () => {
     await bus.connect();
     const got: ReceivedMessage[] = [];
     await bus.subscribe(`/amq/queue/${name}`, async (m) => void got.push(m));
-    await waitFor(() => sink.text().includes('NOT_FOUND'), 10_000, 'the broker reason in the log');
+    await waitFor('the broker reason in the log', () => sink.text().includes('NOT_FOUND'), 10_000);
     expect(bus.isConnected()).toBe(false);
     // Declaring the queue (a /queue/ destination does) fixes it.
     const other = track(new StompBus(url(), fast));
     await other.connect();
     await other.publish(name, 'now it exists', { contentType: 'text/plain' });
-    await waitFor(() => got.length === 1, 30_000, 'delivery after the queue was declared');
-    await waitFor(() => bus.isConnected(), 10_000, 'readiness');
+    await waitFor('delivery after the queue was declared', () => got.length === 1, 30_000);
+    await waitFor('readiness', () => bus.isConnected(), 10_000);
   });
 
   it('when prefetch is 3 and handlers hang, then RabbitMQ hands out at most 3 (prefetch-count)', async () => {
@@ -97,11 +98,11 @@ describe('StompBus on RabbitMQ', () => {
       started += 1;
       await hold.promise;
     }, { prefetch: 3 });
-    await waitFor(() => started === 3, 5000, 'three deliveries');
+    await waitFor('three deliveries', () => started === 3, 5000);
     await new Promise((r) => setTimeout(r, 700));
     expect(started).toBe(3);
     hold.open();
-    await waitFor(() => started === 10, 5000, 'the rest');
+    await waitFor('the rest', () => started === 10, 5000);
   });
 
   it('when text and bytes are published, then each arrives in its kind although RabbitMQ sets content-length on both', async () => {
@@ -112,7 +113,7 @@ describe('StompBus on RabbitMQ', () => {
     await bus.publish(dest, Buffer.from([0, 1, 255]), { binary: true, contentType: 'application/octet-stream' });
     const got: ReceivedMessage[] = [];
     await bus.subscribe(dest, async (m) => void got.push(m));
-    await waitFor(() => got.length === 2, 5000, 'both');
+    await waitFor('both', () => got.length === 2, 5000);
     expect(got.map((m) => [m.binary, m.headers['content-length'] !== undefined])).toEqual([
       [false, true],
       [true, true],
@@ -126,10 +127,10 @@ describe('StompBus on RabbitMQ', () => {
     const name = uniqueDestination('forms');
     const got: ReceivedMessage[] = [];
     await bus.subscribe(name, async (m) => void got.push(m)); // declares /queue/<name>
-    await waitFor(() => bus.isConnected(), 5000, 'subscription');
+    await waitFor('subscription', () => bus.isConnected(), 5000);
     await bus.publish(`/amq/queue/${name}`, 'via amq', { contentType: 'text/plain' });
     await bus.publish(`/exchange/amq.direct/${name}`, 'via exchange', { contentType: 'text/plain' }).catch(() => undefined);
-    await waitFor(() => got.length >= 1, 5000, 'delivery');
+    await waitFor('delivery', () => got.length >= 1, 5000);
     expect(got[0].body.toString()).toBe('via amq');
     expect(got[0].destination).toBe(name);
   });

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '@ediflow/errors';
 import { MemoryBus, createBus, type ReceivedMessage } from '@ediflow/bus';
-import { busContract, sleep, waitFor } from '../contract';
+import { waitFor } from '@ediflow/testkit';
+import { busContract, sleep } from '../contract';
 
 const tempDir = (label: string) => mkdtempSync(path.join(os.tmpdir(), `bus-journal-${label}-`));
 
@@ -34,7 +35,7 @@ describe('embedded bus journal', () => {
     await first.subscribe('q', async (m) => {
       got.push(m);
     }, { prefetch: 1 });
-    await waitFor(() => got.length === 3, 2000, 'three deliveries');
+    await waitFor('three deliveries', () => got.length === 3, 2000);
     await first.close();
 
     const second = await open(dir);
@@ -42,7 +43,7 @@ describe('embedded bus journal', () => {
     await collect(second, 'q', again);
     const bin: ReceivedMessage[] = [];
     await collect(second, 'bin', bin);
-    await waitFor(() => bin.length === 1, 2000, 'the binary message');
+    await waitFor('the binary message', () => bin.length === 1, 2000);
     await sleep(100);
     expect(again).toEqual([]);
     expect(bin[0].body.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
@@ -61,12 +62,12 @@ describe('embedded bus journal', () => {
       started = true;
       await sleep(5000);
     });
-    await waitFor(() => started, 2000, 'the handler');
+    await waitFor('the handler', () => started, 2000);
     await first.close();
     const second = await open(dir);
     const got: ReceivedMessage[] = [];
     await collect(second, 'q', got);
-    await waitFor(() => got.length === 1, 2000, 'the redelivery');
+    await waitFor('the redelivery', () => got.length === 1, 2000);
     expect(got[0]).toMatchObject({ attempt: 2, redelivered: true, headers: expect.objectContaining({ 'idempotency-key': 'k-slow' }) });
     await second.close();
   });
@@ -82,7 +83,7 @@ describe('embedded bus journal', () => {
     await second.subscribe('q', async () => {
       got.push(Date.now());
     });
-    await waitFor(() => got.length === 1, 3000, 'the delayed message');
+    await waitFor('the delayed message', () => got.length === 1, 3000);
     expect(got[0] - published).toBeGreaterThanOrEqual(590);
     await second.close();
   });
@@ -99,9 +100,9 @@ describe('embedded bus journal', () => {
     await second.subscribe('q', async (m) => {
       got.push(m.body.toString());
     });
-    await waitFor(() => got.length === 5, 2000, 'five messages');
+    await waitFor('five messages', () => got.length === 5, 2000);
     await second.publish('q', 'after');
-    await waitFor(() => got.length === 6, 2000, 'the new message');
+    await waitFor('the new message', () => got.length === 6, 2000);
     await second.close();
     expect(got).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'after']);
   });
@@ -127,9 +128,9 @@ describe('embedded bus journal', () => {
       handled += 1;
     });
     for (let i = 0; i < 400; i += 1) await first.publish('busy', `{"i":${i},"pad":"${'x'.repeat(100)}"}`);
-    await waitFor(() => handled === 400, 5000, 'all handled');
+    await waitFor('all handled', () => handled === 400, 5000);
     await first.publish('busy', 'one more to roll past the last acks');
-    await waitFor(() => handled === 401, 2000, 'the last one');
+    await waitFor('the last one', () => handled === 401, 2000);
     await sleep(200);
     // 400 records of ~150 bytes went through 4 KB segments: about 15 of them; only a few remain.
     expect((await segmentFiles(dir)).length).toBeLessThanOrEqual(3);
@@ -145,7 +146,7 @@ describe('embedded bus journal', () => {
     await second.subscribe('busy', async (m) => {
       busy.push(m.body.toString());
     });
-    await waitFor(() => parked.length === 1, 2000, 'the parked message');
+    await waitFor('the parked message', () => parked.length === 1, 2000);
     await sleep(100);
     expect(parked).toEqual(['dead letter nobody reads']);
     expect(busy).toEqual([]);
@@ -189,7 +190,7 @@ describe('embedded bus journal under kill -9', () => {
       buffered = lines.pop() ?? '';
       for (const l of lines) confirmed.push(Number(l));
     });
-    await waitFor(() => confirmed.length >= 1500, 30_000, '1500 confirmed publishes');
+    await waitFor('1500 confirmed publishes', () => confirmed.length >= 1500, 30_000);
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGKILL');
     await exited;
@@ -200,7 +201,7 @@ describe('embedded bus journal under kill -9', () => {
     await bus.subscribe('kept', async (m) => {
       seen.add((JSON.parse(m.body.toString()) as { i: number }).i);
     }, { prefetch: 50 });
-    await waitFor(() => confirmed.every((i) => seen.has(i)), 10_000, 'every confirmed message');
+    await waitFor('every confirmed message', () => confirmed.every((i) => seen.has(i)), 10_000);
     await bus.close();
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { AppError, UnavailableError } from '@ediflow/errors';
-import { HEADER, attemptOf, forwardHeaders, planFailure, resolvePolicy, retryDelayMs, type ReceivedMessage } from '@ediflow/bus';
+import { HEADER, attemptOf, forwardHeaders, fullJitterMs, planFailure, resolvePolicy, type ReceivedMessage } from '@ediflow/bus';
 
 const message = (attempt: number, headers: Record<string, string> = {}): ReceivedMessage => ({
   destination: 'edi.file.received',
@@ -32,9 +32,12 @@ describe('retry policy', () => {
 
   it('when computing delays, then they double per attempt, are jittered over [0, ceiling) and capped', () => {
     const policy = { retryBaseDelayMs: 100, retryMaxDelayMs: 1000 };
-    expect([1, 2, 3, 4, 5].map((a) => retryDelayMs(a, policy, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
-    expect(retryDelayMs(3, policy, () => 0)).toBe(0);
-    expect(retryDelayMs(3, policy, () => 0.5)).toBe(200);
+    expect([1, 2, 3, 4, 5].map((a) => fullJitterMs(a, policy.retryBaseDelayMs, policy.retryMaxDelayMs, () => 0.999999))).toEqual([99, 199, 399, 799, 999]);
+    expect(fullJitterMs(3, policy.retryBaseDelayMs, policy.retryMaxDelayMs, () => 0)).toBe(0);
+    expect(fullJitterMs(3, policy.retryBaseDelayMs, policy.retryMaxDelayMs, () => 0.5)).toBe(200);
+    // a long outage: the ceiling stays the maximum, never NaN or infinite, whatever the base
+    expect(fullJitterMs(5000, 100, 30_000, () => 0.5)).toBe(15_000);
+    expect(fullJitterMs(5000, 0, 30_000, () => 0.5)).toBe(0);
   });
 
   it('when x-attempt is missing or malformed, then the attempt is 1', () => {

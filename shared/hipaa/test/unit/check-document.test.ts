@@ -7,9 +7,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { sequentialControlNumbers } from '@ediflow/x12';
-import { documentProblems, toX12, translateTransaction, type SemanticDocument } from '@ediflow/hipaa';
+import { documentProblems, toX12, type SemanticDocument } from '@ediflow/hipaa';
 import { seededRandom } from '@ediflow/testkit';
-import { OWN, guideFiles, ownFixtures, readCorpus, readOwn, transactions } from '../corpus';
+import { OWN, documentsOf, guideFiles, ownFixtures, readCorpus, readOwn, transactions } from '../corpus';
 
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
 
@@ -18,10 +18,7 @@ const DOCUMENTS: SemanticDocument[] = [
   ...guideFiles('invalid').map((p) => readCorpus(p)),
   ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p) => readOwn(p)),
   ...readdirSync(join(OWN, 'lfh')).filter((f) => /\.(837|837i|835)$/.test(f)).map((f) => readOwn(`lfh/${f}`)),
-].flatMap((bytes) => transactions(bytes)).flatMap((t) => {
-  const ctx = { interchange: t.ic, group: t.group, fileId: 'f', transactionIndex: t.index };
-  return [...translateTransaction(t.tx, ctx).documents, ...translateTransaction(t.tx, ctx, { split: 'claim' }).documents];
-});
+].flatMap((bytes) => transactions(bytes)).flatMap((t) => [...documentsOf(t, {}, 'f'), ...documentsOf(t, { split: 'claim' }, 'f')]);
 
 type Node = Record<string, unknown>;
 

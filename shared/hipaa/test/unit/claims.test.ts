@@ -1,73 +1,85 @@
 import { parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
-import { GUIDE_ISSUE_CODES, claimDecisions, generate277CA, guideValidator, lenientClaims, lenientClaimsJson, listClaims, toX12, translateTransaction, treeSegments, type JsonObject } from '@ediflow/hipaa';
+import { claimDecisions, documentsFor, generate277CA, guideValidator, toX12, treeSegments, type JsonObject, type SetDocuments } from '@ediflow/hipaa';
 import { contentDigestOf, transactionIdFor } from '@ediflow/messages';
-import { readCorpus, readOwn, transactions } from '../corpus';
+import { documentOf, documentsOf, readCorpus, readOwn, transactions, type Tx } from '../corpus';
 
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
 
-function first(path: string, own = false) {
+function first(path: string, own = false): Tx {
   const [t] = transactions(own ? readOwn(path) : readCorpus(path));
-  return { ...t, doc: translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0] };
+  return t;
 }
+
+/** The set as one file of its own text, read back. */
+function fromText(text: string): Tx {
+  const [t] = transactions(Buffer.from(text, 'latin1'));
+  return t;
+}
+
+/** The façade's result for a partner that wants the 277CA (and so gets the claims' decisions). */
+const judged = (t: Tx, lenient = false): SetDocuments =>
+  documentsFor(t.tx, { interchange: t.ic, group: t.group, transactionIndex: t.index }, { acknowledgments: ['277CA'], lenient });
 
 describe('splitting', () => {
   it('when an 837 with three claims is split per claim, then each document holds one claim under its own provider, subscriber and patient, keyed by CLM01', () => {
-    const { ic, group, tx } = first('837P/imsweb__x12_complex.txt');
-    const r = translateTransaction(tx, { interchange: ic, group, transactionIndex: 1 }, { split: 'claim' });
-    expect(r.documents.map((d) => d.split?.claimId)).toEqual(['A37YH556', 'A37YH667', 'A37YH668']);
-    for (const d of r.documents) {
+    const t = first('837P/imsweb__x12_complex.txt');
+    const docs = documentsOf(t, { split: 'claim' });
+    expect(docs.map((d) => d.split?.claimId)).toEqual(['A37YH556', 'A37YH667', 'A37YH668']);
+    for (const d of docs) {
       const claims = JSON.stringify(d.transaction).match(/"loop":"2300"/g) ?? [];
       expect(claims).toHaveLength(1);
       expect(d.key.claimId).toBe(d.split?.claimId);
       expect(d.split?.count).toBe(3);
     }
-    const ids = r.documents.map((d) => transactionIdFor({ partnerId: 'p1', interchangeControlNumber: d.key.interchangeControlNumber, groupControlNumber: d.key.groupControlNumber, transactionControlNumber: d.key.transactionControlNumber, transactionIndex: 1, contentDigest: contentDigestOf(tx.bytes), claimId: d.key.claimId }));
+    const ids = docs.map((d) => transactionIdFor({ partnerId: 'p1', interchangeControlNumber: d.key.interchangeControlNumber, groupControlNumber: d.key.groupControlNumber, transactionControlNumber: d.key.transactionControlNumber, transactionIndex: 1, contentDigest: contentDigestOf(t.tx.bytes), claimId: d.key.claimId }));
     expect(new Set(ids).size).toBe(3);
   });
 
-  it('when a set is split per claim, then the result also carries the whole set as one document, unchanged by the split', () => {
-    const { ic, group, tx } = first('837P/imsweb__x12_complex.txt');
-    const ctx = { interchange: ic, group, transactionIndex: 1 };
-    const whole = translateTransaction(tx, ctx).documents[0];
-    const split = translateTransaction(tx, ctx, { split: 'claim' });
-    expect(split.documents).toHaveLength(3);
-    expect(split.whole).toEqual(whole);
-    expect(JSON.stringify(split.whole?.transaction).match(/"loop":"2300"/g)).toHaveLength(3);
-    const unsplit = translateTransaction(tx, ctx);
-    expect(unsplit.whole).toBe(unsplit.documents[0]);
+  it('when a set is split per claim, then each document keeps its claim, its chain of loops and none of the other claims', () => {
+    // the fixture's second patient has two claims under one subscriber: one document each
+    const t = first('837D/patient-two-claims.x12', true);
+    const docs = documentsOf(t, { split: 'claim' });
+    const whole = documentOf(t);
+    const claimIds = (v: unknown): string[] => JSON.stringify(v).match(/"patientControlNumber":"[^"]*"/g) ?? [];
+    expect(docs.length).toBeGreaterThan(1);
+    expect(docs.map((d) => claimIds(d.transaction))).toEqual(claimIds(whole.transaction).map((id) => [id]));
+    docs.forEach((d, i) => expect(d.split).toEqual({ mode: 'claim', index: i + 1, count: docs.length, claimId: d.key.claimId }));
   });
 
   it('when an 835 is split per claim payment, then there is one document per CLP keyed by CLP01', () => {
-    const { ic, group, tx } = first('835/tigershark__5010-835-example-3.txt');
-    const r = translateTransaction(tx, { interchange: ic, group }, { split: 'claim' });
-    expect(r.documents.map((d) => d.key.claimId)).toEqual(['EDI DENIAL', 'EDI PAID']);
-    expect(JSON.stringify(r.documents[1].transaction)).not.toContain('EDI DENIAL');
+    const docs = documentsOf(first('835/tigershark__5010-835-example-3.txt'), { split: 'claim' });
+    expect(docs.map((d) => d.key.claimId)).toEqual(['EDI DENIAL', 'EDI PAID']);
+    expect(JSON.stringify(docs[1].transaction)).not.toContain('EDI DENIAL');
   });
 
   it('when a split claim document is written back, then its segments are the header, its levels and only its claim', () => {
-    const { ic, group, tx } = first('837D/patient-two-claims.x12', true);
-    const r = translateTransaction(tx, { interchange: ic, group }, { split: 'claim' });
-    const segs = treeSegments(r.documents[1].guide, r.documents[1].transaction, r.documents[1].delimiters).map((e) => e.join('*'));
+    const docs = documentsOf(first('837D/patient-two-claims.x12', true), { split: 'claim' });
+    const segs = treeSegments(docs[1].guide, docs[1].transaction, docs[1].delimiters).map((e) => e.join('*'));
     expect(segs.filter((s) => s.startsWith('CLM*'))).toEqual(['CLM*DCLAIM003*1340.25***11:B:1*Y*A*Y*Y']);
     expect(segs.filter((s) => s.startsWith('HL*'))).toHaveLength(3);
   });
 
-  it('when the split mode is the default, then a transaction set is one document', () => {
-    const { ic, group, tx } = first('837P/imsweb__x12_complex.txt');
-    expect(translateTransaction(tx, { interchange: ic, group }).documents).toHaveLength(1);
+  it('when the split mode is the default or the guide does not split (277CA), then a transaction set is one document', () => {
+    expect(documentsOf(first('837P/imsweb__x12_complex.txt'))).toHaveLength(1);
+    const [ack] = transactions(readCorpus('277CA/imsweb__x12_277CA_rejected.txt'));
+    expect(documentsOf(ack, { split: 'claim' }).map((d) => d.split)).toEqual([undefined]);
   });
 
-  it('when the guide is not supported, then no document and no guide come back (fall back to raw segments)', () => {
+  it('when the guide is not supported, then one document holds the envelope context and the segments as sent', () => {
     const [ic] = parseX12Document(readCorpus('270/lfh__demo.270')).interchanges;
-    const r = translateTransaction(ic.groups[0].transactions[0], { interchange: ic, group: ic.groups[0] });
-    expect(r).toEqual({ documents: [] });
+    const tx = ic.groups[0].transactions[0];
+    const r = documentsFor(tx, { interchange: ic, group: ic.groups[0], fileId: 'f1' });
+    expect(r.guide).toBeUndefined();
+    const doc = JSON.parse(r.documents[0].bytes.toString('utf8')) as { transactionSet: string; source: unknown; segments: { id: string; position: number; elements: string[] }[] };
+    expect(doc.transactionSet).toBe('270');
+    expect(doc.source).toEqual({ fileId: 'f1', firstSegment: 1, lastSegment: tx.segments.length, offset: tx.offset });
+    expect(doc.segments.map((s) => [s.id, s.position, ...s.elements])).toEqual(tx.segments.map((s) => [s.id, s.position, ...s.elements.slice(1)]));
   });
 });
 
 describe('claims and the 277CA', () => {
-  it('when an 837D is listed, then claims carry CLM01, the exact charge, billing provider and service dates', () => {
-    const { doc } = first('837D/patient-two-claims.x12', true);
-    const claims = listClaims(doc);
+  it('when an 837D is read, then its claims carry CLM01, the exact charge, billing provider and service dates', () => {
+    const claims = judged(first('837D/patient-two-claims.x12', true)).ack277?.claims.claims ?? [];
     expect(claims.map((c) => [c.claimId, c.chargeAmount, c.serviceDates?.from, c.serviceDates?.to])).toEqual([
       ['DCLAIM002', '120', '20260103', '20260103'],
       ['DCLAIM003', '1340.25', '20260103', '20260104'],
@@ -76,52 +88,45 @@ describe('claims and the 277CA', () => {
     expect(claims[0].patient.lastName).toBe('TESTCHILD');
   });
 
-  it('when one claim is out of balance, then only that claim is rejected (lenient), with status A7:400', () => {
-    const text = readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
-    const report = validate(parseX12Document(text), { validators: [guideValidator()] });
-    const issues = report.interchanges[0].groups[0].transactions[0].issues;
-    const decisions = claimDecisions(doc, issues);
-    expect(decisions.map((d) => [d.claimId, d.accepted])).toEqual([['DCLAIM002', true], ['DCLAIM003', false]]);
-    expect(decisions[1].statuses).toEqual([{ category: 'A7', status: '400' }]);
+  it('when one claim is out of balance, then only that claim is rejected, with status A7:400', () => {
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*'));
+    const { decisions } = judged(t);
+    expect(decisions?.map((d) => [d.claimId, d.accepted])).toEqual([['DCLAIM002', true], ['DCLAIM003', false]]);
+    expect(decisions?.[1].statuses).toEqual([{ category: 'A7', status: '400' }]);
   });
 
   it('when an issue sits in the billing provider level, then every claim under it is rejected', () => {
-    const text = readOwn('837D/patient-two-claims.x12').toString('latin1').replace('NM1*85*2*EXAMPLE DENTAL GROUP*****XX*1999999984~', 'NM1*85*2*EXAMPLE DENTAL GROUP*****XX~');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
-    const decisions = claimDecisions(doc, t.tx.issues.concat(validate(parseX12Document(text), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues));
-    expect(decisions.map((d) => d.accepted)).toEqual([false, false]);
-    expect(decisions[0].statuses).toEqual([{ category: 'A7', status: '21', entity: '85' }]);
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1').replace('NM1*85*2*EXAMPLE DENTAL GROUP*****XX*1999999984~', 'NM1*85*2*EXAMPLE DENTAL GROUP*****XX~'));
+    const { decisions } = judged(t);
+    expect(decisions?.map((d) => d.accepted)).toEqual([false, false]);
+    expect(decisions?.[0].statuses).toEqual([{ category: 'A7', status: '21', entity: '85' }]);
   });
 
   it('when an issue sits in one subscriber level, then only the claims under that subscriber are rejected', () => {
     // one billing provider, two subscribers with one claim each; the second subscriber's last name removed
-    const original = readCorpus('837I/lfh__two-claims-single-provider.837i').toString('latin1');
-    const text = original.replace('NM1*IL*1*SMITH*JOE', 'NM1*IL*1**JOE');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
-    const issuesOf = (x12: string) => validate(parseX12Document(x12), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues;
+    const text = readCorpus('837I/lfh__two-claims-single-provider.837i').toString('latin1');
+    const original = fromText(text);
+    const changed = judged(fromText(text.replace('NM1*IL*1*SMITH*JOE', 'NM1*IL*1**JOE')));
     // the sample's own findings (a ZIP pattern in 2010AA, 4010-style codes in 2300) are left out: only the one the change made
-    const before = new Set(issuesOf(original).map((i) => i.message));
-    const issues = issuesOf(text).filter((i) => !before.has(i.message));
+    const before = new Set(judged(original).verdict.issues.map((i) => i.message));
+    const issues = changed.verdict.issues.filter((i) => !before.has(i.message));
     expect(issues.map((i) => [i.segment?.loopId, i.message])).toEqual([['2010BA', 'NM103 in loop 2010BA: required element missing']]);
-    const decisions = claimDecisions(doc, issues);
+    const set = changed.ack277?.claims;
+    if (set === undefined) throw new Error('a partner that wants the 277CA gets what it needs');
+    const decisions = claimDecisions(set.claims, issues, set.entities);
     expect(decisions.map((d) => [d.claimId, d.accepted])).toEqual([['756048Q', true], ['756049Q', false]]);
     expect(decisions[1].statuses).toEqual([{ category: 'A7', status: '21', entity: 'IL' }]);
   });
 
   it('when the 837 lacks what the 277CA repeats (CLM01, CLM02, names, ids), then the 277CA still conforms, with the envelope ids and UNKNOWN in their place', () => {
-    const text = readOwn('837D/patient-two-claims.x12').toString('latin1')
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1')
       .replace(/NM1\*41\*2\*[^~]*~/, 'NM1*41*2~')
       .replace(/NM1\*40\*2\*[^~]*~/, 'NM1*40*2~')
       .replace('NM1*85*2*EXAMPLE DENTAL GROUP*****XX*1999999984~', 'NM1*85*2~')
-      .replace('CLM*DCLAIM003*1340.25*', 'CLM**1340.2.5*');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
-    const issues = [...t.tx.issues, ...validate(parseX12Document(text), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues];
-    const ack = generate277CA([{ document: doc, issues }], { controlNumbers: sequentialControlNumbers(7), clock }) as string;
+      .replace('CLM*DCLAIM003*1340.25*', 'CLM**1340.2.5*'));
+    const input = judged(t).ack277;
+    if (input === undefined) throw new Error('a partner that wants the 277CA gets what it needs');
+    const ack = generate277CA([input], { controlNumbers: sequentialControlNumbers(7), clock }) as string;
     const report = validate(parseX12Document(ack), { validators: [guideValidator()] });
     expect(report.interchanges[0].groups[0].transactions[0].issues).toEqual([]);
     expect(report.valid).toBe(true);
@@ -134,19 +139,18 @@ describe('claims and the 277CA', () => {
   });
 
   it('when the 837 holds no claim, then there is no 277CA (the 999 answers for the set) and no control number is used', () => {
-    const { doc } = first('837D/patient-two-claims.x12', true);
+    const input = judged(first('837D/patient-two-claims.x12', true)).ack277;
+    if (input === undefined) throw new Error('a partner that wants the 277CA gets what it needs');
     const numbers = sequentialControlNumbers(1);
-    const none = { ...doc, transaction: { source: doc.transaction.source } };
-    expect(generate277CA([{ document: none, issues: [] }], { controlNumbers: numbers, clock })).toBeUndefined();
+    expect(generate277CA([{ claims: { ...input.claims, claims: [] }, decisions: [] }], { controlNumbers: numbers, clock })).toBeUndefined();
     expect(numbers.next('interchange')).toBe(1);
   });
 
   it('when a 277CA is generated, then it conforms to 005010X214 and says accepted/rejected per claim with counts and amounts', () => {
-    const text = readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const doc = translateTransaction(t.tx, { interchange: t.ic, group: t.group }).documents[0];
-    const issues = validate(parseX12Document(text), { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0].issues;
-    const ack = generate277CA([{ document: doc, issues }], { controlNumbers: sequentialControlNumbers(50), clock }) as string;
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*'));
+    const input = judged(t).ack277;
+    if (input === undefined) throw new Error('a partner that wants the 277CA gets what it needs');
+    const ack = generate277CA([input], { controlNumbers: sequentialControlNumbers(50), clock }) as string;
     const parsed = parseX12Document(ack);
     const report = validate(parsed, { validators: [guideValidator()] });
     expect(report.interchanges[0].groups[0].transactions[0].issues).toEqual([]);
@@ -160,7 +164,7 @@ describe('claims and the 277CA', () => {
     expect(ack).toMatch(/^ISA\*00\*          \*00\*          \*ZZ\*FAKERECEIVER   \*ZZ\*FAKESUBMITTER  \*260203\*0405\*\^\*00501\*000000050\*/);
     // and it reads back as a 277CA document
     const [ic] = parsed.interchanges;
-    const back = translateTransaction(ic.groups[0].transactions[0], { interchange: ic, group: ic.groups[0] }).documents[0];
+    const back = documentOf({ ic, group: ic.groups[0], tx: ic.groups[0].transactions[0], index: 1 });
     expect(back.guide).toBe('005010X214');
     const receiver = (back.transaction.informationSources as JsonObject[])[0].informationReceivers as JsonObject;
     expect(((receiver.billingProviders as JsonObject[])[0].patients as JsonObject[])).toHaveLength(2);
@@ -168,28 +172,31 @@ describe('claims and the 277CA', () => {
 });
 
 describe('lenient mode', () => {
-  it('when one claim of two is bad, then only the good claim is published and the partner policy turns the 999 into accepted-with-errors', () => {
-    const text = readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*');
-    const parsed = parseX12Document(text);
-    const strict = validate(parsed, { validators: [guideValidator()] }).interchanges[0].groups[0].transactions[0];
-    expect(strict.ack).toBe('R');
-    const lenient = validate(parsed, { validators: [guideValidator()], warnOnly: [...GUIDE_ISSUE_CODES] }).interchanges[0].groups[0].transactions[0];
-    expect(lenient.ack).toBe('E');
-    const [t] = transactions(Buffer.from(text, 'latin1'));
-    const r = lenientClaims(t.tx, { interchange: t.ic, group: t.group }, strict.issues);
-    expect(r.decisions.map((d) => d.accepted)).toEqual([true, false]);
-    expect(r.accepted.map((d) => d.key.claimId)).toEqual(['DCLAIM002']);
-    // the same from the bytes: the accepted documents' JSON text, the same decisions and whole document
-    const bytes = lenientClaimsJson(t.tx, { interchange: t.ic, group: t.group }, strict.issues);
-    expect(bytes.decisions).toEqual(r.decisions);
-    expect(bytes.whole).toEqual(r.whole);
-    expect(bytes.accepted.map((d) => [d.claimId, d.bytes.toString('utf8')])).toEqual(r.accepted.map((d) => [d.key.claimId, JSON.stringify(d)]));
+  it('when one claim of two is bad, then only the good claim is published and the verdict is accepted with errors', () => {
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*'));
+    expect(judged(t).verdict.ack).toBe('R');
+    const lenient = judged(t, true);
+    expect(lenient.verdict.ack).toBe('E');
+    expect(lenient.decisions?.map((d) => d.accepted)).toEqual([true, false]);
+    expect(lenient.documents.map((d) => d.claimId)).toEqual(['DCLAIM002']);
+    // the accepted claim's document is the one a split partner gets for it
+    const split = documentsFor(t.tx, { interchange: t.ic, group: t.group, transactionIndex: t.index }, { split: 'claim' });
+    expect(lenient.documents[0].bytes.equals(split.documents[0].bytes)).toBe(true);
+    // whatever the split setting says
+    expect(documentsFor(t.tx, { interchange: t.ic, group: t.group, transactionIndex: t.index }, { lenient: true, split: 'transaction' }).documents.map((d) => d.claimId)).toEqual(['DCLAIM002']);
+  });
+
+  it('when the partner accepts a code with errors, then the set is accepted with the error noted', () => {
+    const t = fromText(readOwn('837D/patient-two-claims.x12').toString('latin1').replace('CLM*DCLAIM003*1340.25*', 'CLM*DCLAIM003*1340.26*'));
+    const r = documentsFor(t.tx, { interchange: t.ic, group: t.group }, { acceptWithErrors: ['GUIDE_BALANCE'] });
+    expect(r.verdict.ack).toBe('E');
+    expect(r.verdict.issues.map((i) => [i.code, i.severity])).toEqual([['GUIDE_BALANCE', 'warning']]);
   });
 });
 
 describe('writing X12 safely', () => {
   it('when a value holds the chosen element separator, then toX12 refuses instead of writing a broken segment', () => {
-    const { doc } = first('837D/subscriber-two-lines.x12', true);
+    const doc = documentOf(first('837D/subscriber-two-lines.x12', true));
     expect(() => toX12(doc, { controlNumbers: sequentialControlNumbers(1), clock, delimiters: { element: 'E', component: ':', repetition: '^', segment: '~' } })).toThrow(
       expect.objectContaining({ code: 'HIPAA_DELIMITER_IN_VALUE' }),
     );

@@ -1,6 +1,6 @@
 import { parseX12, sequentialControlNumbers } from '@ediflow/x12';
-import { toX12, translateTransaction, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
-import { expectSchemaValid, guideFiles, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
+import { toX12, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
+import { documentsOf, expectSchemaValid, guideFiles, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
 
 const VALID = guideFiles('valid');
 const FILES: [string, () => Buffer][] = [...VALID.map((p): [string, () => Buffer] => [p, () => readCorpus(p)]), ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)])];
@@ -12,10 +12,10 @@ function recode(v: string, d: { component: string; repetition: string }): string
 }
 
 function translateFile(bytes: Buffer): { doc: SemanticDocument; segments: string[]; trailerFound: boolean }[] {
-  return transactions(bytes).map(({ ic, group, tx, index }) => {
-    const r = translateTransaction(tx, { interchange: ic, group, fileId: 'file-1', transactionIndex: index });
-    expect(r.documents).toHaveLength(1);
-    return { doc: r.documents[0], segments: tx.segments.map((s) => normal(s.elements)), trailerFound: !tx.issues.some((i) => i.code === 'SE_MISSING') };
+  return transactions(bytes).map((t) => {
+    const documents = documentsOf(t, {}, 'file-1');
+    expect(documents).toHaveLength(1);
+    return { doc: documents[0], segments: t.tx.segments.map((s) => normal(s.elements)), trailerFound: !t.tx.issues.some((i) => i.code === 'SE_MISSING') };
   });
 }
 

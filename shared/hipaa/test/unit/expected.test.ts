@@ -1,9 +1,9 @@
 // EXPECTED.tsv facts (what the source projects' own tests assert), found in the semantic fields.
-import { translateTransaction, type JsonObject, type JsonValue, type SemanticDocument } from '@ediflow/hipaa';
-import { expected, readCorpus, transactions } from '../corpus';
+import type { JsonObject, JsonValue, SemanticDocument } from '@ediflow/hipaa';
+import { documentOf, expected, readCorpus, transactions } from '../corpus';
 
 function docs(path: string): SemanticDocument[] {
-  return transactions(readCorpus(path)).map(({ ic, group, tx }) => translateTransaction(tx, { interchange: ic, group }).documents[0]);
+  return transactions(readCorpus(path)).map((t) => documentOf(t));
 }
 const obj = (v: JsonValue | undefined): JsonObject => v as JsonObject;
 const list = (v: JsonValue | undefined): JsonObject[] => (v === undefined ? [] : Array.isArray(v) ? (v as JsonObject[]) : [v as JsonObject]);

@@ -5,9 +5,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, sequentialControlNumbers, type X12Issue } from '@ediflow/x12';
 import {
-  checkTransaction, resolveGuide, toX12, translateTransaction, type JsonObject, type JsonValue, type SemanticDocument,
+  resolveGuide, toX12, type JsonObject, type JsonValue, type SemanticDocument,
 } from '@ediflow/hipaa';
-import { expectSchemaValid, normal, segmentsBack } from '../corpus';
+import { documentsOf, expectSchemaValid, guideIssues, normal, segmentsBack } from '../corpus';
 
 const DIR = join(__dirname, '..', 'fixtures', 'lfh');
 const FILES = readdirSync(DIR).filter((f) => /\.(837|837i|835)$/.test(f)).sort();
@@ -67,10 +67,11 @@ function translateFile(file: string): { sets: number; translated: Translated[] }
       group.transactions.forEach((tx, i) => {
         sets++;
         if (resolveGuide(tx.setId, tx.implementationRef, group.version) === undefined) return;
-        const issues = checkTransaction(tx, group.version);
-        const r = translateTransaction(tx, { interchange: ic, group, fileId: file, transactionIndex: i + 1 });
-        expect(r.documents).toHaveLength(1);
-        translated.push({ doc: r.documents[0], issues, segments: tx.segments.map((s) => normal(s.elements)) });
+        const t = { ic, group, tx, index: i + 1 };
+        const issues = guideIssues(t);
+        const documents = documentsOf(t, {}, file);
+        expect(documents).toHaveLength(1);
+        translated.push({ doc: documents[0], issues, segments: tx.segments.map((s) => normal(s.elements)) });
       });
     }
   }

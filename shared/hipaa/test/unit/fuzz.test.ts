@@ -4,33 +4,27 @@
  * emptied, cut short, extended or replaced with odd values). For every mutant: the guide checks,
  * translation (both splits) and JSON -> X12 do not throw; the 999 for it reads back without
  * errors; for an 837, the 277CA made from the strict decisions and from the lenient ones
- * conforms to 005010X214 (it is left out only when the set holds no claim); and claimDecisions
- * gives what a direct reading of its rule gives. Deterministic (fixed seed).
+ * conforms to 005010X214 (it is left out only when the set holds no claim); and the claim
+ * decisions are what a direct reading of their rule gives. Deterministic (fixed seed).
  */
 import { generateAcks, parseX12Document, sequentialControlNumbers, validate, type X12Issue } from '@ediflow/x12';
 import {
-  GUIDE_ISSUE_CODES, checkTransaction, claimDecisions, generate277CA, guideValidator, lenientClaims, listClaims, toX12, translateTransaction,
-  type ClaimInfo, type LoopSource, type SemanticDocument,
+  documentsFor, generate277CA, guideValidator, toX12, type Ack277Input, type ClaimInfo, type LoopSource, type SemanticDocument,
 } from '@ediflow/hipaa';
-import { seededRandom } from '@ediflow/testkit';
-import { guideFiles, ownFixtures, readCorpus, readOwn, rebuilt, transactions, type Tx } from '../corpus';
+import { transactions } from '../corpus';
+import { fuzzMutants, fuzzSources } from '../mutations';
 
-const SEED = 0x27c4f022;
 const ROUNDS = 400;
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
 
-const SOURCES: Tx[] = [
-  ...guideFiles('valid').flatMap((p) => transactions(readCorpus(p))),
-  ...guideFiles('invalid').flatMap((p) => transactions(readCorpus(p))),
-  ...ownFixtures().filter((p) => p.endsWith('.x12')).flatMap((p) => transactions(readOwn(p))),
-];
+const SOURCES = fuzzSources();
 
 const errorsOf = (issues: readonly X12Issue[]): string[] =>
   issues.filter((i) => i.severity === 'error').map((i) => `${i.code} ${i.segment?.id ?? ''}@${i.segment?.loopId ?? ''}/${i.element?.position ?? ''}: ${i.message}`);
 
-/** The 277CA for the decisions, read back: its errors under 005010X214 (envelope and guide). */
-function ack277Errors(doc: SemanticDocument, decisions: ReturnType<typeof claimDecisions>): string[] | undefined {
-  const text = generate277CA([{ document: doc, decisions }], { controlNumbers: sequentialControlNumbers(1), clock });
+/** The 277CA, read back: its errors under 005010X214 (envelope and guide). */
+function ack277Errors(input: Ack277Input): string[] | undefined {
+  const text = generate277CA([input], { controlNumbers: sequentialControlNumbers(1), clock });
   if (text === undefined) return undefined;
   const parsed = parseX12Document(text);
   const report = validate(parsed, { validators: [guideValidator()] });
@@ -60,41 +54,23 @@ function expectedRejections(claims: ClaimInfo[], issues: readonly X12Issue[]): X
 describe('guide layer fuzzing', () => {
   it(`when ${ROUNDS} seeded mutations are read, checked, translated and acknowledged, then nothing throws and every 999 and 277CA is valid`, () => {
     expect(SOURCES.length).toBeGreaterThan(40);
-    const random = seededRandom(SEED);
-    const int = (n: number): number => Math.floor(random() * n);
-    const pick = <T>(list: readonly T[]): T => list[int(list.length)];
-    const odd = ['"', '\\', '\u0001', '', '0', '-1', '99999999999999999999.99', '1.', 'ABC', ':', '::', 'X'.repeat(90), '20240231', '2400', '.', '-', '1E5', 'PR', 'XX'];
     let sets = 0;
     let acks277 = 0;
     let lenientRejections = 0;
     let decisionsChecked = 0;
-    for (let round = 0; round < ROUNDS; round++) {
-      const source = pick(SOURCES);
-      const mutants = rebuilt(source, (segs) => {
-        for (let k = 0; k < 1 + int(5) && segs.length > 1; k++) {
-          const i = int(segs.length);
-          switch (int(9)) {
-            case 0: segs.splice(i, 0, [...segs[i]]); break;
-            case 1: segs.splice(i, 1); break;
-            case 2: if (i + 1 < segs.length) [segs[i], segs[i + 1]] = [segs[i + 1], segs[i]]; break;
-            case 3: segs.splice(int(segs.length), 0, ...segs.splice(i, 1)); break;
-            case 4: segs[i].push('EXTRA', '', 'MORE'); break;
-            case 5: segs.splice(i, 0, [pick(['ZZZ', 'HL', 'CLM', 'LX', 'SV1', 'CLP', 'SVC', 'CAS', 'NM1', 'STC', 'TRN', 'PLB', 'BPR']), pick(odd), pick(odd)]); break;
-            case 6: if (segs[i].length > 1) segs[i][1 + int(segs[i].length - 1)] = ''; break;
-            case 7: segs[i].length = 1 + int(segs[i].length); break;
-            default: segs[i][1 + int(Math.max(1, segs[i].length - 1))] = pick(odd);
-          }
-        }
-      });
+    for (const m of fuzzMutants(SOURCES, ROUNDS)) {
+      const round = m.name;
+      const mutants = transactions(m.bytes);
       for (const t of mutants) {
         sets++;
-        const where = { round, source: source.tx.controlNumber, set: t.tx.setId };
+        const where = { round, set: t.tx.setId };
         const ctx = { interchange: t.ic, group: t.group, fileId: 'fuzz', transactionIndex: t.index };
-        const issues = [...t.tx.issues, ...checkTransaction(t.tx, t.group.version)];
+        const strict = documentsFor(t.tx, ctx, { acknowledgments: ['277CA'] });
+        const issues = strict.verdict.issues;
         for (const i of issues) expect({ ...where, position: i.segment?.position ?? 0, within: (i.segment?.position ?? 0) <= t.tx.segmentCount }).toMatchObject({ within: true });
-        const doc = translateTransaction(t.tx, ctx).documents[0];
-        if (doc === undefined) throw new Error(`round ${round}: a set of a supported guide gave no document`);
-        translateTransaction(t.tx, ctx, { split: 'claim' });
+        if (strict.documents.length !== 1) throw new Error(`round ${round}: a set of a supported guide gave no document`);
+        const doc = JSON.parse(strict.documents[0].bytes.toString('utf8')) as SemanticDocument;
+        documentsFor(t.tx, ctx, { split: 'claim' });
         toX12(doc, { controlNumbers: sequentialControlNumbers(1), clock });
 
         const report = validate([t.ic], { validators: [guideValidator()] });
@@ -104,20 +80,21 @@ describe('guide layer fuzzing', () => {
         expect({ ...where, errors: back.errorCount }).toEqual({ ...where, errors: 0 });
 
         if (t.tx.setId !== '837') continue;
-        const claims = listClaims(doc);
-        const strict = claimDecisions(doc, issues);
+        const lenient = documentsFor(t.tx, ctx, { acknowledgments: ['277CA'], lenient: true });
+        if (strict.ack277 === undefined || lenient.ack277 === undefined || strict.decisions === undefined || lenient.decisions === undefined) {
+          throw new Error(`round ${round}: an 837 for a partner that wants the 277CA gives its claims`);
+        }
+        const claims = strict.ack277.claims.claims;
         // the direct reading is quadratic: on the sets of ordinary size (most of them)
         if (claims.length * issues.length <= 20_000) {
           const index = new Map(issues.map((i, k) => [i, k]));
           const ids = (list: X12Issue[][]): number[][] => list.map((l) => l.map((i) => index.get(i) ?? -1));
-          expect({ ...where, rejections: ids(strict.map((d) => d.issues)) }).toEqual({ ...where, rejections: ids(expectedRejections(claims, issues)) });
+          expect({ ...where, rejections: ids(strict.decisions.map((d) => d.issues)) }).toEqual({ ...where, rejections: ids(expectedRejections(claims, issues)) });
           decisionsChecked++;
         }
-        const lenientIssues = report.interchanges[0].groups[0].transactions[0].issues.map((i) => ((GUIDE_ISSUE_CODES as readonly string[]).includes(i.code) ? { ...i, severity: 'error' as const } : i));
-        const lenient = lenientClaims(t.tx, ctx, lenientIssues).decisions;
-        lenientRejections += lenient.filter((d) => !d.accepted).length;
-        for (const decisions of [strict, lenient]) {
-          const errors = ack277Errors(doc, decisions);
+        lenientRejections += lenient.decisions.filter((d) => !d.accepted).length;
+        for (const input of [strict.ack277, lenient.ack277]) {
+          const errors = ack277Errors(input);
           if (claims.length === 0) expect({ ...where, ack: errors }).toEqual({ ...where, ack: undefined });
           else {
             acks277++;

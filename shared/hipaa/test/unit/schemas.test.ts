@@ -18,7 +18,7 @@ describe('guide definitions', () => {
   });
 
   it('when an element group names its list or items with anything but a camelCase ASCII name, then the definition schema rejects it', () => {
-    // the byte writer writes names as words of ASCII bytes (json-writer.ts pieceOf)
+    // the writer writes names as words of ASCII bytes (json-out.ts pieceOf)
     const withGroup = (change: (group: { key: string; itemKeys: string[] }) => void): unknown => {
       const def = JSON.parse(JSON.stringify(guideDefinition('005010X222A1'))) as unknown;
       const find = (node: unknown): { key: string; itemKeys: string[] } | undefined => {

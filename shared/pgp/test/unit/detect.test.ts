@@ -1,4 +1,5 @@
 import { encryptBuffer, inspectMessageStart, isProbablyPgp } from '@ediflow/pgp';
+import { seededRandom } from '@ediflow/testkit';
 import { openpgp } from '../../src/openpgp';
 import { makeParty } from '../helpers';
 
@@ -46,11 +47,8 @@ describe('inspectMessageStart', () => {
   });
 
   it('when random bytes start with a byte that looks like a packet header, then they are not PGP', () => {
-    let x = 7;
-    const random = () => {
-      x = (x * 1103515245 + 12345) % 2 ** 31;
-      return x & 0xff;
-    };
+    const seeded = seededRandom(7);
+    const random = () => Math.floor(seeded() * 256);
     let notPgp = 0;
     for (let n = 0; n < 2000; n += 1) {
       const bytes = Uint8Array.from({ length: 512 }, random);

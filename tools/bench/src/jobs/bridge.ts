@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { removeBrokerDir, startBroker, type BrokerHandle } from '@ediflow/activemq';
-import { measureBridgeThroughput, type ThroughputResult } from '@ediflow/bridge';
+import { measureBridgeThroughput, type ThroughputResult } from '../measure/bridge';
 import { removeRabbitDir, startRabbitMQ, type RabbitHandle } from '@ediflow/rabbitmq';
 import type { Job } from './types';
 

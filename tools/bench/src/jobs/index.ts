@@ -16,9 +16,7 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'ingest-file': async () => (await import('./ingest.js')).ingestFile,
   'bridge-throughput': async () => (await import('./bridge.js')).bridgeThroughput,
   'notifier-callbacks': async () => (await import('./notifier.js')).notifierCallbacks,
-  'hipaa-translate': async () => (await import('./translate.js')).hipaaTranslate,
-  'hipaa-translate-claims': async () => (await import('./translate.js')).hipaaTranslateClaims,
-  'hipaa-translate-tree': async () => (await import('./translate.js')).hipaaTranslateTree,
-  'hipaa-validate': async () => (await import('./translate.js')).hipaaValidate,
+  'translator-file': async () => (await import('./translate.js')).translatorFile,
+  'translator-store': async () => (await import('./translate.js')).translatorStore,
   'tracking-lookups': async () => (await import('./tracking.js')).trackingLookups,
 };

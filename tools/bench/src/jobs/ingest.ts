@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { measureIngestFile } from '@ediflow/ingest';
+import { measureIngestFile } from '../measure/ingest';
 import type { Job } from './types';
 
 /**

@@ -1,100 +1,95 @@
-import { createReadStream, statSync } from 'node:fs';
-import { guideValidator, semanticClaimsJsonBytes, translateTransaction, writeSemanticJson } from '@ediflow/hipaa';
-import { ReportBuilder, readX12 } from '@ediflow/x12';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { elapsed, type Job } from './types';
 
-/**
- * Semantic translation as the translator service and `edi translate` do it: readX12
- * streaming, each transaction set written by @ediflow/hipaa writeSemanticJson (837P guide:
- * loops, camelCase fields) straight to JSON bytes, to a null sink.
- */
-export const hipaaTranslate: Job = async (params) => {
-  const file = params.file as string;
-  const start = process.hrtime.bigint();
-  let sets = 0;
-  let untranslated = 0;
-  let jsonBytes = 0;
-  const sink = (bytes: Buffer): void => {
-    jsonBytes += bytes.length; // the null sink
-  };
-  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
-    if (e.type !== 'transaction') continue;
-    sets++;
-    if (writeSemanticJson(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: sets }, sink) === undefined) untranslated++;
-  }
-  const seconds = elapsed(start);
-  if (sets === 0 || untranslated > 0) throw new Error(`translation failed: ${untranslated} of ${sets} transaction sets had no guide`);
-  return { seconds, bytes: statSync(file).size, sets, documents: sets, jsonBytes };
-};
+/** The partner a translator run is for (as the registry holds it). */
+export interface BenchPartner {
+  split?: 'transaction' | 'claim';
+  lenient?: boolean;
+  acknowledgments?: string[];
+}
 
 /**
- * One document per claim (split 'claim', what the translator service publishes for a partner that
- * splits) written from the bytes by @ediflow/hipaa semanticClaimsJsonBytes, to a null sink.
+ * The translator service's file path as it runs on a FileReceived, in the checkout `root` (this
+ * one or the build the bench compares with): its createTranslator on an embedded store holding
+ * the file, a bus that takes every message and keeps nothing (bodies inline, never claim-checked),
+ * and one partner. Timed: translate() of the message (both reads of the file, the guide checks,
+ * the documents, publishing, the acknowledgments and the outcome written to the store). Loads
+ * that checkout's modules only; `storeRoot`: a store that holds the file (translatorStore).
  */
-export const hipaaTranslateClaims: Job = async (params) => {
+export const translatorFile: Job = async (params) => {
   const file = params.file as string;
-  const start = process.hrtime.bigint();
-  let sets = 0;
-  let documents = 0;
-  let jsonBytes = 0;
-  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
-    if (e.type !== 'transaction') continue;
-    sets++;
-    const claims = semanticClaimsJsonBytes(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: sets });
-    if (claims === undefined) throw new Error(`set ${sets} did not split per claim`);
-    documents += claims.length;
-    for (const c of claims) jsonBytes += c.bytes.length; // the null sink
-  }
-  const seconds = elapsed(start);
-  if (documents === 0) throw new Error('no claim documents');
-  return { seconds, bytes: statSync(file).size, sets, documents, jsonBytes };
-};
-
-/**
- * The same documents through the object tree: translateTransaction, then JSON.stringify of
- * each document (the tree lenient mode's decisions and the 277CA are made on), for comparison.
- */
-export const hipaaTranslateTree: Job = async (params) => {
-  const file = params.file as string;
-  const start = process.hrtime.bigint();
-  let sets = 0;
-  let documents = 0;
-  let untranslated = 0;
-  let jsonBytes = 0;
-  let stringifyNs = 0n;
-  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
-    if (e.type !== 'transaction') continue;
-    sets++;
-    const result = translateTransaction(e.transaction, { interchange: e.interchange, group: e.group, transactionIndex: sets });
-    if (result.guide === undefined) untranslated++;
-    for (const doc of result.documents) {
-      documents++;
-      const t = process.hrtime.bigint();
-      const json = JSON.stringify(doc);
-      stringifyNs += process.hrtime.bigint() - t;
-      jsonBytes += Buffer.byteLength(json); // the null sink
+  const root = params.root as string;
+  const partner = (params.partner ?? {}) as BenchPartner;
+  const load = createRequire(join(root, 'package.json'));
+  // the modules of the checkout being measured (this one or the build before), resolved from its root
+  const translatorModule = load('@ediflow/translator') as Record<string, (...args: unknown[]) => unknown>;
+  const { EmbeddedObjectStore } = load('@ediflow/store') as { EmbeddedObjectStore: new (s: { root: string }) => { put(key: string, body: unknown): Promise<unknown>; head(key: string): Promise<unknown> } };
+  const { createLogger, memoryDestination } = load('@ediflow/logger') as { createLogger: (s: unknown) => unknown; memoryDestination: () => unknown };
+  const { createLogAlerts } = load('@ediflow/alerts') as { createLogAlerts: (l: unknown) => unknown };
+  const { parseRegistry, staticRegistry } = load('@ediflow/partners') as { parseRegistry: (j: unknown) => unknown; staticRegistry: (r: unknown) => unknown };
+  const { Registry } = load('prom-client') as { Registry: new () => unknown };
+  const { KEYS } = load('@ediflow/messages') as { KEYS: { source: (fileId: string) => string } };
+  // a store that holds the file already (prepared once for every run, so that a run's peak RSS is the translator's), or a new one
+  const dir = (params.storeRoot as string | undefined) ?? mkdtempSync(join(tmpdir(), 'bench-translator-'));
+  try {
+    const store = new EmbeddedObjectStore({ root: dir });
+    const sourceKey = KEYS.source('bench');
+    if ((await store.head(sourceKey)) === undefined) await store.put(sourceKey, createReadStream(file, { highWaterMark: 1024 * 1024 }));
+    let messages = 0;
+    let bodyBytes = 0;
+    const bus = {
+      connect: async () => undefined,
+      publish: async (_destination: string, body: string | Buffer) => {
+        messages++;
+        bodyBytes += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      },
+      subscribe: async () => ({ unsubscribe: async () => undefined }),
+      isConnected: () => true,
+      close: async () => undefined,
+    };
+    const logger = createLogger({ service: 'bench', level: 'warn', destination: memoryDestination() });
+    const registry = new Registry();
+    const translator = translatorModule.createTranslator({
+      store,
+      bus,
+      logger,
+      // this checkout's counters port, or (the build before it) the registry it made its counters in
+      registry,
+      ...(translatorModule.prometheusTranslatorMetrics === undefined ? {} : { metrics: translatorModule.prometheusTranslatorMetrics(registry) }),
+      partners: staticRegistry(parseRegistry({
+        version: 1,
+        partners: [{ id: 'bench', name: 'Bench', isaSenders: [{ qualifier: 'ZZ', id: 'BENCHSUBMITTER' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['999'], ...partner }],
+      })),
+      alerts: createLogAlerts(logger),
+      encryptOutbound: async (_partner: unknown, plain: Uint8Array) => ({ bytes: plain, suffix: '' }),
+      clock: () => new Date('2026-01-01T00:00:00Z'),
+      inlineLimitBytes: Number.MAX_SAFE_INTEGER,
+    }) as { translate(m: unknown): Promise<{ state: string; transactions: { accepted: number; rejected: number }; claimsHeldBack: number }> };
+    const message = {
+      type: 'FileReceived', version: 1, id: 'bench', fileId: 'bench', partnerId: 'bench', occurredAt: '2026-01-01T00:00:00.000Z',
+      body: { sourceKey, size: statSync(file).size, channel: 'bench' },
+    };
+    const start = process.hrtime.bigint();
+    const outcome = await translator.translate(message);
+    const seconds = elapsed(start);
+    if (outcome.state !== 'translated' || outcome.transactions.rejected > 0 || messages === 0) {
+      throw new Error(`the translator ${outcome.state} the file: ${outcome.transactions.accepted} sets accepted, ${outcome.transactions.rejected} rejected, ${messages} messages`);
     }
+    return { seconds, bytes: statSync(file).size, sets: outcome.transactions.accepted, documents: messages, bodyBytes, claimsHeldBack: outcome.claimsHeldBack };
+  } finally {
+    if (params.storeRoot === undefined) rmSync(dir, { recursive: true, force: true });
   }
-  const seconds = elapsed(start);
-  if (sets === 0 || untranslated > 0) throw new Error(`translation failed: ${untranslated} of ${sets} transaction sets had no guide`);
-  return { seconds, bytes: statSync(file).size, sets, documents, jsonBytes, stringifySeconds: Number(stringifyNs) / 1e9 };
 };
 
-/**
- * Validation as the translator service's first pass makes it: envelopes, X12 syntax and the
- * implementation guide (ReportBuilder with guideValidator) over readX12's events.
- */
-export const hipaaValidate: Job = async (params) => {
+/** Puts the file into an embedded store of this checkout at `storeRoot` (what translatorFile runs read). */
+export const translatorStore: Job = async (params) => {
   const file = params.file as string;
+  const { EmbeddedObjectStore } = await import('@ediflow/store');
+  const { KEYS } = await import('@ediflow/messages');
   const start = process.hrtime.bigint();
-  const builder = new ReportBuilder({ validators: [guideValidator()] });
-  let sets = 0;
-  for await (const e of readX12(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
-    builder.add(e);
-    if (e.type === 'transaction') sets++;
-  }
-  const report = builder.report();
-  const seconds = elapsed(start);
-  if (sets === 0 || report.errorCount > 0) throw new Error(`validation found ${report.errorCount} errors in ${sets} transaction sets of a valid file`);
-  return { seconds, bytes: statSync(file).size, sets };
+  await new EmbeddedObjectStore({ root: params.storeRoot as string }).put(KEYS.source('bench'), createReadStream(file, { highWaterMark: 1024 * 1024 }));
+  return { seconds: elapsed(start), bytes: statSync(file).size };
 };

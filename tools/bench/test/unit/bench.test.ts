@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ReportBuilder, readX12 } from '@ediflow/x12';
-import { SECTIONS, formatSection, generate837P, hipaaTranslateClaims, hipaaValidate, write837P, type Section, type SectionResult } from '@ediflow/bench';
+import { OURS, SECTIONS, formatSection, generate837P, prepareBase, runCli, translatorFile, write837P, type Section, type SectionResult } from '@ediflow/bench';
 
 const section: Section = { name: 'demo', title: 'Demo section', run: () => Promise.reject(new Error('not run')) };
 
@@ -58,33 +58,55 @@ describe('the 837P generator', () => {
   });
 });
 
-describe('the validation job', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-validate-'));
+describe('the translator file job', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-translator-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('when a generated 837P is validated, then it reports its transaction sets; when a claim does not balance, then the job fails', async () => {
+  it('when a generated 837P goes through this build\'s translator, then every set is published; a lenient partner gets one document per claim', async () => {
     const file = join(dir, 'valid.x12');
     await write837P(file, { targetBytes: 256 * 1024, claimsPerTransaction: 50 });
-    const result = await hipaaValidate({ file });
-    expect(result.sets).toBeGreaterThan(1);
-    expect(result.bytes).toBeGreaterThanOrEqual(256 * 1024);
-    // the first claim's charge (CLM02) no longer the sum of its lines: a guide error (999 IK5 R)
+    const claims = (readFileSync(file, 'latin1').match(/~\n?CLM\*/g) ?? []).length;
+    const strict = await translatorFile({ file, root: OURS });
+    expect(strict.sets).toBeGreaterThan(1);
+    expect(strict.documents).toBe(strict.sets);
+    expect(strict.bodyBytes).toBeGreaterThan(strict.bytes);
+    const lenient = await translatorFile({ file, root: OURS, partner: { lenient: true, acknowledgments: ['999', '277CA'] } });
+    expect(lenient.documents).toBe(claims);
+    expect(lenient.claimsHeldBack).toBe(0);
+  });
+
+  it('when a claim does not balance, then a strict partner\'s run fails (the set is rejected)', async () => {
+    const file = join(dir, 'valid-2.x12');
+    await write837P(file, { targetBytes: 64 * 1024, claimsPerTransaction: 50 });
     const broken = join(dir, 'broken.x12');
     writeFileSync(broken, readFileSync(file, 'latin1').replace(/(CLM\*[^*]+\*)[0-9.]+/, '$1999999.99'), 'latin1');
-    await expect(hipaaValidate({ file: broken })).rejects.toThrow(/validation found 1 errors/);
+    await expect(translatorFile({ file: broken, root: OURS })).rejects.toThrow(/1 rejected/);
   });
 });
 
-describe('the per-claim job', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-claims-'));
+describe('the CLI runner', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-cli-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('when a generated 837P is split per claim, then it writes one document per claim (CLM)', async () => {
-    const file = join(dir, 'claims.x12');
-    await write837P(file, { targetBytes: 256 * 1024, claimsPerTransaction: 50 });
-    const result = await hipaaTranslateClaims({ file });
-    expect(result.documents).toBe((readFileSync(file, 'latin1').match(/~\n?CLM\*/g) ?? []).length);
-    expect(result.documents).toBeGreaterThan(result.sets as number);
-    expect(result.jsonBytes).toBeGreaterThan(result.bytes);
+  it('when edi translate runs on a generated 837P, then it is timed as a whole process with its peak RSS; a failing command rejects', async () => {
+    const file = join(dir, 'small.x12');
+    await write837P(file, { targetBytes: 64 * 1024, claimsPerTransaction: 20 });
+    const r = await runCli(OURS, ['translate', file], file);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.bytes).toBe(readFileSync(file).length);
+    expect(r.maxRssMb).toBeGreaterThan(10);
+    await expect(runCli(OURS, ['translate', '--split', 'loop', file], file)).rejects.toThrow(/exited with 2/);
+  });
+});
+
+describe('the build the translate section compares with', () => {
+  it('when --base names a built checkout, then that is the build; a folder that is not one is refused with the reason', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-base-'));
+    try {
+      expect(prepareBase(OURS, dir, () => undefined)).toEqual({ root: OURS });
+      expect(prepareBase(dir, dir, () => undefined)).toEqual({ error: `${dir} is not a built checkout (no tools/cli/dist, services/translator/dist)` });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

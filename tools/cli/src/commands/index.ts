@@ -2,8 +2,8 @@ import type { Command } from '../command';
 
 /**
  * The command registry. A command's module loads only when the command runs: partners and dlq
- * pull in @ediflow/ingest (AWS SDK, openpgp, ssh2) and @ediflow/notifier, and loading every
- * module took `edi --help` and each command's start from 0.17 s to 0.8 s.
+ * pull in @ediflow/ingest (AWS SDK, openpgp, ssh2) and @ediflow/notifier, whose loading would
+ * slow every command's start several times over (tools/cli/README.md).
  *
  * To add a command: write commands/<name>.ts exporting a Command and add a row here (order =
  * order in `edi --help`) with the module's own summary (a test compares them).

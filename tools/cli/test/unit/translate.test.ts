@@ -36,12 +36,14 @@ describe('edi translate and edi generate', () => {
     expect(c.err()).not.toContain('ABC');
   });
 
-  it('when a set is of no known guide or the split is bad, then segments are printed or the usage error exits 2', async () => {
+  it('when a set is of no known guide or the split is bad, then its envelope context and segments are printed or the usage error exits 2', async () => {
     const c = capture();
     const text = interchange([set('0001')]).replace(/ST\*837\*0001\*005010X222A1/, 'ST*850*0001').replace('*X*005010X222A1', '*X*005010');
     const io = { ...c.io, stdin: Readable.from([Buffer.from(text)]) };
     expect(await runCli(['translate', '--no-validate', '-'], io)).toBe(0);
-    expect(JSON.parse(c.out().trim())).toMatchObject({ setId: '850', controlNumber: '0001', interchange: '000000001' });
+    const doc = JSON.parse(c.out().trim()) as { segments: unknown[] };
+    expect(doc).toMatchObject({ transactionSet: '850', controlNumber: '0001', interchange: { controlNumber: '000000001' }, source: { firstSegment: 1 } });
+    expect(doc.segments[0]).toEqual({ id: 'ST', position: 1, elements: ['850', '0001'] });
     expect(await runCli(['translate', '--split', 'loop', FIXTURE], capture().io)).toBe(2);
     const bad = capture({ stdin: '{"not":"a document"}\n' });
     expect(await runCli(['generate', '-'], bad.io)).toBe(1);

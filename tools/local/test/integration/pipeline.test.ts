@@ -4,6 +4,7 @@
  * callback per transaction set, with the 999 in outbound/ and nothing lost when the
  * broker restarts mid-flight. The logs of the run hold no PHI from the file.
  */
+import { waitFor } from '@ediflow/testkit';
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,19 +127,13 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
     return lines.slice(-60).map((l) => JSON.stringify(l)).join('\n') || '(none)';
   }
 
-  async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v !== undefined) return v;
-      if (Date.now() > until) throw new Error(`timed out waiting for ${what}; the run's warnings and errors:\n${problems()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
+  /** testkit's waitFor, with the run's warnings and errors in the message when it times out. */
+  const until = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> =>
+    waitFor(what, probe, { timeoutMs, intervalMs: 100, detail: () => `the run's warnings and errors:\n${problems()}` });
 
   it('when a partner drops an encrypted 837P, then its transaction set arrives as a signed callback, the 999 is in outbound/ and the upload is archived', async () => {
     await drop('CLAIMS_FOR_JOHN_DOE.x12.pgp', source);
-    const got = await waitFor('1 callback', async () => {
+    const got = await until('1 callback', async () => {
       const c = await callbacks();
       return c.length >= 1 ? c : undefined;
     });
@@ -146,7 +141,7 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
     expect(got.map((c) => c.envelope.body.controlNumber)).toEqual(['0021']);
     const fileId = got[0].envelope.fileId;
     // The translator records the file's terminal state after publishing its transactions.
-    await waitFor('the outcome record', async () => (await store.head(`work/${fileId}/outcome.json`)) ?? undefined);
+    await until('the outcome record', async () => (await store.head(`work/${fileId}/outcome.json`)) ?? undefined);
     const outcome = JSON.parse((await readAll((await store.get(`work/${fileId}/outcome.json`)).body)).toString('utf8')) as { state: string };
     expect(outcome.state).toBe('translated');
     expect(await store.head(`outbound/acme/${fileId}.999.x12.pgp`)).toBeDefined();
@@ -172,11 +167,11 @@ describe('pipeline end to end on ActiveMQ and S3', () => {
     const before = (await callbacks()).length;
     const files = [1001, 1002, 1003, 1004, 1005];
     for (const n of files) await drop(`batch-${n}.x12.pgp`, variant(n));
-    await waitFor('the first callback of the batch', async () => ((await callbacks()).length > before ? true : undefined));
+    await until('the first callback of the batch', async () => ((await callbacks()).length > before ? true : undefined));
     await broker.stop();
     await new Promise((r) => setTimeout(r, 1500));
     await broker.start();
-    const all = await waitFor(
+    const all = await until(
       'all callbacks of the batch',
       async () => {
         const c = await callbacks();

@@ -3,6 +3,7 @@
  * flight, the process stops taking work, finishes what it holds, and exits 0 within 25 s,
  * and the file's callback was delivered rather than dropped.
  */
+import { waitFor } from '@ediflow/testkit';
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -33,13 +34,8 @@ describe('npm start under SIGTERM', () => {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const waitForOutput = async (needle: string, timeoutMs: number) => {
-      const until = Date.now() + timeoutMs;
-      while (!out.includes(needle)) {
-        if (Date.now() > until) throw new Error(`no "${needle}" in output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    const waitForOutput = (needle: string, timeoutMs: number) =>
+      waitFor(`"${needle}" in the output`, () => out.includes(needle), { timeoutMs, intervalMs: 50, detail: () => out });
     try {
       await waitForOutput('ediflow is running', 30_000);
       await promisify(execFile)(process.execPath, [path.join(ROOT, 'tools/local/dist/demo.js'), FIXTURE], { env });

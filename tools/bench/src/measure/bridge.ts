@@ -9,10 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
 import type { Bus } from '@ediflow/bus';
 import { silentLogger, type Logger } from '@ediflow/logger';
-import { parseRoutes } from './adapters/routes-file';
-import { connectEndpoint } from './adapters/connect';
-import type { RoutesDocumentInput } from './domain/routes';
-import { createBridgeService } from './service';
+import { connectEndpoint, createBridgeService, parseRoutes, type RoutesDocumentInput } from '@ediflow/bridge';
 
 /** An endpoint as in the routes file (URLs, kind, ...) with its credentials inline (benchmarks only). */
 export type ThroughputEndpoint = RoutesDocumentInput['endpoints'][string] & { login?: string; passcode?: string };

@@ -9,9 +9,8 @@ import { EmbeddedObjectStore } from '@ediflow/store';
 import { silentLogger } from '@ediflow/logger';
 import { parseRegistry, staticRegistry } from '@ediflow/partners';
 import { loadPrivateKey } from '@ediflow/pgp';
-import { fileIdFor } from '@ediflow/messages';
-import { createIngest } from './domain/ingest-file';
-import { createPgpDecryptor } from './adapters/pgp-decryptor';
+import { KEYS, fileIdFor } from '@ediflow/messages';
+import { createIngest, createPgpDecryptor, prometheusIngestMetrics } from '@ediflow/ingest';
 
 export interface IngestBenchOptions {
   /** A signed and encrypted file on disk. */
@@ -57,12 +56,12 @@ export async function measureIngestFile(options: IngestBenchOptions): Promise<In
       alerts: { alert: async () => undefined },
       tracking: noTracking,
       logger: silentLogger(),
-      registry: new Registry(),
+      metrics: prometheusIngestMetrics(new Registry()),
       clock: () => new Date(),
       bucket: 'bench',
       maxFileBytes: options.plainBytes,
     });
-    const key = 'inbound/bench/file.pgp';
+    const key = `${KEYS.inboundPrefix('bench')}file.pgp`;
     const { etag } = await store.put(key, createReadStream(options.cipherFile, { highWaterMark: 1024 * 1024 }));
     const info = await store.head(key);
     if (info === undefined) throw new Error('the bench upload is missing from the store');
@@ -70,7 +69,7 @@ export async function measureIngestFile(options: IngestBenchOptions): Promise<In
     const outcome = await ingest.processObject({ key, size: info.size, etag, lastModified: info.lastModified });
     const ingestMs = performance.now() - t;
     if (outcome.outcome !== 'received' || outcome.fileId !== fileIdFor('bench', key, etag)) throw new Error(`bench file was ${outcome.outcome}`);
-    const stored = await store.head(`work/${outcome.fileId}/source.x12`);
+    const stored = await store.head(KEYS.source(outcome.fileId));
     if (stored?.size !== options.plainBytes) throw new Error('the stored plaintext has the wrong size');
     return { ingestMs, plainBytes: options.plainBytes, cipherBytes: info.size };
   } finally {
