@@ -76,6 +76,23 @@ export function trackingStoreContract(name: string, factory: DbFactory): void {
       expect(detail?.timeline.map((e) => `${e.source}:${e.status}`)).toEqual(['837:submitted', '999:accepted', '277CA:acknowledged', '835:paid']);
     });
 
+    it('when the same sets come again in another file (a replay), then the file is recorded and nothing else repeats', async () => {
+      const claim = { claimNumber: 'PCN-R', providerId: '1234567893' };
+      for (const fileId of ['fr1', 'fr2']) {
+        await apply({ kind: 'file', fileId, partnerId: 'clinic', state: 'translated', at: at(fileId === 'fr1' ? 0 : 30) });
+        await apply({ kind: 'transactions', fileId, partnerId: 'clinic', at: at(1), sets: [{ transactionId: 'tr1', isa13: '000000777', gs06: '1', st02: '0001', setId: '837', position: 1, status: 'accepted', codes: [] }] });
+        await apply({ kind: 'claims', fileId, partnerId: 'clinic', source: '837', setKey: 'tr1', at: at(1), claims: [{ ...claim, status: 'submitted', codes: [] }] });
+        await apply({ kind: 'claims', fileId, partnerId: 'clinic', source: '999', setKey: 'tr1', at: at(2), claims: [{ ...claim, status: 'accepted', codes: ['A'] }] });
+      }
+      for (const fileId of ['pr1', 'pr2']) {
+        await apply({ kind: 'claims', fileId, partnerId: 'payer', source: '835', setKey: 'pr-set', at: at(fileId === 'pr1' ? 600 : 700), claims: [{ ...claim, status: 'paid', codes: ['1'], paidAmount: '10.00' }] });
+      }
+      const [c] = (await store.listClaims({ claimNumber: 'PCN-R', limit: 5 })).items;
+      expect((await store.getClaim(c.claimId))?.timeline.map((e) => `${e.source}:${e.status}`)).toEqual(['837:submitted', '999:accepted', '835:paid']);
+      expect((await store.findTransactions({ isa13: '000000777', gs06: '1', st02: '0001', limit: 10 })).map((s) => s.fileId)).toEqual(['fr1']);
+      expect((await store.getFile('fr2'))?.state).toBe('translated');
+    });
+
     it('when the 835 is applied before the 277CA, then the claim still ends paid', async () => {
       const claim = { claimNumber: 'PCN-2', providerId: '1234567893' };
       await apply({ kind: 'claims', fileId: 'f5', partnerId: 'clinic', source: '837', setKey: 't5', at: at(0), claims: [{ ...claim, status: 'submitted', codes: [], billedAmount: '100.00' }] });

@@ -198,7 +198,7 @@ export function createTrackingStore(db: TrackingDb, clock: () => Date = () => ne
     }
   }
 
-  async function applyClaims(trx: Trx, eventId: string, e: ClaimsEvent): Promise<void> {
+  async function applyClaims(trx: Trx, e: ClaimsEvent): Promise<void> {
     const at = new Date(e.at);
     const own = e.source === '837' || e.source === '999';
     // The submitter's own events (837, 999) name their claim by key; a payer's (277CA, 835) are matched.
@@ -237,7 +237,7 @@ export function createTrackingStore(db: TrackingDb, clock: () => Date = () => ne
         .insertInto('claim_events')
         .values(
           part.map(({ c, i }) => ({
-            event_key: claimEventKeyOf(eventId, i),
+            event_key: claimEventKeyOf(e.source, e.setKey, i, c.status),
             claim_key: keys[i],
             partner_id: e.partnerId,
             claim_number: c.claimNumber,
@@ -322,7 +322,7 @@ export function createTrackingStore(db: TrackingDb, clock: () => Date = () => ne
         if (inserted === undefined) return 'duplicate';
         if (event.kind === 'file') await applyFile(trx, event);
         else if (event.kind === 'transactions') await applyTransactions(trx, event);
-        else if (event.kind === 'claims') await applyClaims(trx, eventId, event);
+        else if (event.kind === 'claims') await applyClaims(trx, event);
         else await applyCallback(trx, event);
         return 'applied';
       });

@@ -30,9 +30,13 @@ export function claimKeyOf(partnerId: string, claimNumber: string, providerId: s
   return createHash('sha256').update([partnerId, claimNumber, providerId ?? ''].join('\u001f')).digest('hex');
 }
 
-/** The id of one claim's event inside a tracking event (its position keeps two entries for one claim apart). */
-export function claimEventKeyOf(eventId: string, index: number): string {
-  return createHash('sha256').update(`${eventId}\u001f${index}`).digest('hex');
+/**
+ * The id of one claim's event: what reported it (837, 999, 277CA, 835), the transaction set it
+ * is in (its transaction id, from the set's own bytes), its position there and the status. Not
+ * the file: the same set sent again in another file (a replay) adds nothing to the timeline.
+ */
+export function claimEventKeyOf(source: string, setKey: string, index: number, status: string): string {
+  return createHash('sha256').update([source, setKey, String(index), status].join('\u001f')).digest('hex');
 }
 
 export interface ClaimCandidate {

@@ -95,6 +95,8 @@ describe('tracking API', () => {
 
   it('when every endpoint answers, then its body conforms to the published OpenAPI document', async () => {
     const ajv = new Ajv2020({ strict: false });
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    ajv.addFormat('date', /^\d{4}-\d{2}-\d{2}$/);
     ajv.addSchema({ $id: 'openapi', components: OPENAPI.components });
     const check = (name: string, body: unknown) => {
       const validate = ajv.compile({ $ref: `openapi#/components/schemas/${name}` });

@@ -120,7 +120,7 @@ describe('claim lifecycle through npm start', () => {
       INGEST_POLL_INTERVAL_MS: '200',
     });
     app.start();
-    await app.waitForOutput('ediflow is running', { timeoutMs: 60_000, intervalMs: 200, detail: () => app.output.slice(-4000) });
+    await app.waitForOutput('ediflow is running', 60_000);
     api = `http://127.0.0.1:${port}`;
     token = (await readFile(path.join(home, 'keys', 'tracking-api.token'), 'utf8')).trim();
     store = new EmbeddedObjectStore({ root: path.join(home, 'store') });
