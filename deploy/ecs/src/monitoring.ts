@@ -28,6 +28,7 @@ export const LOG_FIGURES = {
   circuitsOpened: { metricName: 'CircuitsOpened', message: 'circuit opened' },
   messagesDeadLettered: { metricName: 'MessagesDeadLettered', message: 'handler failed; message dead-lettered' },
   brokerConnectionLost: { metricName: 'BrokerConnectionLost', message: 'broker connection lost' },
+  trackingMaintenanceFailed: { metricName: 'TrackingMaintenanceFailures', message: 'tracking maintenance failed; next run on schedule' },
 } as const satisfies Record<string, LogFigure>;
 
 export interface MonitoredService {
@@ -104,6 +105,11 @@ export class Monitoring extends Construct {
     });
     alarm('OpenCircuits', 'A callback endpoint\'s circuit opened (consecutive failures). Runbook: "Open circuits".', {
       metric: logMetric(LOG_FIGURES.circuitsOpened.metricName).with({ period: Duration.minutes(5) }),
+      evaluationPeriods: 1,
+      ...gte1,
+    });
+    alarm('TrackingMaintenance', 'The tracking service\'s scheduled purge and late-status matching failed (database unreachable or refusing). Runbook: "Tracking".', {
+      metric: logMetric(LOG_FIGURES.trackingMaintenanceFailed.metricName).with({ period: Duration.hours(1) }),
       evaluationPeriods: 1,
       ...gte1,
     });
