@@ -60,7 +60,7 @@ export interface ServicesStackProps extends StackProps {
   brokerName: string;
   brokerUrl: string;
   brokerCredentials: secretsmanager.ISecret;
-  /** The one image of all four services. */
+  /** The one image of all five services. */
   image: ecs.ContainerImage;
   /** Scaling policies; default the data in scaling-policy.ts. */
   scaling?: ScalingPolicies;
@@ -82,7 +82,7 @@ function fromSecretsManager(scope: Construct, id: string, source: SecretSource):
 }
 
 /**
- * The four services on one Fargate cluster (Container Insights on), their scaling, alarms and
+ * The five services on one Fargate cluster (Container Insights on), their scaling, alarms and
  * dashboard. Every task gets the failover broker URL, the bucket, secrets from Secrets Manager.
  */
 export class ServicesStack extends Stack {
