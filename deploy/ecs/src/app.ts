@@ -83,6 +83,7 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
       securityGroup: tracking.trackingSecurityGroup,
       databaseUrl: tracking.databaseUrl,
       databaseCredentials: tracking.credentials,
+      databaseInstanceIdentifier: tracking.instance.instanceIdentifier,
       retentionDays: config.tracking?.retentionDays,
     },
   });

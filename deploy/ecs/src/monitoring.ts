@@ -52,7 +52,12 @@ export interface MonitoringProps {
   oldestMessageMinutes?: number;
   /** Queues to graph, with the services' scaling backlog expressions. */
   backlogs?: readonly { serviceName: string; backlog: cloudwatch.IMetric }[];
+  /** The tracking database (an RDS instance identifier): storage and CPU alarms, a graph. */
+  trackingDatabase?: { instanceIdentifier: string };
 }
+
+/** Free storage below which the tracking database alarms (it grows by itself up to its maximum, then stops). */
+const DATABASE_MIN_FREE_BYTES = 5 * 1024 ** 3;
 
 const PERIOD = Duration.seconds(METRIC_PERIOD_SECONDS);
 
@@ -131,6 +136,25 @@ export class Monitoring extends Construct {
         ...gte1,
       });
     }
+    const db = props.trackingDatabase;
+    const dbMetric = (metricName: string, statistic: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: db!.instanceIdentifier }, statistic, period: Duration.minutes(5) });
+    if (db) {
+      alarm('TrackingDatabaseStorage', 'The tracking database has less than 5 GiB of free storage (it grows by itself up to its maximum). Runbook: "Tracking".', {
+        metric: dbMetric('FreeStorageSpace', 'Minimum'),
+        threshold: DATABASE_MIN_FREE_BYTES,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm('TrackingDatabaseCpu', 'The tracking database\'s CPU stayed above 80 % for 15 minutes. Runbook: "Tracking".', {
+        metric: dbMetric('CPUUtilization', 'Average'),
+        threshold: 80,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     const oldest = props.oldestMessageMinutes ?? 15;
     props.inputQueues.forEach((q, i) => {
       alarm(`OldestMessage${i}`, `A message waited more than ${oldest} minutes in ${q} before delivery. Runbook: "Oldest message".`, {
@@ -203,6 +227,16 @@ export class Monitoring extends Construct {
         ...props.backlogs.map(
           (b) => new cloudwatch.GraphWidget({ title: `${b.serviceName}: backlog per running task (what scaling reads)`, width: 24 / props.backlogs!.length, left: [b.backlog] }),
         ),
+      );
+    }
+    if (db) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Tracking database: CPU, connections, free storage',
+          width: 24,
+          left: [dbMetric('CPUUtilization', 'Average').with({ label: 'CPU %' }), dbMetric('DatabaseConnections', 'Maximum').with({ label: 'connections' })],
+          right: [dbMetric('FreeStorageSpace', 'Minimum').with({ label: 'free storage (bytes)' })],
+        }),
       );
     }
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: this.alarms }));

@@ -33,6 +33,8 @@ export interface TrackingProps {
   databaseCredentials: secretsmanager.ISecret;
   /** TRACKING_RETENTION_DAYS: tracked rows older than this are purged. */
   retentionDays?: number;
+  /** The RDS instance identifier, for its alarms and graph. */
+  databaseInstanceIdentifier: string;
 }
 
 /** The tracking service's default retention (the service's own default, README "Configuration"). */
@@ -283,6 +285,7 @@ export class ServicesStack extends Stack {
         { serviceName: 'notifier', backlog: notifierScaling.backlog.with({ label: 'notifier backlog per task' }) },
         { serviceName: 'tracking', backlog: trackingScaling.backlog.with({ label: 'tracking backlog per task' }) },
       ],
+      trackingDatabase: { instanceIdentifier: props.tracking.databaseInstanceIdentifier },
     });
     new CfnOutput(this, 'ClusterName', { value: clusterName });
     new CfnOutput(this, 'ReplayTokenArn', { value: replayToken.secretArn, description: 'NOTIFIER_REPLAY_TOKEN for /admin/deadletters' });

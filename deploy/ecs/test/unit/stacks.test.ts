@@ -319,6 +319,10 @@ describe('tracking', () => {
     expect(about('edi.tracking.events held messages')).toHaveLength(1);
     expect(about('tracking: fewer tasks running')).toHaveLength(1);
     expect(about('scheduled purge')).toHaveLength(1);
+    for (const text of ['less than 5 GiB of free storage', 'CPU stayed above 80']) {
+      expect(about(text)).toHaveLength(1);
+      expect(json(about(text)[0][1].Dimensions)).toContain('Ediflow-test-Tracking:ExportsOutputRefDatabase');
+    }
     for (const [, a] of [...about('edi.tracking.events'), ...about('tracking: '), ...about('scheduled purge')]) expect(json(a.AlarmActions)).toContain('ExportsOutputRefAlerts');
     const scaling = alarms.filter(([id]) => id.startsWith('TrackingScaling'));
     expect(scaling).toHaveLength(2);
@@ -331,5 +335,6 @@ describe('tracking', () => {
     const body = json(props(dashboard).DashboardBody);
     expect(body).toContain('tracking: backlog per running task');
     expect(body).toContain('edi.tracking.events');
+    expect(body).toContain('Tracking database: CPU, connections, free storage');
   });
 });
