@@ -3,6 +3,7 @@ import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BrokerStack } from './broker-stack';
 import { DataStack } from './data-stack';
 import { ServicesStack, type BridgeRouteSet, type SecretSource } from './services-stack';
+import { TrackingDatabaseStack } from './tracking-database-stack';
 import type { ScalingPolicies } from './scaling-policy';
 
 export interface DeployConfig {
@@ -15,15 +16,32 @@ export interface DeployConfig {
   bridgeRouteSets?: readonly BridgeRouteSet[];
   brokerInstanceType?: string;
   natGateways?: number;
+  tracking?: TrackingSettings;
+}
+
+/** The tracking service's database and retention (CDK context `ediflow:tracking*`). */
+export interface TrackingSettings {
+  /** RDS instance class without `db.`; default t4g.medium. */
+  instanceType?: string;
+  /** A standby in the second AZ; default true. */
+  multiAz?: boolean;
+  /** Days of automated backups; default 14. */
+  backupRetentionDays?: number;
+  /** TRACKING_RETENTION_DAYS; default 400. */
+  retentionDays?: number;
 }
 
 export interface EdiflowStacks {
   data: DataStack;
   broker: BrokerStack;
+  tracking: TrackingDatabaseStack;
   services: ServicesStack;
 }
 
-/** App -> three stacks: data (key, bucket, topic, SFTP), broker (VPC, Amazon MQ), services (ECS, scaling, alarms). */
+/**
+ * App -> four stacks: data (key, bucket, topic, SFTP), broker (VPC, Amazon MQ), tracking (RDS for
+ * PostgreSQL in that VPC), services (ECS, scaling, alarms).
+ */
 export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
   const prefix = `Ediflow-${config.envName}`;
   const data = new DataStack(app, `${prefix}-Data`, { env: config.env, envName: config.envName });
@@ -33,6 +51,15 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
     key: data.key,
     instanceType: config.brokerInstanceType,
     natGateways: config.natGateways,
+  });
+  const tracking = new TrackingDatabaseStack(app, `${prefix}-Tracking`, {
+    env: config.env,
+    envName: config.envName,
+    vpc: broker.vpc,
+    key: data.key,
+    instanceType: config.tracking?.instanceType,
+    multiAz: config.tracking?.multiAz,
+    backupRetentionDays: config.tracking?.backupRetentionDays,
   });
   const services = new ServicesStack(app, `${prefix}-Services`, {
     env: config.env,
@@ -52,6 +79,13 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
     notifierSubscriptionIds: config.notifierSubscriptionIds,
     notifierSecrets: config.notifierSecrets,
     bridgeRouteSets: config.bridgeRouteSets,
+    tracking: {
+      securityGroup: tracking.trackingSecurityGroup,
+      databaseUrl: tracking.databaseUrl,
+      databaseCredentials: tracking.credentials,
+      databaseInstanceIdentifier: tracking.instance.instanceIdentifier,
+      retentionDays: config.tracking?.retentionDays,
+    },
   });
-  return { data, broker, services };
+  return { data, broker, tracking, services };
 }

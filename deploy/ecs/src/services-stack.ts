@@ -9,18 +9,36 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { resolvePolicy } from '@ediflow/bus';
 import { DESTINATIONS } from '@ediflow/messages';
-import { CONFIG_KEYS } from './data-stack';
+import { CLAIM_CHECK_PREFIX, CONFIG_KEYS } from './data-stack';
 import { LOG_FIGURES, Monitoring, type MonitoredService } from './monitoring';
 import { QueueBacklogScalingConstruct, scaleOnCpu } from './queue-scaling';
 import { SCALING, brokerQueueName, checkScaling, type ScalingPolicies, type ServiceName } from './scaling-policy';
 import { EdiService } from './service';
-import { TASK_SIZES } from './sizing';
+import { HTTP_PORT, TASK_SIZES } from './sizing';
+import { RDS_CA_FILE } from './tracking-database-stack';
 
 /** A secret injected as an environment variable: a Secrets Manager secret (name or ARN) and, for JSON secrets, a field. */
 export interface SecretSource {
   secret: string;
   field?: string;
 }
+
+/** The tracking service's database and network (TrackingDatabaseStack) and its settings. */
+export interface TrackingProps {
+  /** The tracking tasks' own security group: the only one the database admits. */
+  securityGroup: ec2.ISecurityGroup;
+  /** TRACKING_DATABASE_URL, without a password. */
+  databaseUrl: string;
+  /** The database's credentials (JSON, field `password`). */
+  databaseCredentials: secretsmanager.ISecret;
+  /** TRACKING_RETENTION_DAYS: tracked rows older than this are purged. */
+  retentionDays?: number;
+  /** The RDS instance identifier, for its alarms and graph. */
+  databaseInstanceIdentifier: string;
+}
+
+/** The tracking service's default retention (the service's own default, README "Configuration"). */
+export const TRACKING_RETENTION_DAYS = 400;
 
 /** One bridge task: a routes document (as `services/bridge/routes.example.json`) and the secrets its endpoints name. */
 export interface BridgeRouteSet {
@@ -44,7 +62,7 @@ export interface ServicesStackProps extends StackProps {
   brokerName: string;
   brokerUrl: string;
   brokerCredentials: secretsmanager.ISecret;
-  /** The one image of all four services. */
+  /** The one image of all five services. */
   image: ecs.ContainerImage;
   /** Scaling policies; default the data in scaling-policy.ts. */
   scaling?: ScalingPolicies;
@@ -54,6 +72,7 @@ export interface ServicesStackProps extends StackProps {
   notifierSecrets?: Record<string, SecretSource>;
   /** One bridge service per route set (none by default). */
   bridgeRouteSets?: readonly BridgeRouteSet[];
+  tracking: TrackingProps;
   logLevel?: string;
 }
 
@@ -65,7 +84,7 @@ function fromSecretsManager(scope: Construct, id: string, source: SecretSource):
 }
 
 /**
- * The four services on one Fargate cluster (Container Insights on), their scaling, alarms and
+ * The five services on one Fargate cluster (Container Insights on), their scaling, alarms and
  * dashboard. Every task gets the failover broker URL, the bucket, secrets from Secrets Manager.
  */
 export class ServicesStack extends Stack {
@@ -86,6 +105,8 @@ export class ServicesStack extends Stack {
     for (const [name, p] of Object.entries(scaling)) checkScaling(name, p);
     const clusterName = `ediflow-${props.envName}`;
     this.cluster = new ecs.Cluster(this, 'Cluster', { clusterName, vpc: props.vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
+    // Private DNS in the VPC for the services other hosts call (the tracking API): <name>.ediflow-<env>.internal.
+    this.cluster.addDefaultCloudMapNamespace({ name: `${clusterName}.internal`, vpc: props.vpc });
 
     const common: Record<string, string> = {
       LOG_LEVEL: props.logLevel ?? 'info',
@@ -109,20 +130,33 @@ export class ServicesStack extends Stack {
       encryptionKey: key,
       generateSecretString: { passwordLength: 48, excludePunctuation: true },
     });
+    const trackingApiToken = new secretsmanager.Secret(this, 'TrackingApiToken', {
+      description: 'Bearer token of the tracking API (TRACKING_API_TOKEN)',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const trackingDatabase = secretsmanager.Secret.fromSecretCompleteArn(this, 'TrackingDatabaseCredentials', props.tracking.databaseCredentials.secretArn);
     const subscriptionIds = props.notifierSubscriptionIds ?? [];
 
-    const add = (service: ServiceName, serviceName: string, environment: Record<string, string>, secrets: Record<string, ecs.Secret>, desiredCount?: number): EdiService => {
+    const add = (
+      service: ServiceName,
+      serviceName: string,
+      environment: Record<string, string>,
+      secrets: Record<string, ecs.Secret>,
+      options: { desiredCount?: number; securityGroups?: ec2.ISecurityGroup[]; dnsName?: string } = {},
+    ): EdiService => {
       const s = new EdiService(this, serviceName, {
         cluster: this.cluster,
         service,
         serviceName,
         image: props.image,
         size: TASK_SIZES[service],
-        securityGroup: props.servicesSecurityGroup,
+        securityGroups: [props.servicesSecurityGroup, ...(options.securityGroups ?? [])],
         environment,
         secrets,
-        desiredCount,
+        desiredCount: options.desiredCount,
         singleton: service === 'bridge',
+        dnsName: options.dnsName,
       });
       this.services[serviceName] = s;
       return s;
@@ -137,15 +171,34 @@ export class ServicesStack extends Stack {
       if (!/^[a-z0-9][a-z0-9-]{0,30}$/.test(set.name)) throw new Error(`bridge route set name ${JSON.stringify(set.name)}: lower-case letters, digits and dashes`);
       const secrets: Record<string, ecs.Secret> = {};
       for (const [env, source] of Object.entries(set.secrets ?? {})) secrets[env] = fromSecretsManager(this, `Bridge-${set.name}-${env}`, source);
-      return add('bridge', `bridge-${set.name}`, { LOG_LEVEL: common.LOG_LEVEL, ALERT_TOPIC_ARN: common.ALERT_TOPIC_ARN, BRIDGE_ROUTES: JSON.stringify(set.routes) }, secrets, scaling.bridge.tasks);
+      return add('bridge', `bridge-${set.name}`, { LOG_LEVEL: common.LOG_LEVEL, ALERT_TOPIC_ARN: common.ALERT_TOPIC_ARN, BRIDGE_ROUTES: JSON.stringify(set.routes) }, secrets, { desiredCount: scaling.bridge.tasks });
     });
+    const tracking = add(
+      'tracking',
+      'tracking',
+      {
+        ...common,
+        TRACKING_DATABASE_URL: props.tracking.databaseUrl,
+        TRACKING_DATABASE_SSL: 'verify',
+        TRACKING_DATABASE_CA_FILE: RDS_CA_FILE,
+        TRACKING_RETENTION_DAYS: String(props.tracking.retentionDays ?? TRACKING_RETENTION_DAYS),
+      },
+      {
+        ...broker,
+        TRACKING_DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(trackingDatabase, 'password'),
+        TRACKING_API_TOKEN: ecs.Secret.fromSecretsManager(trackingApiToken),
+      },
+      { securityGroups: [props.tracking.securityGroup], dnsName: 'tracking' },
+    );
 
     // Access: the bucket (read/write, SSE-KMS through the key), the alert topic, KMS Decrypt of the wrapped platform key.
     for (const s of [ingest, translator, notifier]) {
       bucket.grantReadWrite(s.taskDefinition.taskRole);
       key.grantEncryptDecrypt(s.taskDefinition.taskRole);
     }
-    for (const s of [ingest, translator, notifier, ...bridges]) {
+    // Tracking reads claim-checked event bodies (messages/) and writes nothing to the bucket.
+    bucket.grantRead(tracking.taskDefinition.taskRole, `${CLAIM_CHECK_PREFIX}*`);
+    for (const s of [ingest, translator, notifier, ...bridges, tracking]) {
       alerts.grantPublish(s.taskDefinition.taskRole);
       // The topic and the secrets are encrypted with the data key.
       key.grant(s.taskDefinition.taskRole, 'kms:GenerateDataKey*', 'kms:Decrypt');
@@ -177,11 +230,19 @@ export class ServicesStack extends Stack {
       policy: scaling.notifier,
       extraQueues: subscriptionIds.map((id) => `edi.notifier.endpoint.${id}`),
     });
+    const trackingScaling = new QueueBacklogScalingConstruct(this, 'TrackingScaling', {
+      service: tracking.service,
+      serviceName: 'tracking',
+      clusterName,
+      brokerName: props.brokerName,
+      policy: scaling.tracking,
+    });
 
     const queueOf = (destination: string): string => brokerQueueName(destination);
     const deadLetterQueues = [
       queueOf(resolvePolicy(DESTINATIONS.fileReceived).deadLetterDestination),
       queueOf(resolvePolicy(DESTINATIONS.transactionTranslated).deadLetterDestination),
+      queueOf(resolvePolicy(DESTINATIONS.tracking).deadLetterDestination),
       ...subscriptionIds.map((id) => queueOf(resolvePolicy(`/queue/edi.notifier.endpoint.${id}`).deadLetterDestination)),
       'ActiveMQ.DLQ',
     ];
@@ -206,20 +267,29 @@ export class ServicesStack extends Stack {
         ],
       },
       ...bridges.map((b) => ({ serviceName: b.node.id, logGroup: b.logGroup, figures: [] })),
+      {
+        serviceName: 'tracking',
+        logGroup: tracking.logGroup,
+        figures: [LOG_FIGURES.trackingMaintenanceFailed, LOG_FIGURES.messagesDeadLettered, LOG_FIGURES.brokerConnectionLost],
+      },
     ];
     this.monitoring = new Monitoring(this, 'Monitoring', {
       topic: alerts,
       clusterName,
       brokerName: props.brokerName,
       services: monitored,
-      inputQueues: [...scaling.translator.inputQueues, ...scaling.notifier.inputQueues],
+      inputQueues: [...scaling.translator.inputQueues, ...scaling.notifier.inputQueues, ...scaling.tracking.inputQueues],
       deadLetterQueues,
       backlogs: [
         { serviceName: 'translator', backlog: translatorScaling.backlog.with({ label: 'translator backlog per task' }) },
         { serviceName: 'notifier', backlog: notifierScaling.backlog.with({ label: 'notifier backlog per task' }) },
+        { serviceName: 'tracking', backlog: trackingScaling.backlog.with({ label: 'tracking backlog per task' }) },
       ],
+      trackingDatabase: { instanceIdentifier: props.tracking.databaseInstanceIdentifier },
     });
     new CfnOutput(this, 'ClusterName', { value: clusterName });
     new CfnOutput(this, 'ReplayTokenArn', { value: replayToken.secretArn, description: 'NOTIFIER_REPLAY_TOKEN for /admin/deadletters' });
+    new CfnOutput(this, 'TrackingApiTokenArn', { value: trackingApiToken.secretArn, description: 'TRACKING_API_TOKEN: bearer token of the tracking API' });
+    new CfnOutput(this, 'TrackingApiUrl', { value: `http://tracking.${clusterName}.internal:${HTTP_PORT}`, description: 'The tracking API, from inside the VPC (TrackingApiClients security group)' });
   }
 }

@@ -34,19 +34,26 @@ describe('cdk synth', () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('when cdk synth -q runs in deploy/ecs without AWS access, then it exits 0 with three templates and the image staged', async () => {
+  it('when cdk synth -q runs in deploy/ecs without AWS access, then it exits 0 with four templates and the image staged', async () => {
     expect(existsSync(path.join(ECS_DIR, 'dist', 'cdk-app.js'))).toBe(true);
     const { code, output } = await run(['synth', '-q', '-o', out], 180_000);
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const files = readdirSync(out);
-    expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual(['Ediflow-dev-Broker.template.json', 'Ediflow-dev-Data.template.json', 'Ediflow-dev-Services.template.json']);
+    expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual([
+      'Ediflow-dev-Broker.template.json',
+      'Ediflow-dev-Data.template.json',
+      'Ediflow-dev-Services.template.json',
+      'Ediflow-dev-Tracking.template.json',
+    ]);
     const asset = files.find((f) => f.startsWith('asset.'));
     expect(asset).toBeDefined();
     const staged = path.join(out, asset!);
     expect(existsSync(path.join(staged, 'Dockerfile'))).toBe(true);
     expect(existsSync(path.join(staged, 'services', 'ingest', 'src', 'main.ts'))).toBe(true);
+    expect(existsSync(path.join(staged, 'services', 'tracking', 'src', 'main.ts'))).toBe(true);
     expect(existsSync(path.join(staged, 'node_modules'))).toBe(false);
     const services = JSON.parse(readFileSync(path.join(out, 'Ediflow-dev-Services.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    expect(Object.values(services.Resources).filter((r) => r.Type === 'AWS::ECS::Service')).toHaveLength(3);
+    // ingest, translator, notifier, tracking (no bridge route set in the default context).
+    expect(Object.values(services.Resources).filter((r) => r.Type === 'AWS::ECS::Service')).toHaveLength(4);
   }, 200_000);
 });
