@@ -4,6 +4,9 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@ediflow/logger';
 import { AppError, describeError } from '@ediflow/errors';
 
+/** The release every workspace carries (they share one version); /healthz reports it. */
+const VERSION = (require('../package.json') as { version: string }).version;
+
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
 export interface HttpAppOptions {
@@ -37,7 +40,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let server: Server | undefined;
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', version: VERSION });
   });
 
   app.get('/readyz', async (_req, res) => {
