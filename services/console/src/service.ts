@@ -1,0 +1,94 @@
+import type { Router } from 'express';
+import type { Logger } from '@ediflow/logger';
+import type { ObjectStore } from '@ediflow/store';
+import { DESTINATIONS } from '@ediflow/messages';
+import { Access } from './domain/access';
+import { QueueHistory, queueName, type QueueFigures } from './domain/queues';
+import { deadLetterClient, trackingClient, type ApiClientOptions } from './adapters/api-client';
+import { createAuditLog } from './adapters/audit-log';
+import { probeService, type ServiceTarget } from './adapters/service-probe';
+import { createConsoleRouter, type OidcTrust } from './entry-points/router';
+
+/** A broker the Queues page shows: ActiveMQ through its statistics plugin, or the embedded bus. */
+export interface QueueSource {
+  name: string;
+  read(): Promise<QueueFigures[]>;
+}
+
+export interface ConsoleServiceDeps {
+  logger: Logger;
+  /** Where the audit log is kept. */
+  store: ObjectStore;
+  /** Tracking's API (base URL and its bearer token). */
+  tracking: ApiClientOptions;
+  /** The notifier's dead-letter admin (its /admin base URL and the replay token). */
+  deadLetters: ApiClientOptions;
+  brokers: QueueSource[];
+  services: ServiceTarget[];
+  access: { secret: Buffer; operatorToken?: string; readOnlyToken?: string; sessionTtlMs?: number };
+  oidc?: OidcTrust;
+  sampleIntervalMs: number;
+  secureCookies?: boolean;
+  clock?: () => Date;
+}
+
+/**
+ * The console: samples every broker's queues on an interval (the hour of history behind the
+ * rates and sparklines lives in this process), and serves the pages. It keeps no business state
+ * of its own: files, claims and dead letters are read from their services on each request.
+ */
+export function createConsoleService(deps: ConsoleServiceDeps) {
+  const clock = deps.clock ?? (() => new Date());
+  const history = new QueueHistory(Object.values(DESTINATIONS).map(queueName));
+  let timer: NodeJS.Timeout | undefined;
+  let sampling: Promise<void> | undefined;
+
+  async function sample(): Promise<void> {
+    await Promise.all(
+      deps.brokers.map(async (b) => {
+        const at = clock().getTime();
+        try {
+          history.record({ broker: b.name, at, queues: await b.read() });
+        } catch (err) {
+          deps.logger.warn({ broker: b.name, err: err instanceof Error ? err.message : String(err) }, 'console: broker statistics not readable');
+          history.record({ broker: b.name, at, queues: [], error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' });
+        }
+      }),
+    );
+  }
+
+  const router: Router = createConsoleRouter({
+    logger: deps.logger,
+    access: new Access({ sessionTtlMs: 8 * 3600_000, ...deps.access }),
+    oidc: deps.oidc,
+    tracking: trackingClient(deps.tracking),
+    deadLetters: deadLetterClient(deps.deadLetters),
+    audit: createAuditLog(deps.store),
+    queues: () => history.view(deps.brokers.map((b) => b.name)),
+    services: () => Promise.all(deps.services.map((s) => probeService(s))),
+    refreshMs: deps.sampleIntervalMs,
+    secureCookies: deps.secureCookies ?? false,
+    clock,
+  });
+
+  return {
+    router,
+    /** One reading of every broker now (also what the interval does). */
+    sample,
+    async start(): Promise<void> {
+      await sample();
+      timer = setInterval(() => {
+        sampling ??= sample().finally(() => {
+          sampling = undefined;
+        });
+      }, deps.sampleIntervalMs);
+      timer.unref();
+    },
+    async stop(): Promise<void> {
+      clearInterval(timer);
+      await sampling;
+    },
+  };
+}
+
+export type ConsoleService = ReturnType<typeof createConsoleService>;
