@@ -85,7 +85,8 @@ function setsTable(sets: readonly SetRow[]): Html {
 }
 
 export function fileDetailPage(f: FileDetail): Html {
-  const acks = [...f.acknowledgments.ta1.map((n) => `TA1 ${n}`), ...f.acknowledgments.groups999.map((n) => `999 for GS ${n}`)];
+  // TA1 answers per interchange ("A", "R:025") and the 999's AK9 per group (A, E, P, R).
+  const acks = [...f.acknowledgments.ta1.map((a) => `TA1 ${a}`), ...f.acknowledgments.groups999.map((a) => `999 ${a}`)];
   return html`<dl class="facts"><dt>File id</dt><dd><code>${f.fileId}</code></dd><dt>Partner</dt><dd>${f.partnerId}</dd><dt>State</dt><dd>${stateBadge(f.state, f.reasonCode)}</dd>
 <dt>Channel</dt><dd>${f.channel ?? '–'}</dd><dt>Received</dt><dd>${time(f.receivedAt)}</dd><dt>Finished</dt><dd>${time(f.finishedAt)}</dd>
 <dt>Acknowledgments sent</dt><dd class="acks">${acks.length === 0 ? '–' : acks.join(', ')}</dd><dt>Claims</dt><dd>${f.claims}</dd></dl>
