@@ -1,11 +1,13 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@ediflow/logger';
 import { AppError, describeError } from '@ediflow/errors';
 
 /** The release every workspace carries (they share one version); /healthz reports it. */
-const VERSION = (require('../package.json') as { version: string }).version;
+const VERSION = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 

@@ -26,7 +26,7 @@ import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscriptio
 import { planLocal, type LocalPlan } from './settings';
 import { createTrackingService, openPgliteDb, openPostgresDb } from '@ediflow/tracking-service';
 import { createHttpApp } from '@ediflow/http';
-import { activeMqSources, createAlbOidcVerifier, createConsoleService, memoryBusSource } from '@ediflow/console';
+import { activeMqSources, createAlbOidcVerifier, createConsoleService, memoryBusSource, type ConsoleService } from '@ediflow/console';
 
 const DEMO_ROUTES = {
   endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
@@ -151,9 +151,8 @@ async function main(): Promise<void> {
       });
 
   const consoleHttp = createHttpApp({ logger, readiness: {}, defaultMetrics: false });
-  let opsConsole: ReturnType<typeof createConsoleService> | undefined;
   lifecycle.install();
-  const started: { sftp?: SftpServer } = {};
+  const started: { sftp?: SftpServer; console?: ConsoleService } = {};
   // Stopping intake, the bridge and the pipeline at once keeps the whole stop well inside its 25 s.
   lifecycle.onShutdown('stop sftp, bridge and pipeline', async () => {
     await Promise.all([started.sftp?.close(), bridge.stop(), pipeline.stop()]);
@@ -162,7 +161,7 @@ async function main(): Promise<void> {
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
   lifecycle.onShutdown('close bus', () => bus.close());
   lifecycle.onShutdown('stop console', async () => {
-    await opsConsole?.stop();
+    await started.console?.stop();
     await consoleHttp.close();
   });
   lifecycle.onShutdown('close http', () => http.close());
@@ -207,7 +206,7 @@ async function main(): Promise<void> {
   const readOnlyToken = plan.console.readOnlyToken ?? (await ensureToken(plan.console.readOnlyTokenFile));
   const pipelineBroker =
     bus instanceof MemoryBus ? memoryBusSource(config.BROKER_URL, bus) : activeMqSources([{ name: 'pipeline', url: config.BROKER_URL }], { login: config.BROKER_LOGIN, passcode: config.BROKER_PASSCODE })[0];
-  opsConsole = createConsoleService({
+  const opsConsole = createConsoleService({
     logger: logger.child({ component: 'console' }),
     store,
     tracking: { baseUrl: self, token: trackingToken },
@@ -222,6 +221,7 @@ async function main(): Promise<void> {
   consoleHttp.app.use(opsConsole.router);
   consoleHttp.finish();
   const consolePort = ((await consoleHttp.listen(plan.console.port, config.HTTP_HOST)).address() as AddressInfo).port;
+  started.console = opsConsole;
   await opsConsole.start();
 
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';

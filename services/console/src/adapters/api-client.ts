@@ -74,6 +74,7 @@ export function deadLetterClient(options: ApiClientOptions): DeadLetterAdminClie
       return (await call<{ deadLetters: DeadLetterRow[] }>(o, 'notifier', 'GET', 'deadletters', { ...q, limit: q.limit === undefined ? undefined : String(q.limit) }))?.deadLetters ?? [];
     },
     async replay(q) {
+      // eslint-disable-next-line no-restricted-syntax -- a route of the notifier's admin API, not an object key
       const result = await call<ReplayResult>(o, 'notifier', 'POST', 'deadletters/replay', {}, q);
       if (!result) throw new ApiError(404, 'notifier');
       return result;
