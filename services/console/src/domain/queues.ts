@@ -4,15 +4,10 @@
  * dequeue counters, the oldest message's age, a sparkline of the depth, the dead-letter queue).
  */
 
+import type { DestinationStats } from '@ediflow/bus';
+
 /** One destination as a broker reports it (ActiveMQ's statistics plugin, or the embedded bus). */
-export interface QueueFigures {
-  destination: string;
-  size: number;
-  consumers: number;
-  enqueued: number;
-  dequeued: number;
-  oldestAgeMs?: number;
-}
+export type QueueFigures = DestinationStats;
 
 export interface BrokerReading {
   broker: string;

@@ -1,66 +1,20 @@
 /**
- * The shapes the console reads from tracking's API and the notifier's dead-letter admin, as
- * far as the pages use them. Identifiers, codes, states, counts and amounts only: no bodies.
+ * The shapes the console reads from tracking's API and the notifier's dead-letter admin: their
+ * own published types (type-only imports; the console talks to them over HTTP). Identifiers,
+ * codes, states, counts and amounts only: no bodies.
  */
-export interface FileRow {
-  fileId: string;
-  partnerId: string;
-  state: string;
-  channel: string | null;
-  reasonCode: string | null;
-  transactions: { accepted: number | null; rejected: number | null };
-  receivedAt: string | null;
-  quarantinedAt: string | null;
-  finishedAt: string | null;
-}
+import type { ClaimDetail as TrackedClaim, ClaimView, FileDetail as TrackedFile, FileView, SetView } from '@ediflow/tracking-service';
+import type { DeadLetterFilter, DeadLetterSummary, ReplayReport } from '@ediflow/notifier';
+
+export type FileRow = FileView;
+export type SetRow = SetView;
+export type FileDetail = TrackedFile;
+export type ClaimRow = ClaimView;
+export type ClaimDetail = TrackedClaim;
 
 export interface FilePage {
   items: FileRow[];
   nextCursor?: string;
-}
-
-export interface SetRow {
-  transactionId: string | null;
-  fileId: string;
-  partnerId: string;
-  isa13: string;
-  gs06: string;
-  st02: string;
-  setId: string;
-  guide: string | null;
-  position: number;
-  status: string;
-  codes: string[];
-  recordedAt: string | null;
-}
-
-export interface CallbackRow {
-  messageId: string;
-  subscriptionId: string;
-  attempts: number;
-  outcome: string;
-  latencyMs: number | null;
-  code: string | null;
-  lastAttemptAt: string | null;
-}
-
-export interface FileDetail extends FileRow {
-  acknowledgments: { ta1: string[]; groups999: string[] };
-  transactionSets: SetRow[];
-  claims: number;
-  callbacks: CallbackRow[];
-}
-
-export interface ClaimRow {
-  claimId: string;
-  partnerId: string;
-  claimNumber: string;
-  billedAmount: string | null;
-  status: string;
-  paidAmount: string | null;
-  fileId: string;
-  submittedAt: string | null;
-  updatedAt: string | null;
 }
 
 export interface ClaimPage {
@@ -68,50 +22,10 @@ export interface ClaimPage {
   nextCursor?: string;
 }
 
-export interface ClaimEvent {
-  source: string;
-  status: string;
-  codes: string[];
-  billedAmount: string | null;
-  paidAmount: string | null;
-  traceNumber: string | null;
-  fileId: string;
-  occurredAt: string | null;
-}
-
-export interface ClaimDetail extends ClaimRow {
-  payerClaimControlNumber: string | null;
-  traceNumber: string | null;
-  timeline: ClaimEvent[];
-}
-
-export interface DeadLetterQuery {
-  subscriptionId?: string;
-  partnerId?: string;
-  code?: string;
-  since?: string;
-  until?: string;
-  limit?: number;
-}
-
-export interface DeadLetterRow {
-  messageId: string;
-  subscriptionId: string;
-  partnerId: string;
-  fileId: string;
-  code: string;
-  reason: string;
-  attempts: number;
-  lastStatus?: number;
-  firstAttemptAt: string;
-  deadLetteredAt: string;
-  replays: number;
-}
-
-export interface ReplayResult {
-  replayed: { messageId: string; subscriptionId: string }[];
-  failed: { messageId: string; subscriptionId: string; code: string }[];
-}
+/** A dead-letter filter as the console's forms give it (ids are added for a selection). */
+export type DeadLetterQuery = Omit<DeadLetterFilter, 'messageIds'>;
+export type DeadLetterRow = DeadLetterSummary;
+export type ReplayResult = ReplayReport;
 
 /** A search box's input: which identifier the value is. */
 export type SearchKind = 'isa13' | 'gs06' | 'st02' | 'file' | 'claim';

@@ -18,6 +18,7 @@ const READER = 'r'.repeat(40);
 const MSG = 'a'.repeat(64);
 
 const deadLetter: DeadLetterRow = {
+  version: 1,
   messageId: MSG, subscriptionId: 'claims-api', partnerId: 'clinic', fileId: 'f'.repeat(64), code: 'HTTP_400', reason: '<script>alert(1)</script>',
   attempts: 1, firstAttemptAt: '2026-12-07T10:00:00.000Z', deadLetteredAt: '2026-12-07T10:00:01.000Z', replays: 0,
 };
@@ -30,7 +31,7 @@ function fakes() {
     list: async () => [deadLetter],
     replay: async (q) => {
       replays.push(q);
-      return { replayed: [{ messageId: MSG, subscriptionId: 'claims-api' }], failed: [] };
+      return { replayed: [deadLetter], failed: [] };
     },
   };
   const tracking: TrackingReader = {
