@@ -41,20 +41,30 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
   const clock = deps.clock ?? (() => new Date());
   const history = new QueueHistory(Object.values(DESTINATIONS).map(queueName));
   let timer: NodeJS.Timeout | undefined;
-  let sampling: Promise<void> | undefined;
+  /** Readings under way, by broker: a slow or unreachable broker delays only its own figures. */
+  const reading = new Map<string, Promise<void>>();
+
+  function readBroker(b: QueueSource): Promise<void> {
+    let r = reading.get(b.name);
+    if (!r) {
+      const at = clock().getTime();
+      r = b
+        .read()
+        .then(
+          (queues) => history.record({ broker: b.name, at, queues }),
+          (err: unknown) => {
+            deps.logger.warn({ broker: b.name, err: err instanceof Error ? err.message : String(err) }, 'console: broker statistics not readable');
+            history.record({ broker: b.name, at, queues: [], error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' });
+          },
+        )
+        .finally(() => reading.delete(b.name));
+      reading.set(b.name, r);
+    }
+    return r;
+  }
 
   async function sample(): Promise<void> {
-    await Promise.all(
-      deps.brokers.map(async (b) => {
-        const at = clock().getTime();
-        try {
-          history.record({ broker: b.name, at, queues: await b.read() });
-        } catch (err) {
-          deps.logger.warn({ broker: b.name, err: err instanceof Error ? err.message : String(err) }, 'console: broker statistics not readable');
-          history.record({ broker: b.name, at, queues: [], error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' });
-        }
-      }),
-    );
+    await Promise.all(deps.brokers.map(readBroker));
   }
 
   const router: Router = createConsoleRouter({
@@ -77,16 +87,12 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
     sample,
     async start(): Promise<void> {
       await sample();
-      timer = setInterval(() => {
-        sampling ??= sample().finally(() => {
-          sampling = undefined;
-        });
-      }, deps.sampleIntervalMs);
+      timer = setInterval(() => void sample(), deps.sampleIntervalMs);
       timer.unref();
     },
     async stop(): Promise<void> {
       clearInterval(timer);
-      await sampling;
+      await Promise.all(reading.values());
     },
   };
 }

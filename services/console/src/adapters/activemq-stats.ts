@@ -2,28 +2,27 @@
  * Queue figures from ActiveMQ's statistics plugin over STOMP: a SEND to
  * `/queue/ActiveMQ.Statistics.Destination.>` with a `reply-to` gets one map message per queue
  * (size, consumerCount, enqueueCount, dequeueCount, ...), JSON when the reply subscription asks
- * for `transformation:jms-map-json`. The broker needs `<statisticsBrokerPlugin/>` (Amazon MQ
+ * for `transformation:jms-map-json`; an empty broker answers nothing, so a second SEND to
+ * `ActiveMQ.Statistics.Broker` follows, and its one answer (no destination in it) ends the list. The broker needs `<statisticsBrokerPlugin/>` (Amazon MQ
  * allows it in the broker configuration; tools/activemq turns it on for local brokers).
  * One short connection per reading; a failover list is tried in order (the standby refuses).
  */
 import { randomUUID } from 'node:crypto';
 import stompit from 'stompit';
 import { parseBrokerUrl, type BrokerEndpoint } from '@ediflow/bus';
-import type { QueueFigures } from '../domain/queues';
+import { isPlatformQueue, queueName, type QueueFigures } from '../domain/queues';
 
 export interface ActiveMqStatsOptions {
   url: string;
   login?: string;
   passcode?: string;
-  /** How long to wait for the answers after the first; default 500 ms. */
-  quietMs?: number;
   /** Bound on one reading; default 5 s. */
   timeoutMs?: number;
 }
 
 type MapEntry = { string: string | [string, string] } & Record<string, unknown>;
 
-/** One statistics answer (jms-map-json) as queue figures; undefined for the empty end-of-list message. */
+/** One statistics answer (jms-map-json) as queue figures; undefined for an answer about no destination (the broker's own). */
 export function figuresFromStatistics(body: string): QueueFigures | undefined {
   const parsed = JSON.parse(body) as { map?: { entry?: MapEntry[] | MapEntry } | string };
   const raw = typeof parsed.map === 'object' ? parsed.map.entry : undefined;
@@ -54,18 +53,44 @@ function connect(endpoint: BrokerEndpoint, login: string | undefined, passcode: 
   });
 }
 
+/**
+ * Age of the first message waiting on a queue: a browsing subscription (`browser:true`, one
+ * message prefetched) reads the first message's JMS timestamp and is closed at once; nothing is
+ * consumed. Undefined when nothing arrives within the bound.
+ */
+function oldestAge(client: stompit.Client, destination: string, timeoutMs: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (age?: number) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      subscription.unsubscribe();
+      resolve(age);
+    };
+    const timer = setTimeout(() => finish(), timeoutMs);
+    const subscription = client.subscribe({ destination, ack: 'auto', browser: 'true', 'activemq.prefetchSize': '1' }, (err, message) => {
+      if (err) {
+        finish();
+        return;
+      }
+      // stompit's types leave out the headers every incoming frame carries.
+      const headers = (message as unknown as { headers: Record<string, string | number> }).headers;
+      const ts = Number(headers.timestamp);
+      message.readString('utf8', () => finish(headers.browser === 'end' || !Number.isFinite(ts) || ts <= 0 ? undefined : Math.max(0, Date.now() - ts)));
+    });
+  });
+}
+
 async function readOnce(endpoint: BrokerEndpoint, options: ActiveMqStatsOptions): Promise<QueueFigures[]> {
   const timeoutMs = options.timeoutMs ?? 5000;
-  const quietMs = options.quietMs ?? 500;
   const client = await connect(endpoint, options.login ?? endpoint.login, options.passcode ?? endpoint.passcode, timeoutMs);
   const figures: QueueFigures[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
-      let quiet: NodeJS.Timeout | undefined;
-      const bound = setTimeout(() => (figures.length > 0 ? finish() : finish(new Error('no statistics answer (is the statisticsBrokerPlugin on?)'))), timeoutMs);
+      const bound = setTimeout(() => finish(new Error('no statistics answer (is the statisticsBrokerPlugin on?)')), timeoutMs);
       const finish = (err?: Error) => {
         clearTimeout(bound);
-        clearTimeout(quiet);
         if (err) reject(err);
         else resolve();
       };
@@ -86,12 +111,16 @@ async function readOnce(endpoint: BrokerEndpoint, options: ActiveMqStatsOptions)
             return;
           }
           figures.push(f);
-          clearTimeout(quiet);
-          quiet = setTimeout(() => finish(), quietMs);
         });
       });
-      const frame = client.send({ destination: '/queue/ActiveMQ.Statistics.Destination.>', 'reply-to': replyTo });
-      frame.end('');
+      // The broker handles one connection's frames in order: its own answer comes after every queue's.
+      client.send({ destination: '/queue/ActiveMQ.Statistics.Destination.>', 'reply-to': replyTo }).end('');
+      client.send({ destination: '/queue/ActiveMQ.Statistics.Broker', 'reply-to': replyTo }).end('');
+    });
+    const waiting = figures.filter((f) => f.size > 0 && isPlatformQueue(queueName(f.destination)));
+    const ages = await Promise.all(waiting.map((f) => oldestAge(client, `/queue/${f.destination.replace(/^queue:\/\//, '')}`, 1000)));
+    waiting.forEach((f, i) => {
+      f.oldestAgeMs = ages[i];
     });
   } finally {
     // A statistics reading changes nothing on the broker: drop the connection rather than wait for a DISCONNECT receipt.

@@ -58,9 +58,9 @@ export function queueName(destination: string): string {
   return name.startsWith(DLQ_PREFIX) ? DLQ_PREFIX + plain(name.slice(DLQ_PREFIX.length)) : name;
 }
 
-/** The platform's own queues: edi.* (and their DLQ.edi.*). */
-function isPlatformQueue(name: string): boolean {
-  return name.startsWith('edi.');
+/** The platform's own queues, edi.*, and their dead-letter queues DLQ.edi.* (names as queueName gives them). */
+export function isPlatformQueue(name: string): boolean {
+  return name.startsWith('edi.') || name.startsWith(`${DLQ_PREFIX}edi.`);
 }
 
 /**
@@ -130,7 +130,7 @@ export class QueueHistory {
       const names = new Set(this.catalogue);
       for (const name of figures.keys()) {
         const base = name.startsWith(DLQ_PREFIX) ? name.slice(DLQ_PREFIX.length) : name;
-        if (isPlatformQueue(base)) names.add(base);
+        if (base.startsWith('edi.')) names.add(base);
       }
       const history = this.series.get(broker);
       const rows = [...names].map((queue): QueueRow => {

@@ -26,7 +26,7 @@ function queueRow(r: QueueRow): Html {
   return html`<tr data-broker="${r.broker}" data-queue="${r.queue}" class="${r.present ? '' : 'absent'}">
 <td class="name">${r.queue}${r.failed > 0 ? html` <a class="badge failed" href="/deadletters" title="messages in DLQ.${r.queue}">${r.failed} failed</a>` : ''}</td>
 <td class="num depth">${r.size}</td><td class="num consumers">${r.consumers}</td><td class="num">${rate(r.inPerMinute)}</td><td class="num">${rate(r.outPerMinute)}</td>
-<td class="num">${age(r.oldestAgeMs)}</td><td>${sparkline(r.depthHistory)}</td></tr>`;
+<td class="num oldest">${age(r.oldestAgeMs)}</td><td>${sparkline(r.depthHistory)}</td></tr>`;
 }
 
 export function queuesFragment(views: readonly BrokerView[]): Html {

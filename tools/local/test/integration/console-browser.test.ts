@@ -161,6 +161,7 @@ describe('ops console in a browser against npm start on ActiveMQ', () => {
     await depth.filter({ hasText: new RegExp(`^${before + 3}$`) }).waitFor({ timeout: 5_000 });
     expect(Date.now() - published).toBeLessThan(5_000);
     expect(await page.locator('body').getAttribute('data-loaded-once')).toBe('yes');
+    await page.locator('section[data-broker="onprem"] tr[data-queue="edi.file.received"] td.oldest').filter({ hasText: /^\d+ s$/ }).waitFor({ timeout: 10_000 });
     expect(await page.locator('section[data-broker="pipeline"] tr[data-queue="edi.file.received"] td.consumers').textContent()).not.toBe('0');
     await shot(page, 'queues');
     await page.setViewportSize({ width: 420, height: 800 });
@@ -182,6 +183,13 @@ describe('ops console in a browser against npm start on ActiveMQ', () => {
     expect(await page.locator('tr.callback[data-subscription="claims-api"] .state').textContent()).toBe('delivered');
     expect(await page.locator('tr[data-st02]').count()).toBe(1);
     await shot(page, 'file');
+
+    // Its claim: submitted in the 837, accepted in the 999, with the billed amount.
+    await page.goto(`${consoleUrl}/claims?claimNumber=26463774`);
+    await Promise.all([page.waitForURL(/\/claims\/[0-9a-f]{64}$/), page.click('tr[data-claim="26463774"] a')]);
+    expect(await page.locator('ol.timeline li').evaluateAll((items) => items.map((li) => li.getAttribute('data-source')))).toEqual(['837', '999']);
+    expect(await page.locator('ol.timeline li[data-source="837"]').textContent()).toContain('billed $100.00');
+    await shot(page, 'claim');
     await context.close();
   });
 
