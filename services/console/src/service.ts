@@ -25,6 +25,7 @@ export interface ConsoleServiceDeps {
   deadLetters: ApiClientOptions;
   brokers: QueueSource[];
   services: ServiceTarget[];
+  /** Sessions last `sessionTtlMs` (default 8 hours). */
   access: { secret: Buffer; operatorToken?: string; readOnlyToken?: string; sessionTtlMs?: number };
   oidc?: OidcTrust;
   sampleIntervalMs: number;

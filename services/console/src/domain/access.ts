@@ -44,6 +44,11 @@ export interface AccessOptions {
 export class Access {
   constructor(private readonly options: AccessOptions) {}
 
+  /** How long a session lasts, for the cookie's Max-Age. */
+  get sessionTtlMs(): number {
+    return this.options.sessionTtlMs;
+  }
+
   private sign(text: string): string {
     return createHmac('sha256', this.options.secret).update(text).digest('base64url');
   }

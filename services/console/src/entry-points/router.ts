@@ -175,8 +175,7 @@ export function createConsoleRouter(deps: ConsoleRouterDeps): Router {
       unauthorized(req, res, 'That token is not valid.');
       return;
     }
-    const ttl = 8 * 3600;
-    res.append('set-cookie', `${SESSION_COOKIE}=${access.issueSession(identity, clock().getTime())}${cookieFlags}; Max-Age=${ttl}`);
+    res.append('set-cookie', `${SESSION_COOKIE}=${access.issueSession(identity, clock().getTime())}${cookieFlags}; Max-Age=${Math.floor(access.sessionTtlMs / 1000)}`);
     res.redirect(303, '/queues');
   });
 

@@ -166,6 +166,14 @@ describe('ops console in a browser against npm start on ActiveMQ', () => {
     await shot(page, 'queues');
     await page.setViewportSize({ width: 420, height: 800 });
     await shot(page, 'queues-narrow');
+
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${consoleUrl}/services`);
+    const card = page.locator('section.card[data-service="ediflow"]');
+    expect(await card.locator('.state').first().textContent()).toBe('healthy');
+    expect(await card.locator('.version').textContent()).toBe('version 0.1.0');
+    expect(await card.locator('td code').allTextContents()).toContain('ingest_files_republished_total');
+    await shot(page, 'services');
     await context.close();
   });
 
