@@ -44,6 +44,8 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
   let timer: NodeJS.Timeout | undefined;
   /** Readings under way, by broker: a slow or unreachable broker delays only its own figures. */
   const reading = new Map<string, Promise<void>>();
+  /** The last error logged per broker: an unreachable broker is logged when it fails, not at every sample. */
+  const failing = new Map<string, string>();
 
   function readBroker(b: QueueSource): Promise<void> {
     let r = reading.get(b.name);
@@ -52,10 +54,15 @@ export function createConsoleService(deps: ConsoleServiceDeps) {
       r = b
         .read()
         .then(
-          (queues) => history.record({ broker: b.name, at, queues }),
+          (queues) => {
+            if (failing.delete(b.name)) deps.logger.info({ broker: b.name }, 'console: broker statistics readable again');
+            history.record({ broker: b.name, at, queues });
+          },
           (err: unknown) => {
-            deps.logger.warn({ broker: b.name, err: err instanceof Error ? err.message : String(err) }, 'console: broker statistics not readable');
-            history.record({ broker: b.name, at, queues: [], error: err instanceof Error ? err.message.slice(0, 200) : 'unreachable' });
+            const error = err instanceof Error ? err.message.slice(0, 200) : 'unreachable';
+            if (failing.get(b.name) !== error) deps.logger.warn({ broker: b.name, err: error }, 'console: broker statistics not readable');
+            failing.set(b.name, error);
+            history.record({ broker: b.name, at, queues: [], error });
           },
         )
         .finally(() => reading.delete(b.name));

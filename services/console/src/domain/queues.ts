@@ -126,6 +126,7 @@ export class QueueHistory {
     return brokers.map((broker) => {
       const reading = this.latest.get(broker);
       if (!reading) return { broker, at: null, rows: [] };
+      if (reading.error !== undefined) return { broker, at: reading.at, error: reading.error, rows: [] };
       const figures = new Map(reading.queues.map((q) => [queueName(q.destination), q]));
       const names = new Set(this.catalogue);
       for (const name of figures.keys()) {
@@ -151,7 +152,7 @@ export class QueueHistory {
       });
       const catalogued = (q: string) => (this.catalogue.includes(q) ? this.catalogue.indexOf(q) : this.catalogue.length);
       rows.sort((a, b) => catalogued(a.queue) - catalogued(b.queue) || a.queue.localeCompare(b.queue));
-      return { broker, at: reading.at, error: reading.error, rows };
+      return { broker, at: reading.at, rows };
     });
   }
 }
