@@ -4,7 +4,8 @@
 // given to loops/segments/elements in JSON and everything else here are this project's.
 //
 // usage: node scripts/import-pyx12.mjs <pyx12 checkout or git dir>
-// (with a bare git dir, files are read with `git show HEAD:<path>`).
+// (with a bare git dir, files are read with `git show HEAD:<path>`; a map that pyx12 kept only in its
+// history is read at the commit its guide entry names).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ if (!repo) {
   console.error('usage: node scripts/import-pyx12.mjs <pyx12 repo>');
   process.exit(2);
 }
-const read = (p) => (existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'utf8') : execFileSync('git', ['--git-dir', repo, 'show', `HEAD:${p}`], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const read = (p, rev) =>
+  rev === undefined && existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'utf8') : execFileSync('git', ['-C', repo, 'show', `${rev ?? 'HEAD'}:${p}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 // ---- a tiny XML reader (the map files are plain element trees) ----
 function parseXml(text) {
@@ -103,6 +105,15 @@ const LOOP_KEYS = {
     '2410': 'drug', '2430': 'lineAdjudications',
   },
   '835': { '1000A': 'payer', '1000B': 'payee', '2000': 'claimPaymentGroups', '2100': 'claimPayments', '2110': 'servicePayments' },
+  '270': {
+    '2000A': 'informationSources', '2100A': 'informationSource', '2000B': 'informationReceivers', '2100B': 'informationReceiver',
+    '2000C': 'subscribers', '2100C': 'subscriber', '2110C': 'eligibilityInquiries', '2000D': 'dependents', '2100D': 'dependent', '2110D': 'eligibilityInquiries',
+  },
+  '271': {
+    '2000A': 'informationSources', '2100A': 'informationSource', '2000B': 'informationReceivers', '2100B': 'informationReceiver',
+    '2000C': 'subscribers', '2100C': 'subscriber', '2110C': 'benefits', '2115C': 'additionalInformation', '2120C': 'relatedEntities',
+    '2000D': 'dependents', '2100D': 'dependent', '2110D': 'benefits', '2115D': 'additionalInformation', '2120D': 'relatedEntities',
+  },
   '277': {
     '2000A': 'informationSources', '2100A': 'informationSource', '2200A': 'transmissionReceipt', '2000B': 'informationReceivers',
     '2100B': 'informationReceiver', '2200B': 'receiverTrace', '2000C': 'billingProviders', '2100C': 'billingProvider',
@@ -115,6 +126,8 @@ const FAMILY_SEGMENT_KEYS = {
   '837': { '2300:CLM': 'claim', '2000B:SBR': 'subscriberInformation', '2000B:PAT': 'patientInformation', '2000C:PAT': 'patientInformation', '2400:LX': 'lineNumber', '2320:SBR': 'otherSubscriberInformation' },
   '835': { '2100:CLP': 'claimPayment', '2110:SVC': 'servicePayment', '2000:LX': 'headerNumber' },
   '277': {},
+  '270': { '2110C:EQ': 'inquiry', '2110D:EQ': 'inquiry' },
+  '271': { '2110C:EB': 'benefit', '2110D:EB': 'benefit' },
 };
 let family = '';
 // Segments whose repeating element runs become one list (HI codes, CAS adjustments, PER numbers).
@@ -212,8 +225,17 @@ function loopDef(node, family) {
   return def;
 }
 
+/** The children of a map node in guide order: the header table first (an older map lists it after the detail tables). */
+function inOrder(node) {
+  const header = node.children.filter((c) => c.tag === 'loop' && c.attrs.type === 'wrapper' && c.attrs.xid === 'HEADER');
+  if (header.length === 0) return node.children;
+  const rest = node.children.filter((c) => !header.includes(c));
+  const at = rest.findIndex((c) => c.tag === 'loop');
+  return at < 0 ? [...rest, ...header] : [...rest.slice(0, at), ...header, ...rest.slice(at)];
+}
+
 function collect(node, def, family, loopName, used) {
-  for (const c of node.children) {
+  for (const c of inOrder(node)) {
     if (c.tag === 'segment') def.children.push(segmentDef(c, loopName, used, def.loop));
     else if (c.tag === 'loop' && c.attrs.type === 'wrapper') collect(c, def, family, loopName, used);
     else if (c.tag === 'loop') {
@@ -224,14 +246,16 @@ function collect(node, def, family, loopName, used) {
   }
 }
 
-function findLoop(node, xid) {
-  if (node.tag === 'loop' && node.attrs.xid === xid) return node;
+/** The first map node of a tag ('loop', 'segment') and id, depth first. */
+function findNode(node, tag, xid) {
+  if (node.tag === tag && node.attrs.xid === xid) return node;
   for (const c of node.children) {
-    const f = findLoop(c, xid);
+    const f = findNode(c, tag, xid);
     if (f) return f;
   }
   return undefined;
 }
+const findLoop = (node, xid) => findNode(node, 'loop', xid);
 
 /**
  * Where an 837's claims and the parties a 277CA names sit, and the 277CA entity (STC01-3) of an
@@ -243,24 +267,82 @@ const CLAIMS_837 = {
   entities: { '2010AA': '85', '2010AB': '87', '2010BA': 'IL', '2010BB': 'PR', '2010CA': 'QC', '2310A': 'DN', '2310B': '82', '2310C': '77', '2310D': 'DQ', '2420A': '82' },
 };
 
+/** The definition loop of an id, and its parent. */
+function findDef(parent, id) {
+  for (const c of parent.children) {
+    if (c.loop === id) return { loop: c, parent };
+    if (c.loop) {
+      const f = findDef(c, id);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Puts loops and segments where the guide has them when a map has them elsewhere: `levels`, HL
+ * loops the map lists side by side, each nested as the last child of the one before (the guide's
+ * hierarchy, which HL02 and HL04 check); `moves`, [ids, from loop, to loop]: children of `from`
+ * (segment or loop ids) appended to `to`, in order.
+ */
+function relocate(root, { levels = [], moves = [] }) {
+  for (let i = 1; i < levels.length; i++) {
+    const up = findDef(root, levels[i - 1])?.loop;
+    const at = findDef(root, levels[i]);
+    if (!up || !at) throw new Error(`no loop ${levels[i - 1]} or ${levels[i]}`);
+    if (at.parent === up) continue;
+    at.parent.children.splice(at.parent.children.indexOf(at.loop), 1);
+    up.children.push(at.loop);
+  }
+  for (const [ids, from, to] of moves) {
+    const source = findDef(root, from)?.loop;
+    const target = findDef(root, to)?.loop;
+    if (!source || !target) throw new Error(`no loop ${from} or ${to}`);
+    for (const id of ids) {
+      const i = source.children.findIndex((c) => (c.loop ?? c.segment) === id);
+      if (i < 0) throw new Error(`no ${id} in ${from}`);
+      target.children.push(...source.children.splice(i, 1));
+    }
+  }
+}
+
 const GUIDES = [
   { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837 },
   { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837 },
   { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' } },
   { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
+  // pyx12 kept its 5010 eligibility maps on a branch (commit "Functional 5010 270/271"); they list the
+  // HL levels side by side and put LS/2120C/LE inside 2115C, where the X279A1 guide has them in 2110C.
+  {
+    file: 'pyx12/map/270.5010.X279.A1.xml', commit: 'a564361e2f302b9a740421ce88c26f4b473f97da', guide: '005010X279A1-270', version: '005010X279A1', family: '270', title: 'Health Care Eligibility Benefit Inquiry',
+    aliases: ['005010X279A1', '005010X279'], levels: ['2000A', '2000B', '2000C', '2000D'], note: 'HL levels nested as the guide nests them',
+  },
+  {
+    file: 'pyx12/map/271.5010.X279.A1.xml', commit: 'a564361e2f302b9a740421ce88c26f4b473f97da', guide: '005010X279A1-271', version: '005010X279A1', family: '271', title: 'Health Care Eligibility Benefit Response',
+    aliases: ['005010X279A1', '005010X279'], levels: ['2000A', '2000B', '2000C', '2000D'],
+    moves: [[['LS', '2120C'], '2115C', '2110C'], [['LE'], '2120C', '2110C'], [['LS', '2120D'], '2115D', '2110D'], [['LE'], '2120D', '2110D']],
+    note: 'HL levels nested and LS, 2120C/D and LE placed in 2110C/D as the guide has them',
+  },
 ];
 
 const outDir = new URL('../src/definitions/', import.meta.url);
 for (const g of GUIDES) {
   family = g.family;
-  const doc = parseXml(read(g.file));
+  const doc = parseXml(read(g.file, g.commit));
   const st = findLoop(doc, 'ST_LOOP');
   const root = loopDef(st, g.family);
   root.loop = 'ST';
   root.key = 'transaction';
+  if (!root.children.some((c) => c.segment === 'SE')) {
+    // a map whose footer table sits outside its ST loop
+    const se = findNode(doc, 'segment', 'SE');
+    if (!se) throw new Error(`${g.file}: no SE`);
+    root.children.push(segmentDef(se, root.name, new Set(root.children.map((c) => c.key)), 'ST'));
+  }
+  relocate(root, g);
   const def = {
-    guide: g.guide, setId: g.family, title: g.title, aliases: g.aliases,
-    source: `facts from azoner/pyx12 ${g.file} (BSD-3-Clause); names and format are this project's`,
+    guide: g.guide, ...(g.version === undefined ? {} : { version: g.version }), setId: g.setId ?? g.family, title: g.title, aliases: g.aliases,
+    source: `facts from azoner/pyx12 ${g.file}${g.commit ? ` at ${g.commit}` : ''} (BSD-3-Clause)${g.note ? `, ${g.note}` : ''}; names and format are this project's`,
     ...(g.split === undefined ? {} : { split: g.split }),
     ...(g.claims === undefined ? {} : { claims: g.claims }),
     root,

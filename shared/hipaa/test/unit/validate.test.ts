@@ -72,7 +72,7 @@ describe('guide validation', () => {
   });
 
   it('when a transaction set is of an unsupported guide, then the validator adds nothing', () => {
-    const report = validate(parseX12Document(readCorpus('270/lfh__demo.270')), { validators: [guideValidator()] });
+    const report = validate(parseX12Document(readCorpus('824/x12types__005010_824.edi')), { validators: [guideValidator()] });
     expect(report.interchanges[0].groups[0].transactions[0].issues.filter((i) => i.source === 'guide')).toEqual([]);
   });
 });

@@ -1,0 +1,123 @@
+/**
+ * The request and response guides (eligibility, claim status, enrollment, premium payment, 999)
+ * beyond what corpus.test.ts checks for every file (translation, schema, round trips): which guide
+ * a set resolves to, what their JSON holds, and the 999 a mutated copy gets.
+ */
+import { generateAcks, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
+import { guideValidator, resolveGuide, type JsonObject, type JsonValue } from '@ediflow/hipaa';
+import { documentOf, readCorpus, rebuiltBytes, transactions } from '../corpus';
+
+const obj = (v: JsonValue | undefined): JsonObject => v as JsonObject;
+const list = (v: JsonValue | undefined): JsonObject[] => (v === undefined ? [] : Array.isArray(v) ? (v as JsonObject[]) : [v as JsonObject]);
+
+/** The 999 of a file, checked with the guide. */
+function ack999(bytes: Buffer): string {
+  const report = validate(parseX12Document(bytes), { validators: [guideValidator()] });
+  const acks = generateAcks(report, { controlNumbers: sequentialControlNumbers(1), clock: () => new Date('2026-01-01T00:00:00Z') });
+  return acks.ack999 ?? '';
+}
+
+/** The first set of a corpus file with its segments changed by `mutate`, as a file of its own (SE01 counted again). */
+function mutated(path: string, mutate: (segments: string[][]) => void): Buffer {
+  const [t] = transactions(readCorpus(path));
+  let count = 0;
+  const text = rebuiltBytes(t, (segs) => {
+    mutate(segs);
+    count = segs.length + 2;
+  }).toString('latin1');
+  const e = t.tx.delimiters.element;
+  return Buffer.from(text.replace(new RegExp(`(^|\\n)SE\\${e}\\d+\\${e}`), `$1SE${e}${count}${e}`), 'latin1');
+}
+
+/** Removes the first segment `id` whose element 1 is `qualifier` (any when undefined). */
+const without = (id: string, qualifier?: string) => (segs: string[][]): void => {
+  const i = segs.findIndex((s) => s[0] === id && (qualifier === undefined || s[1] === qualifier));
+  if (i < 0) throw new Error(`no ${id} to remove`);
+  segs.splice(i, 1);
+};
+
+/** Sets element `n` of the first segment `id` to `value`. */
+const setting = (id: string, n: number, value: string) => (segs: string[][]): void => {
+  const s = segs.find((x) => x[0] === id);
+  if (s === undefined) throw new Error(`no ${id} to change`);
+  while (s.length <= n) s.push('');
+  s[n] = value;
+};
+
+describe('guide resolution of the request and response sets', () => {
+  it.each([
+    ['270', '005010X279A1', '', '005010X279A1-270'],
+    ['271', '005010X279A1', '', '005010X279A1-271'],
+    ['271', '', '005010X279', '005010X279A1-271'],
+    ['277', '005010X214', '005010X212', '005010X214'],
+  ])('when ST01 is %s, ST03 %s and GS08 %s, then the guide is %s', (setId, st03, gs08, guide) => {
+    expect(resolveGuide(setId, st03, gs08)).toBe(guide);
+  });
+
+  it('when a set names a reference of another set (a 270 under an 835 reference), then no guide is found', () => {
+    expect(resolveGuide('270', '005010X221A1', '005010X221A1')).toBeUndefined();
+    expect(resolveGuide('835', '005010X279A1', '005010X279A1')).toBeUndefined();
+  });
+});
+
+describe('eligibility (270/271, 005010X279A1)', () => {
+  it('when a 271 lists service types as repetitions, then EB03 is a list and the HL levels nest source > receiver > subscriber', () => {
+    const [t] = transactions(readCorpus('271/nodex12__271.edi'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X279A1-271');
+    const subscriber = list(list(list(doc.transaction.informationSources)[0].informationReceivers)[0].subscribers)[0];
+    const benefits = list(obj(subscriber.subscriber).benefits);
+    expect(obj(benefits[1].benefit).serviceTypeCode).toEqual(['30', '42', '45', '48', '49', '69', '76', '83', 'A5', 'A7', 'AG', 'BT', 'BU', 'BV']);
+    expect(obj(benefits[1].benefit).insuranceTypeCode).toBe('MA');
+    // LS, the related entity loop and LE sit in the benefit loop, as the guide has them
+    const last = benefits[benefits.length - 1];
+    expect(obj(last.loopHeader).identifierCode).toBe('2120');
+    expect(obj(list(last.relatedEntities)[0].name).entityIdentifierCode).toBe('PR');
+    expect(obj(last.loopTrailer).identifierCode).toBe('2120');
+  });
+
+  it('when a 270 asks for a subscriber, then the inquiry sits in the subscriber with its service type', () => {
+    const [t] = transactions(readCorpus('270/lfh__demo.270'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X279A1-270');
+    const subscriber = obj(list(list(list(doc.transaction.informationSources)[0].informationReceivers)[0].subscribers)[0].subscriber);
+    expect(obj(subscriber.name).entityIdentifierCode).toBe('IL');
+    expect(obj(list(subscriber.eligibilityInquiries)[0].inquiry).serviceTypeCode).toEqual(['30']);
+  });
+
+  it('when the one bad set of a batch has an NM102 outside its code list, then only that set is rejected and its 999 names NM1 and NM102', () => {
+    const text = ack999(readCorpus('270/kartik__batch_with_one_bad_transaction.x12'));
+    expect(text).toMatch(/AK2\*270\*0002\*005010X279A1~\nIK3\*NM1\*\d+\*\*8~\nIK4\*2\*1065\*7\*9~\nIK5\*R\*5~/);
+    expect(text.match(/IK5\*A~/g)).toHaveLength(2);
+  });
+
+  it('when the LS/LE wrapper sample puts a REF inside LS/LE and a DTP after LE, then both are reported out of sequence (IK304 7)', () => {
+    const text = ack999(readCorpus('271/kartik__271_ls_le_wrapper.x12'));
+    expect(text).toMatch(/IK3\*REF\*\d+\*\*7~/);
+    expect(text).toMatch(/IK3\*DTP\*\d+\*\*7~/);
+  });
+});
+
+/** Per guide: a valid corpus file, a required segment to remove, and a code to put outside its list, with the 999 lines each gives. */
+const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: string[][]) => void, RegExp]][] = [
+  ['270', '270/lfh__demo.270', ['EQ', 1, 'ZZ', /IK3\*EQ\*12\*\*8~\nIK4\*1\*1365\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
+  ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
+];
+
+describe.each(MUTATIONS)('a mutated %s', (_set, path, [id, n, value, codeAck], [remove, missingAck]) => {
+  it('when the file is read as it is, then the 999 accepts it', () => {
+    expect(ack999(readCorpus(path))).toMatch(/IK5\*A~/);
+  });
+
+  it(`when ${id}${String(n).padStart(2, '0')} holds a code outside its list, then the 999 rejects the set naming the segment and element (IK4 7)`, () => {
+    const text = ack999(mutated(path, setting(id, n, value)));
+    expect(text).toMatch(codeAck);
+    expect(text).toMatch(/IK5\*R\*5~/);
+  });
+
+  it('when a required segment is removed, then the 999 rejects the set naming the missing segment (IK304 3)', () => {
+    const text = ack999(mutated(path, remove));
+    expect(text).toMatch(missingAck);
+    expect(text).toMatch(/IK5\*R\*5~/);
+  });
+});
