@@ -114,6 +114,11 @@ const LOOP_KEYS = {
     '2000C': 'subscribers', '2100C': 'subscriber', '2110C': 'benefits', '2115C': 'additionalInformation', '2120C': 'relatedEntities',
     '2000D': 'dependents', '2100D': 'dependent', '2110D': 'benefits', '2115D': 'additionalInformation', '2120D': 'relatedEntities',
   },
+  '277X212': {
+    '2000A': 'informationSources', '2100A': 'payer', '2000B': 'informationReceivers', '2100B': 'informationReceiver', '2200B': 'receiverTrace',
+    '2000C': 'serviceProviders', '2100C': 'serviceProvider', '2200C': 'providerTrace', '2000D': 'subscribers', '2100D': 'subscriber', '2200D': 'claimStatuses',
+    '2220D': 'serviceLines', '2000E': 'dependents', '2100E': 'dependent', '2200E': 'claimStatuses', '2220E': 'serviceLines',
+  },
   '277': {
     '2000A': 'informationSources', '2100A': 'informationSource', '2200A': 'transmissionReceipt', '2000B': 'informationReceivers',
     '2100B': 'informationReceiver', '2200B': 'receiverTrace', '2000C': 'billingProviders', '2100C': 'billingProvider',
@@ -126,6 +131,10 @@ const FAMILY_SEGMENT_KEYS = {
   '837': { '2300:CLM': 'claim', '2000B:SBR': 'subscriberInformation', '2000B:PAT': 'patientInformation', '2000C:PAT': 'patientInformation', '2400:LX': 'lineNumber', '2320:SBR': 'otherSubscriberInformation' },
   '835': { '2100:CLP': 'claimPayment', '2110:SVC': 'servicePayment', '2000:LX': 'headerNumber' },
   '277': {},
+  '277X212': {
+    '2200B:TRN': 'traceIdentifier', '2200C:TRN': 'traceIdentifier', '2200D:TRN': 'trackingNumber', '2200E:TRN': 'trackingNumber',
+    '2220D:SVC': 'serviceLine', '2220E:SVC': 'serviceLine',
+  },
   '270': { '2110C:EQ': 'inquiry', '2110D:EQ': 'inquiry' },
   '271': { '2110C:EB': 'benefit', '2110D:EB': 'benefit' },
 };
@@ -311,6 +320,10 @@ const GUIDES = [
   { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837 },
   { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' } },
   { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
+  {
+    file: 'pyx12/map/277.5010.X212.xml', guide: '005010X212-277', version: '005010X212', setId: '277', family: '277X212', title: 'Health Care Claim Status Response',
+    aliases: ['005010X212'], levels: ['2000A', '2000B', '2000C', '2000D', '2000E'], note: 'HL levels nested as the guide nests them',
+  },
   // pyx12 kept its 5010 eligibility maps on a branch (commit "Functional 5010 270/271"); they list the
   // HL levels side by side and put LS/2120C/LE inside 2115C, where the X279A1 guide has them in 2110C.
   {

@@ -11,9 +11,10 @@ import def221 from './definitions/005010X221A1.json';
 import def214 from './definitions/005010X214.json';
 import def270 from './definitions/005010X279A1-270.json';
 import def271 from './definitions/005010X279A1-271.json';
+import def212r from './definitions/005010X212-277.json';
 
 /** Guide ids with a definition, schema and translation. */
-export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271'] as const;
+export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-277'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
 const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
@@ -24,6 +25,7 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '005010X214': def214 as unknown as GuideDefinition,
   '005010X279A1-270': def270 as unknown as GuideDefinition,
   '005010X279A1-271': def271 as unknown as GuideDefinition,
+  '005010X212-277': def212r as unknown as GuideDefinition,
 };
 
 const compiled = new Map<string, CompiledGuide>();

@@ -4,7 +4,7 @@
  * a set resolves to, what their JSON holds, and the 999 a mutated copy gets.
  */
 import { generateAcks, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
-import { guideValidator, resolveGuide, type JsonObject, type JsonValue } from '@ediflow/hipaa';
+import { documentsFor, guideValidator, resolveGuide, type JsonObject, type JsonValue } from '@ediflow/hipaa';
 import { documentOf, readCorpus, rebuiltBytes, transactions } from '../corpus';
 
 const obj = (v: JsonValue | undefined): JsonObject => v as JsonObject;
@@ -50,6 +50,10 @@ describe('guide resolution of the request and response sets', () => {
     ['271', '005010X279A1', '', '005010X279A1-271'],
     ['271', '', '005010X279', '005010X279A1-271'],
     ['277', '005010X214', '005010X212', '005010X214'],
+    ['277', '005010X214', '', '005010X214'],
+    ['277', '005010X212', '', '005010X212-277'],
+    ['277', '', '005010X212', '005010X212-277'],
+    ['277', '005010X212', '005010X214', '005010X212-277'],
   ])('when ST01 is %s, ST03 %s and GS08 %s, then the guide is %s', (setId, st03, gs08, guide) => {
     expect(resolveGuide(setId, st03, gs08)).toBe(guide);
   });
@@ -98,9 +102,38 @@ describe('eligibility (270/271, 005010X279A1)', () => {
   });
 });
 
+describe('claim status (277, 005010X212)', () => {
+  it('when a claim status response is read, then the status sits in the claim status loop under the subscriber, with STC01 split into its components', () => {
+    const [t] = transactions(readCorpus('277/lfh__claim-level-status-ncpdp.277'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X212-277');
+    const subscriber = list(list(list(list(doc.transaction.informationSources)[0].informationReceivers)[0].serviceProviders)[0].subscribers)[0];
+    expect(obj(obj(subscriber.subscriber).name).entityIdentifierCode).toBe('IL');
+    const status = list(subscriber.claimStatuses)[0];
+    expect(obj(status.trackingNumber).referencedTransactionTraceNumber).toBe('ABCXYZ1');
+    const stc = list(status.levelStatusInformation)[0];
+    expect(obj(stc.healthCareClaimStatus)).toEqual({ healthCareClaimStatusCategoryCode: 'F2', statusCode: '80', codeListQualifierCode: 'RX' });
+    expect(stc.totalClaimChargeAmount).toBe('85.00');
+  });
+
+  it('when the same 277 is read, then no claim facts or 277CA decisions come with it (it answers a 276, not an 837)', () => {
+    const [t] = transactions(readCorpus('277/lfh__claim-level-status-ncpdp.277'));
+    const r = documentsFor(t.tx, { interchange: t.ic, group: t.group }, { lenient: true, acknowledgments: ['277CA'], split: 'claim' });
+    expect(r.decisions).toBeUndefined();
+    expect(r.ack277).toBeUndefined();
+    expect(r.documents).toHaveLength(1);
+  });
+
+  it('when the imsweb 277 uses STC03 and STC12, which the claim status response does not use, then each is reported (IK4 I10)', () => {
+    const text = ack999(readCorpus('277/imsweb__x12_277_x212.txt'));
+    expect(text).toMatch(/IK3\*STC\*12\*\*8~\nIK4\*3\*306\*I10\*WQ~\nIK4\*12\*933\*I10\*/);
+  });
+});
+
 /** Per guide: a valid corpus file, a required segment to remove, and a code to put outside its list, with the 999 lines each gives. */
 const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: string[][]) => void, RegExp]][] = [
   ['270', '270/lfh__demo.270', ['EQ', 1, 'ZZ', /IK3\*EQ\*12\*\*8~\nIK4\*1\*1365\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
+  ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
 ];
 
