@@ -119,6 +119,19 @@ const LOOP_KEYS = {
     '2000C': 'serviceProviders', '2100C': 'serviceProvider', '2200C': 'providerTrace', '2000D': 'subscribers', '2100D': 'subscriber', '2200D': 'claimStatuses',
     '2220D': 'serviceLines', '2000E': 'dependents', '2100E': 'dependent', '2200E': 'claimStatuses', '2220E': 'serviceLines',
   },
+  '834': {
+    '1000A': 'sponsor', '1000B': 'payer', '1000C': 'tpaBrokers', '1100C': 'tpaBrokerAccount', '2000': 'members', '2100A': 'member', '2100B': 'incorrectMember',
+    '2100C': 'mailingAddress', '2100D': 'employers', '2100E': 'schools', '2100F': 'custodialParent', '2100G': 'responsiblePersons', '2100H': 'dropOffLocation',
+    '2200': 'disabilities', '2300': 'healthCoverages', '2310': 'providers', '2320': 'coordinationOfBenefits', '2330': 'relatedEntities',
+    '2700': 'reportingCategories', '2750': 'reportingCategory',
+  },
+  '820': {
+    '1000A': 'premiumReceiver', '1000B': 'premiumPayer', '1000C': 'intermediaryBanks', '2000A': 'organizationSummaryRemittances',
+    '2200A': 'previousPaymentAdjustments', '2300A': 'remittanceDetails', '2310A': 'summaryLineItem', '2312A': 'charges', '2315A': 'memberCounts',
+    '2320A': 'currentPaymentAdjustments', '2000B': 'individualRemittances', '2100B': 'individuals', '2200B': 'previousPaymentAdjustments',
+    '2300B': 'remittanceDetails', '2320B': 'currentPaymentAdjustments',
+  },
+  '999': { '2000': 'transactionSetResponses', '2100': 'segmentErrors', '2110': 'elementErrors' },
   '277': {
     '2000A': 'informationSources', '2100A': 'informationSource', '2200A': 'transmissionReceipt', '2000B': 'informationReceivers',
     '2100B': 'informationReceiver', '2200B': 'receiverTrace', '2000C': 'billingProviders', '2100C': 'billingProvider',
@@ -135,6 +148,15 @@ const FAMILY_SEGMENT_KEYS = {
     '2200B:TRN': 'traceIdentifier', '2200C:TRN': 'traceIdentifier', '2200D:TRN': 'trackingNumber', '2200E:TRN': 'trackingNumber',
     '2220D:SVC': 'serviceLine', '2220E:SVC': 'serviceLine',
   },
+  '834': {
+    '2000:INS': 'memberLevelDetail', '2200:DSB': 'disabilityInformation', '2300:HD': 'healthCoverage', '2310:LX': 'assignedNumber', '2320:COB': 'coordinationOfBenefits',
+    '2700:LX': 'assignedNumber', '2750:N1': 'reportingCategory', 'LS_LOOP:LS': 'additionalReportingCategories', 'LS_LOOP:LE': 'additionalReportingCategoriesEnd',
+  },
+  '820': {
+    '2000A:ENT': 'entity', '2000B:ENT': 'entity', '2300A:RMR': 'remittanceDetail', '2300B:RMR': 'remittanceDetail', '2310A:IT1': 'summaryLineItem',
+    '2312A:SAC': 'charge', '2315A:SLN': 'memberCount', '2200A:ADX': 'adjustment', '2320A:ADX': 'adjustment', '2200B:ADX': 'adjustment', '2320B:ADX': 'adjustment',
+  },
+  '999': { '2000:AK2': 'transactionSetResponseHeader', '2000:IK5': 'transactionSetResponseTrailer', '2100:IK3': 'errorIdentification', '2110:IK4': 'elementNote' },
   '270': { '2110C:EQ': 'inquiry', '2110D:EQ': 'inquiry' },
   '271': { '2110C:EB': 'benefit', '2110D:EB': 'benefit' },
 };
@@ -288,13 +310,29 @@ function findDef(parent, id) {
   return undefined;
 }
 
+const clone = (x) => JSON.parse(JSON.stringify(x));
+
+/** An element written from the guide structure: its type and lengths from the data element dictionary. */
+function el(ref, key, name, usage, codes) {
+  const d = dataele.get(ref) ?? {};
+  const e = { ref, key, name, usage, type: d.type, min: d.min, max: d.max };
+  if (codes) e.codes = codes;
+  return e;
+}
+
 /**
  * Puts loops and segments where the guide has them when a map has them elsewhere: `levels`, HL
  * loops the map lists side by side, each nested as the last child of the one before (the guide's
  * hierarchy, which HL02 and HL04 check); `moves`, [ids, from loop, to loop]: children of `from`
- * (segment or loop ids) appended to `to`, in order.
+ * (segment or loop ids) appended to `to`, in order; `unwrap`, loops a map adds that the guide does
+ * not have (834 LS_LOOP: LS, 2700 and LE are children of 2000), replaced by their children.
  */
-function relocate(root, { levels = [], moves = [] }) {
+function relocate(root, { levels = [], moves = [], unwrap = [] }) {
+  for (const id of unwrap) {
+    const at = findDef(root, id);
+    if (!at) throw new Error(`no loop ${id}`);
+    at.parent.children.splice(at.parent.children.indexOf(at.loop), 1, ...at.loop.children);
+  }
   for (let i = 1; i < levels.length; i++) {
     const up = findDef(root, levels[i - 1])?.loop;
     const at = findDef(root, levels[i]);
@@ -324,6 +362,9 @@ const GUIDES = [
     file: 'pyx12/map/277.5010.X212.xml', guide: '005010X212-277', version: '005010X212', setId: '277', family: '277X212', title: 'Health Care Claim Status Response',
     aliases: ['005010X212'], levels: ['2000A', '2000B', '2000C', '2000D', '2000E'], note: 'HL levels nested as the guide nests them',
   },
+  { file: 'pyx12/map/834.5010.X220.A1.xml', guide: '005010X220A1', family: '834', title: 'Benefit Enrollment and Maintenance', aliases: ['005010X220'], unwrap: ['LS_LOOP'] },
+  { file: 'pyx12/map/820.5010.X218.xml', guide: '005010X218', family: '820', title: 'Payroll Deducted and Other Group Premium Payment for Insurance Products', aliases: [] },
+  { file: 'pyx12/map/999.5010X231.A1.xml', guide: '005010X231A1', family: '999', title: 'Implementation Acknowledgment', aliases: ['005010X231'] },
   // pyx12 kept its 5010 eligibility maps on a branch (commit "Functional 5010 270/271"); they list the
   // HL levels side by side and put LS/2120C/LE inside 2115C, where the X279A1 guide has them in 2110C.
   {
@@ -372,7 +413,6 @@ for (const g of GUIDES) {
 // the X224A2 structure (segment order, usage, repeats, element positions, data element numbers).
 {
   const p = JSON.parse(readFileSync(new URL('005010X222A1.json', outDir), 'utf8'));
-  const clone = (x) => JSON.parse(JSON.stringify(x));
   const findLoop = (l, id) => {
     for (const c of l.children) {
       if (c.loop === id) return c;
@@ -391,12 +431,6 @@ for (const g of GUIDES) {
     return clone(s);
   };
   const loop = (id) => clone(findLoop(P2300, id) ?? findLoop(P2400, id));
-  const el = (ref, key, name, usage, codes) => {
-    const d = dataele.get(ref) ?? {};
-    const e = { ref, key, name, usage, type: d.type, min: d.min, max: d.max };
-    if (codes) e.codes = codes;
-    return e;
-  };
   const na = (n) => ({ key: `element${n}`, name: '', usage: 'N' });
   const dtp = (code, key, name, usage, maxUse, formats = ['D8']) => ({
     segment: 'DTP', key, name, usage, maxUse,
@@ -505,3 +539,4 @@ for (const g of GUIDES) {
   writeFileSync(new URL('005010X224A2.json', outDir), `${JSON.stringify(d)}\n`);
   console.log('005010X224A2', JSON.stringify(d).length);
 }
+

@@ -54,6 +54,9 @@ describe('guide resolution of the request and response sets', () => {
     ['277', '005010X212', '', '005010X212-277'],
     ['277', '', '005010X212', '005010X212-277'],
     ['277', '005010X212', '005010X214', '005010X212-277'],
+    ['834', '005010X220A1', '', '005010X220A1'],
+    ['834', '', '005010X220', '005010X220A1'],
+    ['999', '005010X231', '005010X231', '005010X231A1'],
   ])('when ST01 is %s, ST03 %s and GS08 %s, then the guide is %s', (setId, st03, gs08, guide) => {
     expect(resolveGuide(setId, st03, gs08)).toBe(guide);
   });
@@ -130,10 +133,62 @@ describe('claim status (277, 005010X212)', () => {
   });
 });
 
+describe('enrollment (834, 005010X220A1)', () => {
+  it('when a member is added, then the member level holds its ids, the member name loop, the school and the coverage', () => {
+    const [t] = transactions(readCorpus('834/lfh__add-dependent.834'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X220A1');
+    expect(obj(obj(doc.transaction.sponsor).name).sponsorIdentifier).toBe('999888777');
+    const [member] = list(doc.transaction.members);
+    expect(obj(member.memberLevelDetail).individualRelationshipCode).toBe('19');
+    expect(obj(member.memberLevelDetail).maintenanceTypeCode).toBe('021');
+    expect(obj(member.subscriberIdentifier).subscriberIdentifier).toBe('123456789');
+    expect(obj(obj(member.member).name).lastName).toBe('DOE');
+    expect(obj(list(member.schools)[0].school).schoolName).toBe('PENN STATE UNIVERSITY');
+    expect(list(member.healthCoverages)).toHaveLength(1);
+  });
+
+  it('when several sets come in one group, then each is its own document of the 834 guide', () => {
+    const sets = transactions(readCorpus('834/pyx12__multiple_st_loops.txt'));
+    expect(sets).toHaveLength(4);
+    expect(new Set(sets.map((t) => documentOf(t).guide))).toEqual(new Set(['005010X220A1']));
+  });
+
+  it('when the pyx12 example writes INS06-1 longer than its one character, then the 999 names INS06 component 1 (IK4 5)', () => {
+    expect(ack999(readCorpus('834/pyx12__example834_5010.txt'))).toMatch(/IK3\*INS\*\d+\*2000\*8~\nIK4\*6:1\*1218\*5\*/);
+  });
+});
+
+describe('implementation acknowledgment (999, 005010X231A1)', () => {
+  it('when a 999 rejects an 837, then the segment and element notes nest in the set response', () => {
+    const [t] = transactions(readCorpus('999/staedi__simple999.edi'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X231A1');
+    const responses = list(doc.transaction.transactionSetResponses);
+    expect(responses.map((r) => obj(r.transactionSetResponseTrailer).acknowledgmentCode)).toEqual(['A', 'R', 'R']);
+    const [error] = list(responses[1].segmentErrors);
+    expect(obj(error.errorIdentification).segmentIdCode).toBe('CLM');
+    expect(obj(error.businessUnitIdentifier).contextIdentification).toEqual([{ contextName: 'CLM01', contextReference: '123456789' }]);
+    expect(obj(list(error.elementErrors)[0].elementNote).syntaxErrorCode).toBe('1');
+  });
+
+  it('when staedi\'s invalid 999 is checked, then the 999 about it names each fault its source project expects, in order, each element once', () => {
+    const text = ack999(readCorpus('999/staedi__invalid999.edi'));
+    // IK5 unexpected (2), AK101 too long (4), AK204/AK205 too many elements (3), IK501 code (7), IK5 over its maximum use (5)
+    expect(text.split('~\n').filter((l) => /^IK3\*(IK5|AK1|AK2)/.test(l)).map((l) => l.replace(/\*[^*]*\*(\w+)$/, '*$1'))).toEqual(['IK3*IK5*2*2', 'IK3*AK1*3*8', 'IK3*AK2*4*8', 'IK3*IK5*5*8', 'IK3*IK5*6*5']);
+    const ik4 = text.split('~\n').filter((l) => l.startsWith('IK4*'));
+    expect(ik4).toEqual(expect.arrayContaining(['IK4*1*479*5*HC   ', 'IK4*4**3', 'IK4*5**3*Z', 'IK4*1*717*7*Q']));
+    // checked by the x12 dictionary and by the guide: one IK4 each
+    expect(new Set(ik4).size).toBe(ik4.length);
+  });
+});
+
 /** Per guide: a valid corpus file, a required segment to remove, and a code to put outside its list, with the 999 lines each gives. */
 const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: string[][]) => void, RegExp]][] = [
   ['270', '270/lfh__demo.270', ['EQ', 1, 'ZZ', /IK3\*EQ\*12\*\*8~\nIK4\*1\*1365\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
   ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
+  ['834', '834/lfh__add-dependent.834', ['INS', 1, 'X', /IK3\*INS\*6\*2000\*8~\nIK4\*1\*1073\*7\*X~/], [without('REF', '0F'), /IK3\*REF\*\d+\*2000\*3~/]],
+  ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*ST\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
 ];
 
