@@ -540,3 +540,70 @@ for (const g of GUIDES) {
   console.log('005010X224A2', JSON.stringify(d).length);
 }
 
+// ---- 276 (005010X212) ----
+// pyx12 has no 5010 claim status request map. The request shares its levels, names, trace number,
+// claim references, service date and service line with the X212 response imported above; what
+// differs is written here from the X212 request structure (its 4010 predecessor X093A1 in pyx12,
+// and the 5010 request's reference qualifiers): demographics (DMG) on the subscriber (situational)
+// and dependent (required) levels, no status (STC) and no receiver or provider trace loops, the
+// claim's references 1K, BLT, LU, 6P, EJ, XZ, D9 and submitted charges (AMT*T3), the service line
+// as 2210D/E with SVC03 situational, BHT02 13 with BHT06 not used.
+{
+  const response = JSON.parse(readFileSync(new URL('005010X212-277.json', outDir), 'utf8'));
+  const inquiry = JSON.parse(readFileSync(new URL('005010X279A1-270.json', outDir), 'utf8'));
+  const d = clone(response);
+  const at = (id) => findDef(d.root, id).loop;
+  const segOf = (loop, id, code) => {
+    const found = loop.children.find((c) => c.segment === id && (code === undefined || (c.elements[0].codes ?? []).includes(code)));
+    if (!found) throw new Error(`no ${id}*${code} in ${loop.loop}`);
+    return found;
+  };
+  const drop = (loop, ids) => {
+    loop.children = loop.children.filter((c) => !ids.includes(c.loop ?? c.segment));
+  };
+  segOf(d.root, 'ST').elements[0].codes = ['276'];
+  const bht = segOf(d.root, 'BHT');
+  bht.elements[1].codes = ['13'];
+  bht.elements[5] = { key: bht.elements[5].key, name: bht.elements[5].name, usage: 'N' };
+  drop(at('2100A'), ['PER']);
+  drop(at('2000B'), ['2200B']);
+  drop(at('2000C'), ['2200C']);
+  at('2100C').repeat = 1;
+  const dmg = segOf(findDef(inquiry.root, '2100C').loop, 'DMG');
+  const claim = (loop, line) => {
+    const c = at(loop);
+    c.key = 'claims';
+    const refOf = (code) => clone(segOf(c, 'REF', code));
+    const newRef = (code, key, name) => {
+      const r = refOf('1K');
+      Object.assign(r, { key, name });
+      r.elements[0].codes = [code];
+      r.elements[1] = { ...r.elements[1], key, name };
+      return r;
+    };
+    const trn = segOf(c, 'TRN');
+    trn.elements[0].codes = ['1'];
+    const amt = {
+      segment: 'AMT', key: 'claimSubmittedCharges', name: 'Claim Submitted Charges', usage: 'S', maxUse: 1,
+      elements: [el('522', 'amountQualifierCode', 'Amount Qualifier Code', 'R', ['T3']), el('782', 'totalClaimChargeAmount', 'Total Claim Charge Amount', 'R')],
+    };
+    const lines = findDef(c, line.replace('10', '20')).loop;
+    lines.loop = line;
+    drop(lines, ['STC']);
+    // the request asks about a line by its charge: the paid amount (SVC03) may be left out
+    segOf(lines, 'SVC').elements[2].usage = 'S';
+    c.children = [
+      trn, refOf('1K'), refOf('BLT'), newRef('LU', 'locationNumber', 'Location Number'), newRef('6P', 'groupNumber', 'Group Number'),
+      refOf('EJ'), refOf('XZ'), refOf('D9'), amt, segOf(c, 'DTP', '472'), lines,
+    ];
+  };
+  claim('2200D', '2210D');
+  claim('2200E', '2210E');
+  for (const [level, usage] of [['2000D', 'S'], ['2000E', 'R']]) at(level).children.splice(1, 0, { ...clone(dmg), usage });
+  d.guide = '005010X212-276';
+  d.setId = '276';
+  d.title = 'Health Care Claim Status Request';
+  d.source = 'facts from azoner/pyx12 pyx12/map/277.5010.X212.xml (BSD-3-Clause) for the parts the request shares with the response, demographics from pyx12/map/270.5010.X279.A1.xml at a564361e2f302b9a740421ce88c26f4b473f97da, the rest from the X212 request structure; names and format are this project\'s';
+  writeFileSync(new URL('005010X212-276.json', outDir), `${JSON.stringify(d)}\n`);
+  console.log('005010X212-276', JSON.stringify(d).length);
+}

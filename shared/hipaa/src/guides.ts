@@ -11,13 +11,14 @@ import def221 from './definitions/005010X221A1.json';
 import def214 from './definitions/005010X214.json';
 import def270 from './definitions/005010X279A1-270.json';
 import def271 from './definitions/005010X279A1-271.json';
+import def212q from './definitions/005010X212-276.json';
 import def212r from './definitions/005010X212-277.json';
 import def220 from './definitions/005010X220A1.json';
 import def218 from './definitions/005010X218.json';
 import def231 from './definitions/005010X231A1.json';
 
 /** Guide ids with a definition, schema and translation. */
-export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1'] as const;
+export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
 const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
@@ -28,6 +29,7 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '005010X214': def214 as unknown as GuideDefinition,
   '005010X279A1-270': def270 as unknown as GuideDefinition,
   '005010X279A1-271': def271 as unknown as GuideDefinition,
+  '005010X212-276': def212q as unknown as GuideDefinition,
   '005010X212-277': def212r as unknown as GuideDefinition,
   '005010X220A1': def220 as unknown as GuideDefinition,
   '005010X218': def218 as unknown as GuideDefinition,

@@ -31,7 +31,7 @@ describe('corpus files of the supported guides', () => {
   });
 
   it('when the corpus is listed, then it holds valid files of every request and response guide', () => {
-    for (const prefix of ['270/', '271/', '277/', '834/', '999/']) expect(EXCHANGE.some((p) => p.startsWith(prefix))).toBe(true);
+    for (const prefix of ['270/', '271/', '276/', '277/', '834/', '999/']) expect(EXCHANGE.some((p) => p.startsWith(prefix))).toBe(true);
   });
 
   describe.each(FILES)('%s', (_path, read) => {

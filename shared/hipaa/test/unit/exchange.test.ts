@@ -54,6 +54,8 @@ describe('guide resolution of the request and response sets', () => {
     ['277', '005010X212', '', '005010X212-277'],
     ['277', '', '005010X212', '005010X212-277'],
     ['277', '005010X212', '005010X214', '005010X212-277'],
+    ['276', '005010X212', '', '005010X212-276'],
+    ['276', '', '005010X212', '005010X212-276'],
     ['834', '005010X220A1', '', '005010X220A1'],
     ['834', '', '005010X220', '005010X220A1'],
     ['999', '005010X231', '005010X231', '005010X231A1'],
@@ -102,6 +104,28 @@ describe('eligibility (270/271, 005010X279A1)', () => {
     const text = ack999(readCorpus('271/kartik__271_ls_le_wrapper.x12'));
     expect(text).toMatch(/IK3\*REF\*\d+\*\*7~/);
     expect(text).toMatch(/IK3\*DTP\*\d+\*\*7~/);
+  });
+});
+
+describe('claim status request (276, 005010X212)', () => {
+  it('when a request asks about claims of two providers, then each claim sits under its subscriber or dependent with its references, charge and service line', () => {
+    const [t] = transactions(readCorpus('276/lfh__claim-level-status.276'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X212-276');
+    const providers = list(list(list(doc.transaction.informationSources)[0].informationReceivers)[0].serviceProviders);
+    expect(providers).toHaveLength(2);
+    const [first, second] = list(providers[0].subscribers);
+    expect(obj(first.demographicInformation).birthDate).toBe('19301210');
+    const claim = list(first.claims)[0];
+    expect(obj(claim.trackingNumber).referencedTransactionTraceNumber).toBe('ABCXYZ1');
+    expect(obj(claim.institutionalBillTypeIdentification).billTypeIdentifier).toBe('111');
+    expect(obj(claim.patientControlNumber).patientControlNumber).toBe('SM123456');
+    expect(obj(claim.claimSubmittedCharges).totalClaimChargeAmount).toBe('8513.88');
+    expect(obj(list(second.claims)[0].claimSubmittedCharges).totalClaimChargeAmount).toBe('7599.00');
+    const dependent = list(list(providers[1].subscribers)[0].dependents)[0];
+    expect(obj(obj(dependent.dependent).name).entityIdentifierCode).toBe('QC');
+    const line = list(list(dependent.claims)[0].serviceLines)[0];
+    expect(obj(obj(line.serviceLine).compositeMedicalProcedureIdentifier).procedureCode).toBe('99203');
   });
 });
 
@@ -186,6 +210,7 @@ describe('implementation acknowledgment (999, 005010X231A1)', () => {
 /** Per guide: a valid corpus file, a required segment to remove, and a code to put outside its list, with the 999 lines each gives. */
 const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: string[][]) => void, RegExp]][] = [
   ['270', '270/lfh__demo.270', ['EQ', 1, 'ZZ', /IK3\*EQ\*12\*\*8~\nIK4\*1\*1365\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
+  ['276', '276/lfh__claim-level-status-ncpdp.276', ['AMT', 1, 'T4', /IK3\*AMT\*14\*\*8~\nIK4\*1\*522\*7\*T4~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
   ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['834', '834/lfh__add-dependent.834', ['INS', 1, 'X', /IK3\*INS\*6\*2000\*8~\nIK4\*1\*1073\*7\*X~/], [without('REF', '0F'), /IK3\*REF\*\d+\*2000\*3~/]],
   ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*ST\*3~/]],
