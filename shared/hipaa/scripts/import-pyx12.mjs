@@ -354,9 +354,9 @@ function relocate(root, { levels = [], moves = [], unwrap = [] }) {
 }
 
 const GUIDES = [
-  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837 },
-  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837 },
-  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' } },
+  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837, balancing: true },
+  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837, balancing: true },
+  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' }, balancing: true },
   { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
   {
     file: 'pyx12/map/277.5010.X212.xml', guide: '005010X212-277', version: '005010X212', setId: '277', family: '277X212', title: 'Health Care Claim Status Response',
@@ -399,6 +399,7 @@ for (const g of GUIDES) {
     source: `facts from azoner/pyx12 ${g.file}${g.commit ? ` at ${g.commit}` : ''} (BSD-3-Clause)${g.note ? `, ${g.note}` : ''}; names and format are this project's`,
     ...(g.split === undefined ? {} : { split: g.split }),
     ...(g.claims === undefined ? {} : { claims: g.claims }),
+    ...(g.balancing === true ? { balancing: true } : {}),
     root,
   };
   writeFileSync(new URL(`${g.guide}.json`, outDir), `${JSON.stringify(def)}\n`);

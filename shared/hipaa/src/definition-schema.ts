@@ -51,6 +51,7 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
         entities: { type: 'object', description: 'STC01-3 entity of an issue by the loop it is in', additionalProperties: { type: 'string' } },
       },
     },
+    balancing: { type: 'boolean', description: 'the 837 and 835 amount rules apply (CLM02, BPR02, CLP04, SVC03)' },
     root: { $ref: '#/definitions/loop' },
   },
   definitions: {

@@ -97,6 +97,8 @@ export interface GuideDefinition {
   split?: { loop: string };
   /** Present for guides whose claims are judged one by one (lenient partners) and answered in a 277CA. */
   claims?: ClaimLevels;
+  /** The claim and payment amount rules (src/balancing.ts) apply: 837 and 835 guides. */
+  balancing?: boolean;
   root: LoopDef;
 }
 

@@ -83,6 +83,11 @@ export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS): s
   return out;
 }
 
+/** This package's fixtures of request and response guides the corpus has no file of (820, written from the X218 structure). */
+export function exchangeFixtures(): string[] {
+  return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
+}
+
 export function ownFixtures(): string[] {
   return readdirSync(join(OWN, '837D')).map((f) => `837D/${f}`);
 }

@@ -5,7 +5,7 @@
  */
 import { generateAcks, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
 import { documentsFor, guideValidator, resolveGuide, type JsonObject, type JsonValue } from '@ediflow/hipaa';
-import { documentOf, readCorpus, rebuiltBytes, transactions } from '../corpus';
+import { documentOf, readCorpus, readOwn, rebuiltBytes, transactions } from '../corpus';
 
 const obj = (v: JsonValue | undefined): JsonObject => v as JsonObject;
 const list = (v: JsonValue | undefined): JsonObject[] => (v === undefined ? [] : Array.isArray(v) ? (v as JsonObject[]) : [v as JsonObject]);
@@ -17,9 +17,12 @@ function ack999(bytes: Buffer): string {
   return acks.ack999 ?? '';
 }
 
-/** The first set of a corpus file with its segments changed by `mutate`, as a file of its own (SE01 counted again). */
+/** A corpus file, or this package's own fixture (820). */
+const read = (path: string): Buffer => (path.startsWith('820/') ? readOwn(path) : readCorpus(path));
+
+/** The first set of a file with its segments changed by `mutate`, as a file of its own (SE01 counted again). */
 function mutated(path: string, mutate: (segments: string[][]) => void): Buffer {
-  const [t] = transactions(readCorpus(path));
+  const [t] = transactions(read(path));
   let count = 0;
   const text = rebuiltBytes(t, (segs) => {
     mutate(segs);
@@ -59,6 +62,7 @@ describe('guide resolution of the request and response sets', () => {
     ['834', '005010X220A1', '', '005010X220A1'],
     ['834', '', '005010X220', '005010X220A1'],
     ['999', '005010X231', '005010X231', '005010X231A1'],
+    ['820', '005010X218', '', '005010X218'],
   ])('when ST01 is %s, ST03 %s and GS08 %s, then the guide is %s', (setId, st03, gs08, guide) => {
     expect(resolveGuide(setId, st03, gs08)).toBe(guide);
   });
@@ -183,6 +187,19 @@ describe('enrollment (834, 005010X220A1)', () => {
   });
 });
 
+describe('premium payment (820, 005010X218)', () => {
+  it('when an employer pays individual premiums, then each individual remittance holds its name and remittance detail, and no claim balancing applies to BPR', () => {
+    const [t] = transactions(readOwn('820/individual-premiums.x12'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X218');
+    expect(obj(doc.transaction.financialInformation).totalPremiumPaymentAmount).toBe('350.00');
+    const individuals = list(doc.transaction.individualRemittances);
+    expect(individuals.map((i) => obj(list(i.remittanceDetails)[0].remittanceDetail).detailPremiumPaymentAmount)).toEqual(['175.00', '175.00']);
+    expect(obj(list(individuals[1].individuals)[0].name).firstName).toBe('BERT');
+    expect(ack999(readOwn('820/individual-premiums.x12'))).toMatch(/IK5\*A~/);
+  });
+});
+
 describe('implementation acknowledgment (999, 005010X231A1)', () => {
   it('when a 999 rejects an 837, then the segment and element notes nest in the set response', () => {
     const [t] = transactions(readCorpus('999/staedi__simple999.edi'));
@@ -214,12 +231,13 @@ const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: stri
   ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['834', '834/lfh__add-dependent.834', ['INS', 1, 'X', /IK3\*INS\*6\*2000\*8~\nIK4\*1\*1073\*7\*X~/], [without('REF', '0F'), /IK3\*REF\*\d+\*2000\*3~/]],
   ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*ST\*3~/]],
+  ['820', '820/individual-premiums.x12', ['RMR', 1, 'ZZ', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*ZZ~/], [without('TRN'), /IK3\*TRN\*\d+\*ST\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
 ];
 
 describe.each(MUTATIONS)('a mutated %s', (_set, path, [id, n, value, codeAck], [remove, missingAck]) => {
   it('when the file is read as it is, then the 999 accepts it', () => {
-    expect(ack999(readCorpus(path))).toMatch(/IK5\*A~/);
+    expect(ack999(read(path))).toMatch(/IK5\*A~/);
   });
 
   it(`when ${id}${String(n).padStart(2, '0')} holds a code outside its list, then the 999 rejects the set naming the segment and element (IK4 7)`, () => {
