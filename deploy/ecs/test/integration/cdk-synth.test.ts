@@ -27,6 +27,20 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
   });
 }
 
+/** The console's context as an operator passes it with -c (deploy/ecs/README.md "Ops console"). */
+const CONSOLE_CONTEXT = JSON.stringify({
+  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
+  oidc: {
+    issuer: 'https://idp.example.com',
+    authorizationEndpoint: 'https://idp.example.com/authorize',
+    tokenEndpoint: 'https://idp.example.com/token',
+    userInfoEndpoint: 'https://idp.example.com/userinfo',
+    clientId: 'ediflow-console',
+    clientSecret: { secret: 'ediflow/console-oidc' },
+  },
+  operatorGroups: ['edi-operators'],
+});
+
 describe('cdk synth', () => {
   let out: string;
   beforeAll(() => {
@@ -34,9 +48,9 @@ describe('cdk synth', () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('when cdk synth -q runs in deploy/ecs without AWS access, then it exits 0 with four templates and the image staged', async () => {
+  it('when cdk synth -q runs in deploy/ecs without AWS access and with the console context, then it exits 0 with four templates and the image staged', async () => {
     expect(existsSync(path.join(ECS_DIR, 'dist', 'cdk-app.js'))).toBe(true);
-    const { code, output } = await run(['synth', '-q', '-o', out], 180_000);
+    const { code, output } = await run(['synth', '-q', '-o', out, '-c', `ediflow:console=${CONSOLE_CONTEXT}`], 180_000);
     expect({ code, output: code === 0 ? '' : output }).toEqual({ code: 0, output: '' });
     const files = readdirSync(out);
     expect(files.filter((f) => f.endsWith('.template.json')).sort()).toEqual([
@@ -53,7 +67,10 @@ describe('cdk synth', () => {
     expect(existsSync(path.join(staged, 'services', 'tracking', 'src', 'main.ts'))).toBe(true);
     expect(existsSync(path.join(staged, 'node_modules'))).toBe(false);
     const services = JSON.parse(readFileSync(path.join(out, 'Ediflow-dev-Services.template.json'), 'utf8')) as { Resources: Record<string, { Type: string }> };
-    // ingest, translator, notifier, tracking (no bridge route set in the default context).
-    expect(Object.values(services.Resources).filter((r) => r.Type === 'AWS::ECS::Service')).toHaveLength(4);
+    // ingest, translator, notifier, tracking, console (no bridge route set in the default context).
+    expect(Object.values(services.Resources).filter((r) => r.Type === 'AWS::ECS::Service')).toHaveLength(5);
+    expect(existsSync(path.join(staged, 'services', 'console', 'assets', 'console.js'))).toBe(true);
+    const listeners = Object.values(services.Resources).filter((r) => r.Type === 'AWS::ElasticLoadBalancingV2::Listener') as unknown as { Properties: { DefaultActions: { Type: string }[] } }[];
+    expect(listeners.map((l) => l.Properties.DefaultActions.map((a) => a.Type).join(',')).sort()).toEqual(['authenticate-oidc,forward', 'redirect']);
   }, 200_000);
 });
