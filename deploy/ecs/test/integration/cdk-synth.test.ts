@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CONSOLE_SETTINGS } from '../console-settings';
 
 const ECS_DIR = path.resolve(__dirname, '..', '..');
 const CDK = path.resolve(ECS_DIR, '..', '..', 'node_modules', 'aws-cdk', 'bin', 'cdk');
@@ -28,18 +29,7 @@ function run(args: string[], timeoutMs: number): Promise<{ code: number | null; 
 }
 
 /** The console's context as an operator passes it with -c (deploy/ecs/README.md "Ops console"). */
-const CONSOLE_CONTEXT = JSON.stringify({
-  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-  oidc: {
-    issuer: 'https://idp.example.com',
-    authorizationEndpoint: 'https://idp.example.com/authorize',
-    tokenEndpoint: 'https://idp.example.com/token',
-    userInfoEndpoint: 'https://idp.example.com/userinfo',
-    clientId: 'ediflow-console',
-    clientSecret: { secret: 'ediflow/console-oidc' },
-  },
-  operatorGroups: ['edi-operators'],
-});
+const CONSOLE_CONTEXT = JSON.stringify(CONSOLE_SETTINGS);
 
 describe('cdk synth', () => {
   let out: string;

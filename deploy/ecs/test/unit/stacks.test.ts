@@ -10,6 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { createStacks } from '../../src/app';
 import type { ConsoleSettings } from '../../src/console-service';
+import { CONSOLE_SETTINGS } from '../console-settings';
 import { SCALING, queueDrivenServices, scaleInThreshold, scaleOutThreshold } from '../../src/scaling-policy';
 import { DRAIN_BOUND_SECONDS, HTTP_PORT, STOP_TIMEOUT_SECONDS } from '../../src/sizing';
 import { RDS_CA_FILE } from '../../src/tracking-database-stack';
@@ -17,19 +18,7 @@ import { RDS_CA_FILE } from '../../src/tracking-database-stack';
 const ROOT = path.join(__dirname, '..', '..');
 type Json = Record<string, unknown>;
 
-const CONSOLE: ConsoleSettings = {
-  certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/00000000-0000-0000-0000-000000000000',
-  oidc: {
-    issuer: 'https://idp.example.com',
-    authorizationEndpoint: 'https://idp.example.com/authorize',
-    tokenEndpoint: 'https://idp.example.com/token',
-    userInfoEndpoint: 'https://idp.example.com/userinfo',
-    clientId: 'ediflow-console',
-    clientSecret: { secret: 'ediflow/console-oidc', field: 'clientSecret' },
-  },
-  operatorGroups: ['edi-operators'],
-  readOnlyGroups: ['edi-support', 'edi-audit'],
-};
+const CONSOLE = CONSOLE_SETTINGS;
 
 function synth(console?: ConsoleSettings) {
   const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as Json;
