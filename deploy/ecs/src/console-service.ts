@@ -89,6 +89,8 @@ export class ConsoleLoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.IP,
       deregistrationDelay: Duration.seconds(30),
+      // Each task samples the broker itself: a browser stays on one task, so its sparklines do not jump between two histories.
+      stickinessCookieDuration: Duration.hours(8),
       healthCheck: { path: '/healthz', healthyHttpCodes: '200', interval: Duration.seconds(15), timeout: Duration.seconds(5) },
     });
     const secret = s.oidc.clientSecret;

@@ -369,7 +369,13 @@ describe('ops console', () => {
       OnUnauthenticatedRequest: 'authenticate',
     });
     expect(json(actions[1].TargetGroupArn)).toContain('ConsoleLoadBalancerTargets');
-    c.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { Port: HTTP_PORT, Protocol: 'HTTP', TargetType: 'ip', HealthCheckPath: '/healthz' });
+    c.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: HTTP_PORT,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/healthz',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.type', Value: 'lb_cookie' }]),
+    });
   });
 
   it('when a console is configured, then HTTP 80 only redirects to HTTPS and forwards nothing', () => {
