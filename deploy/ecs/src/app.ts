@@ -1,6 +1,7 @@
 import type { App, Environment } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BrokerStack } from './broker-stack';
+import type { ConsoleSettings } from './console-service';
 import { DataStack } from './data-stack';
 import { ServicesStack, type BridgeRouteSet, type SecretSource } from './services-stack';
 import { TrackingDatabaseStack } from './tracking-database-stack';
@@ -17,6 +18,8 @@ export interface DeployConfig {
   brokerInstanceType?: string;
   natGateways?: number;
   tracking?: TrackingSettings;
+  /** The ops console behind an ALB with OIDC (CDK context `ediflow:console`); none when left out. */
+  console?: ConsoleSettings;
 }
 
 /** The tracking service's database and retention (CDK context `ediflow:tracking*`). */
@@ -66,6 +69,7 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
     envName: config.envName,
     vpc: broker.vpc,
     servicesSecurityGroup: broker.servicesSecurityGroup,
+    brokerSecurityGroup: broker.brokerSecurityGroup,
     bucket: data.bucket,
     key: data.key,
     alerts: data.alerts,
@@ -86,6 +90,7 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
       databaseInstanceIdentifier: tracking.instance.instanceIdentifier,
       retentionDays: config.tracking?.retentionDays,
     },
+    console: config.console,
   });
   return { data, broker, tracking, services };
 }

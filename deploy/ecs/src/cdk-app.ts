@@ -5,6 +5,7 @@ import { App } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { createStacks } from './app';
+import type { ConsoleSettings } from './console-service';
 import { TRACKING_RETENTION_DAYS, type BridgeRouteSet, type SecretSource } from './services-stack';
 
 /** The repository root: the image's build context (the root Dockerfile and .dockerignore). */
@@ -45,5 +46,6 @@ createStacks(app, {
     backupRetentionDays: context(app, 'trackingDbBackupDays', 14),
     retentionDays: context(app, 'trackingRetentionDays', TRACKING_RETENTION_DAYS),
   },
+  console: context<ConsoleSettings | undefined>(app, 'console', undefined),
 });
 app.synth();

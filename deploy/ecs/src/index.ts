@@ -6,5 +6,6 @@ export { TrackingDatabaseStack, RDS_CA_FILE, POSTGRES_PORT, TRACKING_DATABASE_NA
 export { brokerConfigurationXml } from './broker-config';
 export * from './scaling-policy';
 export * from './simulator';
-export { TASK_SIZES, STOP_TIMEOUT_SECONDS, DRAIN_BOUND_SECONDS, HTTP_PORT } from './sizing';
+export { ConsoleLoadBalancer, type ConsoleSettings } from './console-service';
+export { TASK_SIZES, CONSOLE_TASK_SIZE, STOP_TIMEOUT_SECONDS, DRAIN_BOUND_SECONDS, HTTP_PORT } from './sizing';
 export { LOG_FIGURES } from './monitoring';

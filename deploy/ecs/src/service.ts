@@ -10,7 +10,7 @@ import { HTTP_PORT, STOP_TIMEOUT_SECONDS, type TaskSize } from './sizing';
 export interface EdiServiceProps {
   cluster: ecs.ICluster;
   /** Which service the image runs (the ECS command picks it). */
-  service: ServiceName;
+  service: ServiceName | 'console';
   /** ECS service name, unique in the cluster (the bridge runs one per route set). */
   serviceName: string;
   image: ecs.ContainerImage;

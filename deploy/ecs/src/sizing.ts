@@ -41,6 +41,13 @@ export const TASK_SIZES: Record<ServiceName, TaskSize> = {
   },
 };
 
+/** The ops console: server-rendered pages and a sampler that reads the broker and the services every 5 s. */
+export const CONSOLE_TASK_SIZE: TaskSize = {
+  cpu: 256,
+  memoryMiB: 512,
+  why: 'Pages are rendered from the tracking and notifier APIs a page at a time; the sampler keeps one hour of queue figures per queue in memory.',
+};
+
 /** ECS stop timeout: above the services' 25 s drain bound (DESIGN.md invariant 7), so SIGKILL never cuts a drain short. */
 export const STOP_TIMEOUT_SECONDS = 40;
 

@@ -172,8 +172,8 @@ describe('container smoke test (the runtime stage on this machine)', () => {
     return out;
   };
 
-  it.each(['ingest', 'translator', 'notifier', 'bridge', 'tracking'])(
-    'when %s starts from the tree as the image user, then /healthz answers 200 and SIGTERM exits 0 within the drain bound',
+  it.each(['ingest', 'translator', 'notifier', 'bridge', 'tracking', 'console'])(
+    'when %s starts from the tree as the image user, then /healthz answers 200 (the console also its assets) and SIGTERM exits 0 within the drain bound',
     async (service) => {
       const user = runtime.steps.filter((s) => s.keyword === 'USER').at(-1)!.args;
       const uid = USERS[user] ?? Number(user);
@@ -216,6 +216,14 @@ describe('container smoke test (the runtime stage on this machine)', () => {
           TRACKING_DATABASE_URL: trackingDatabase!.url,
           TRACKING_DATABASE_SSL: 'disable',
           TRACKING_API_TOKEN: 'smoke-token-'.padEnd(40, 'x'),
+          // The console reads tracking and the notifier over HTTP (neither runs here: its pages
+          // would show them unreachable) and the broker's statistics over STOMP.
+          CONSOLE_TRACKING_URL: 'http://127.0.0.1:9/',
+          CONSOLE_TRACKING_TOKEN: 'smoke-token-'.padEnd(40, 'x'),
+          CONSOLE_NOTIFIER_URL: 'http://127.0.0.1:9/',
+          CONSOLE_NOTIFIER_TOKEN: 'smoke-token-'.padEnd(40, 'y'),
+          CONSOLE_SESSION_SECRET: 'smoke-session-'.padEnd(40, 'z'),
+          CONSOLE_BROKERS: `a=${brokerA}`,
         },
       });
       children.push(child);
@@ -226,6 +234,9 @@ describe('container smoke test (the runtime stage on this machine)', () => {
       try {
         await until(`${service} /healthz`, async () => (await get(`http://127.0.0.1:${port}/healthz`)) === 200, 30_000);
         await until(`${service} /readyz`, async () => (await get(`http://127.0.0.1:${port}/readyz`)) === 200, 30_000);
+        // The console's stylesheet and script are served from services/console/assets in the tree.
+        const assets = service === 'console' ? ['console.js', 'console.css'] : [];
+        for (const asset of assets) expect({ asset, status: await get(`http://127.0.0.1:${port}/assets/${asset}`) }).toEqual({ asset, status: 200 });
       } catch (err) {
         throw new Error(`${(err as Error).message}; exit ${String(child.exitCode)}; output:\n${output}`);
       }

@@ -9,6 +9,8 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { createStacks } from '../../src/app';
+import type { ConsoleSettings } from '../../src/console-service';
+import { CONSOLE_SETTINGS } from '../console-settings';
 import { SCALING, queueDrivenServices, scaleInThreshold, scaleOutThreshold } from '../../src/scaling-policy';
 import { DRAIN_BOUND_SECONDS, HTTP_PORT, STOP_TIMEOUT_SECONDS } from '../../src/sizing';
 import { RDS_CA_FILE } from '../../src/tracking-database-stack';
@@ -16,7 +18,9 @@ import { RDS_CA_FILE } from '../../src/tracking-database-stack';
 const ROOT = path.join(__dirname, '..', '..');
 type Json = Record<string, unknown>;
 
-function synth() {
+const CONSOLE = CONSOLE_SETTINGS;
+
+function synth(console?: ConsoleSettings) {
   const context = JSON.parse(readFileSync(path.join(ROOT, 'cdk.context.json'), 'utf8')) as Json;
   const app = new App({ context: { ...context, '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
   const routes = JSON.parse(readFileSync(path.join(ROOT, '..', '..', 'services', 'bridge', 'routes.example.json'), 'utf8')) as unknown;
@@ -38,6 +42,7 @@ function synth() {
         },
       },
     ],
+    console,
   });
   return {
     data: Template.fromStack(stacks.data),
@@ -336,5 +341,111 @@ describe('tracking', () => {
     expect(body).toContain('tracking: backlog per running task');
     expect(body).toContain('edi.tracking.events');
     expect(body).toContain('Tracking database: CPU, connections, free storage');
+  });
+});
+
+describe('ops console', () => {
+  const c = synth(CONSOLE);
+  const ingressTo = (tpl: Template, group: string) => resources(tpl, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => props(r)).filter((i) => json(i.GroupId).includes(group));
+  const consoleTask = resources(c.services, 'AWS::ECS::TaskDefinition').map(([, r]) => props(r)).find((r) => r.Family === 'console')!;
+  const container = (consoleTask.ContainerDefinitions as Json[])[0];
+  const env = Object.fromEntries((container.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
+
+  it('when a console is configured, then the HTTPS listener authenticates with the IdP first and then forwards to the console', () => {
+    c.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internal', Type: 'application' });
+    const listeners = resources(c.services, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => props(r));
+    expect(listeners.map((l) => l.Port).sort()).toEqual([443, 80]);
+    const https = listeners.find((l) => l.Port === 443)!;
+    expect(https).toMatchObject({ Protocol: 'HTTPS', Certificates: [{ CertificateArn: CONSOLE.certificateArn }] });
+    const actions = https.DefaultActions as Json[];
+    expect(actions.map((a) => [a.Order, a.Type])).toEqual([[1, 'authenticate-oidc'], [2, 'forward']]);
+    expect(actions[0].AuthenticateOidcConfig).toMatchObject({
+      Issuer: 'https://idp.example.com',
+      AuthorizationEndpoint: 'https://idp.example.com/authorize',
+      TokenEndpoint: 'https://idp.example.com/token',
+      UserInfoEndpoint: 'https://idp.example.com/userinfo',
+      ClientId: 'ediflow-console',
+      ClientSecret: '{{resolve:secretsmanager:ediflow/console-oidc:SecretString:clientSecret::}}',
+      OnUnauthenticatedRequest: 'authenticate',
+    });
+    expect(json(actions[1].TargetGroupArn)).toContain('ConsoleLoadBalancerTargets');
+    c.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Port: HTTP_PORT,
+      Protocol: 'HTTP',
+      TargetType: 'ip',
+      HealthCheckPath: '/healthz',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'stickiness.enabled', Value: 'true' }, { Key: 'stickiness.type', Value: 'lb_cookie' }]),
+    });
+  });
+
+  it('when a console is configured, then HTTP 80 only redirects to HTTPS and forwards nothing', () => {
+    const http = resources(c.services, 'AWS::ElasticLoadBalancingV2::Listener').map(([, r]) => props(r)).find((l) => l.Port === 80)!;
+    expect(http.Protocol).toBe('HTTP');
+    expect(http.DefaultActions).toEqual([{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }]);
+    expect(resources(c.services, 'AWS::ElasticLoadBalancingV2::ListenerRule')).toEqual([]);
+  });
+
+  it('when a console is configured, then only the load balancer reaches the console, on its port only, and the console reaches the broker, tracking and the services', () => {
+    const toConsole = ingressTo(c.services, 'ConsoleSg');
+    expect(toConsole).toHaveLength(1);
+    expect(toConsole[0]).toMatchObject({ IpProtocol: 'tcp', FromPort: HTTP_PORT, ToPort: HTTP_PORT });
+    expect(json(toConsole[0].SourceSecurityGroupId)).toContain('ConsoleLoadBalancerAlbSg');
+    const consoleSg = resources(c.services, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('ConsoleSg'))!;
+    expect(props(consoleSg[1]).SecurityGroupIngress).toBeUndefined();
+    const albSg = props(resources(c.services, 'AWS::EC2::SecurityGroup').find(([id]) => id.startsWith('ConsoleLoadBalancerAlbSg'))![1]);
+    const albIngress = albSg.SecurityGroupIngress as Json[];
+    expect(albIngress.map((i) => i.FromPort).sort()).toEqual([443, 80]);
+    for (const i of albIngress) expect(json(i.CidrIp)).toMatch(/Vpc.*CidrBlock/);
+    const albEgress = resources(c.services, 'AWS::EC2::SecurityGroupEgress').map(([, r]) => props(r)).filter((e) => json(e.GroupId).includes('ConsoleLoadBalancerAlbSg'));
+    expect(albEgress.map((e) => e.FromPort)).toEqual([HTTP_PORT]);
+    const fromConsole = resources(c.services, 'AWS::EC2::SecurityGroupIngress').map(([, r]) => props(r)).filter((i) => json(i.SourceSecurityGroupId).includes('ConsoleSg') && !json(i.GroupId).includes('ConsoleSg'));
+    const targets = fromConsole.map((i) => [json(i.GroupId).match(/BrokerSg|TrackingTasks|Services[A-Z0-9]/)?.[0], i.FromPort, i.ToPort]);
+    expect(targets.sort()).toEqual([['BrokerSg', 61614, 61614], ['Services8', HTTP_PORT, HTTP_PORT], ['TrackingTasks', HTTP_PORT, HTTP_PORT]].sort());
+  });
+
+  it('when a console is configured, then its task trusts the OIDC header of this load balancer and gets every URL, token and the broker', () => {
+    expect(json(container.Command)).toBe('["services/console/dist/main.js"]');
+    expect(env).toMatchObject({
+      CONSOLE_OIDC: 'true',
+      CONSOLE_OIDC_REGION: 'us-east-1',
+      CONSOLE_OIDC_GROUPS_CLAIM: 'groups',
+      CONSOLE_OIDC_OPERATOR_GROUPS: 'edi-operators',
+      CONSOLE_OIDC_READ_ONLY_GROUPS: 'edi-support,edi-audit',
+      CONSOLE_SECURE_COOKIES: 'true',
+      CONSOLE_TRACKING_URL: `http://tracking.ediflow-test.internal:${HTTP_PORT}`,
+      CONSOLE_NOTIFIER_URL: `http://notifier.ediflow-test.internal:${HTTP_PORT}`,
+      STORE_KIND: 's3',
+    });
+    expect(env.CONSOLE_OIDC_ALB_ARN).toEqual({ Ref: expect.stringMatching(/^ConsoleLoadBalancerAlb/) });
+    expect(json(env.CONSOLE_BROKERS)).toMatch(/amazonmq=failover:\(.*StompEndpoints/);
+    expect(String(env.CONSOLE_SERVICES).split(';').sort()).toEqual(
+      ['bridge-onprem', 'ingest', 'notifier', 'tracking', 'translator'].map((n) => `${n}=http://${n}.ediflow-test.internal:${HTTP_PORT}`),
+    );
+    const secrets = Object.fromEntries((container.Secrets as { Name: string; ValueFrom: unknown }[]).map((x) => [x.Name, json(x.ValueFrom)]));
+    expect(Object.keys(secrets).sort()).toEqual(['BROKER_LOGIN', 'BROKER_PASSCODE', 'CONSOLE_NOTIFIER_TOKEN', 'CONSOLE_SESSION_SECRET', 'CONSOLE_TRACKING_TOKEN']);
+    expect(secrets.CONSOLE_TRACKING_TOKEN).toContain('TrackingApiToken');
+    expect(secrets.CONSOLE_NOTIFIER_TOKEN).toContain('ReplayToken');
+    expect(secrets.CONSOLE_SESSION_SECRET).toContain('ConsoleSessionSecret');
+    c.services.hasResourceProperties('AWS::SecretsManager::Secret', { Description: Match.stringLikeRegexp('CONSOLE_SESSION_SECRET'), GenerateSecretString: Match.objectLike({ PasswordLength: 48 }) });
+  });
+
+  it('when a console is configured, then every service has a Cloud Map name, the console runs 1 to 2 tasks, and an alarm watches its running tasks', () => {
+    const names = resources(c.services, 'AWS::ServiceDiscovery::Service').map(([, r]) => props(r).Name).sort();
+    expect(names).toEqual(['bridge-onprem', 'ingest', 'notifier', 'tracking', 'translator']);
+    const [, target] = resources(c.services, 'AWS::ApplicationAutoScaling::ScalableTarget').find(([id]) => id.startsWith('consoleService'))!;
+    expect(props(target)).toMatchObject({ MinCapacity: 1, MaxCapacity: 2 });
+    const service = resources(c.services, 'AWS::ECS::Service').map(([, r]) => props(r)).find((x) => x.ServiceName === 'console')!;
+    expect(service.LoadBalancers).toEqual([expect.objectContaining({ ContainerName: 'app', ContainerPort: HTTP_PORT })]);
+    const alarms = resources(c.services, 'AWS::CloudWatch::Alarm').map(([, a]) => props(a));
+    expect(alarms.filter((a) => String(a.AlarmDescription).startsWith('console: fewer tasks running'))).toHaveLength(1);
+    const policy = resources(c.services, 'AWS::IAM::Policy').filter(([id]) => id.startsWith('consoleTaskTaskRole'));
+    expect(json(policy)).toContain('/audit/console/*');
+  });
+
+  it('when the console is internet-facing, then its load balancer is in the public subnets; without groups, synthesis refuses', () => {
+    const open = synth({ ...CONSOLE, internetFacing: true, allowedCidrs: ['203.0.113.0/24'] });
+    open.services.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+    open.services.hasResourceProperties('AWS::EC2::SecurityGroup', { SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 443 })]) });
+    expect(() => synth({ ...CONSOLE, operatorGroups: [], readOnlyGroups: [] })).toThrow(/operator or read-only group/);
   });
 });
