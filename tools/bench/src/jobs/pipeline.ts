@@ -133,6 +133,7 @@ export const pipelineWall: Job = async (params) => {
       EDIFLOW_HOME: home,
       HTTP_PORT: String(port),
       DEMO_SINK_PORT: '0',
+      CONSOLE_PORT: '0',
       SFTP_PORT: '0',
       LOG_LEVEL: 'warn',
       NOTIFIER_SUBSCRIPTIONS_FILE: subscriptions,
