@@ -370,7 +370,7 @@ export class X12Reader {
     };
     const ic: Interchange = {
       isa, iea: undefined, header, delimiters: delims, offset: this.base + pos, bom: this.bomPending,
-      groups: [], groupCount: 0, loose: [], trailer: '', issues: [],
+      groups: [], groupCount: 0, loose: [], segmentCount: 0, trailer: '', issues: [],
     };
     this.bomPending = false;
     checkIsa(ic, seps.map((s) => s - pos), this.versions, this.store);
@@ -498,6 +498,7 @@ export class X12Reader {
       ic.iea = iea;
       checkIea(ic, iea);
     }
+    ic.segmentCount = this.segIndex;
     this.ic = undefined;
     this.last = ic;
     this.seeking = true;
