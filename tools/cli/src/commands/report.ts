@@ -161,7 +161,7 @@ export function reportText(r: CliReport, name: string): string {
   return `${r.issues.map((i) => `${issueLine(i)}\n`).join('')}${name}: ${r.valid ? 'valid' : 'invalid'} (${counts})\n`;
 }
 
-/** A report for input that is not X12 at all (no ISA, UTF-16, unreadable ISA). */
+/** A report for input that is not X12 at all (no ISA, an encoding the reader refuses, unreadable ISA). */
 export function notX12Report(err: X12FormatError): CliReport {
   return {
     valid: false, errorCount: 1, warningCount: 0, interchanges: [],
