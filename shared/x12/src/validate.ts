@@ -159,9 +159,11 @@ function transactionReport(tx: TransactionSet, extra: readonly X12Issue[], softe
   if (implementation && !codes.includes('I5')) codes.push('I5');
   codes.sort(byCode);
   const errors = issues.some(isError);
+  // accepted with errors noted: a warning the acknowledgment has a code for (a note without one, such as a trailing separator, leaves it accepted)
+  const noted = !errors && issues.some((i) => i.transactionCode !== undefined || i.segment?.syntaxCode !== undefined);
   return {
     setId: tx.setId, controlNumber: tx.controlNumber, implementationRef: tx.implementationRef, segmentCount: tx.segmentCount,
-    offset: tx.offset, index: tx.index, issues, ack: errors ? 'R' : issues.length > 0 ? 'E' : 'A', errorCodes: codes.slice(0, 5),
+    offset: tx.offset, index: tx.index, issues, ack: errors ? 'R' : noted ? 'E' : 'A', errorCodes: codes.slice(0, 5),
   };
 }
 

@@ -103,6 +103,27 @@ describe('999 detail for guide errors (837P)', () => {
     expect(parseX12(generateAcks(await reportBy(many, 'validator'), { controlNumbers: sequentialControlNumbers(1), clock: CLOCK }).ack999!)).toHaveLength(1);
   });
 
+  it('when a date does not fit its format qualifier (DTP*472*D8 with month 13), then IK4 says 8 on DTP03 (1251)', async () => {
+    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*D8*20061345~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'IK4*3*1251*8*20061345', 'IK5*R*5']);
+    // RD8 (which 2400 DTP*472 allows) is a range of two dates
+    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*RD8*20061003-20061004~\nLX*2'))).toEqual([AK2, 'IK5*A']);
+    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*RD8*20061003-2006100~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'IK4*3*1251*8*20061003-2006100', 'IK5*R*5']);
+  });
+
+  it('when an element holds a control character, then IK4 says 6 (invalid character) and the copied value leaves it out', async () => {
+    expect(await setAck(mutated(DEMO, 'N3*236 N MAIN ST~', 'N3*236 N\x01MAIN ST~'))).toEqual([AK2, 'IK3*N3*23**8', 'IK4*1*166*6*236 NMAIN ST', 'IK5*R*5']);
+  });
+
+  it('when a segment or an element ends with a separator, then the report warns where, and the set is still accepted (the 5010 999 has no code for it)', async () => {
+    const text = mutated(mutated(DEMO, 'NM1*87*2~', 'NM1*87*2*~'), 'SV1*HC:99213*', 'SV1*HC:99213:*');
+    expect(await setAck(text)).toEqual([AK2, 'IK5*A']);
+    const warnings = (await reportBy(text, 'documents')).interchanges[0].groups[0].transactions[0].issues;
+    expect(warnings.map((i) => [i.severity, i.code, i.segment?.position, i.message])).toEqual([
+      ['warning', 'TRAILING_SEPARATOR', 12, 'NM103 in loop 2010AB: trailing element separator'],
+      ['warning', 'TRAILING_SEPARATOR', 30, 'SV101 in loop 2400: trailing component separator'],
+    ]);
+  });
+
   it('when a lenient partner accepts guide errors, then the 999 says E and still notes each segment and element', async () => {
     const text = mutated(DEMO, '*11:B:1*Y*A*', '*11:B:1*Q*A*');
     const builder = new ReportBuilder({ validators: [guideValidator()], warnOnly: ['GUIDE_*'] });
