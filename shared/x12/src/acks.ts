@@ -4,6 +4,7 @@
  * swapped. Control numbers and dates come from injected sources.
  */
 import type { ElementErrorCode, SegmentErrorCode, TransactionErrorCode } from './codes';
+import { isValidDate, isValidTime } from './elements';
 import type { X12Issue } from './issues';
 import type { GroupReport, InterchangeReport, TransactionReport, ValidationReport } from './validate';
 
@@ -222,8 +223,9 @@ export function generateAcks(report: ValidationReport, options: AckOptions): Gen
       const isa13 = ctx.numbers.next('interchange');
       w.seg(...isaSegment(ctx, ic, version, isa13));
       const h = ic.header;
-      const date = /^\d{6}$/.test(h.date) ? h.date : '000101';
-      const time = /^\d{4}$/.test(h.time) ? h.time : '0000';
+      // TA102/TA103 echo ISA09/ISA10, or a valid stand-in when those are not a valid date and time
+      const date = h.date.length === 6 && isValidDate(h.date) ? h.date : '000101';
+      const time = h.time.length === 4 && isValidTime(h.time) ? h.time : '0000';
       w.seg('TA1', fitNumber(h.controlNumber, 9).padStart(9, '0'), date, time, ic.ta1.ack, ic.ta1.note);
       w.seg('IEA', '0', String(isa13).padStart(9, '0'));
       out.ta1 = (out.ta1 ?? '') + w.text();

@@ -8,7 +8,7 @@
 import { isAscii } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { extraFillerOf, readsAsUtf8, skipFiller } from './cursor';
-import { checkGe, checkIea, checkIsa, groupFieldIssues, groupIssue, isaIssue, type InterchangeControlNumberStore } from './envelope-checks';
+import { checkGe, checkIea, checkIsa, groupFieldIssues, groupIssue, isaIssue, ta1Issues, type InterchangeControlNumberStore } from './envelope-checks';
 import { X12FormatError } from './errors';
 import type { X12Issue } from './issues';
 import { Segment } from './model';
@@ -277,6 +277,7 @@ export class X12Reader {
       if (tx !== undefined) {
         // fast path: a segment inside a transaction set
         if (c !== 83 && c !== 71 && c !== 73) {
+          if (c === 66) this.checkBin(tx, at + p, at + t);
           tx.count++;
           p = t + 1;
           continue;
@@ -332,6 +333,32 @@ export class X12Reader {
     }
     this.tx?.take(buf, at, p);
     return p;
+  }
+
+  /**
+   * A BIN segment at buf[start, end) (end: its terminator) of the open set: BIN01 must be the number
+   * of bytes of BIN02. A payload that holds the segment terminator ends the segment early and is
+   * reported here as shorter than BIN01 says.
+   */
+  private checkBin(tx: OpenTransaction, start: number, end: number): void {
+    const buf = this.buf;
+    const sep = this.sepCode;
+    if (end - start < 4 || buf[start + 1] !== 0x49 || buf[start + 2] !== 0x4e || buf[start + 3] !== sep) return;
+    let p = start + 4;
+    let declared = 0;
+    const digits = p;
+    while (p < end && buf[p] >= 0x30 && buf[p] <= 0x39 && p - digits < 15) declared = declared * 10 + (buf[p++] - 0x30);
+    const numeric = p > digits && (p === end || buf[p] === sep);
+    const actual = p < end && buf[p] === sep ? end - p - 1 : 0;
+    if (numeric && actual === declared) return;
+    const element = numeric
+      ? { position: 2, reference: '785', syntaxCode: actual < declared ? ('4' as const) : ('5' as const) }
+      : { position: 1, reference: '784', syntaxCode: '6' as const };
+    tx.issues.push({
+      code: 'BIN_LENGTH_MISMATCH', severity: 'error', level: 'transaction', source: 'envelope', offset: this.base + start,
+      message: numeric ? `BIN02 has ${actual} bytes where BIN01 says ${declared}` : 'BIN01 is not a number of bytes',
+      segment: { id: 'BIN', position: tx.count + 1, syntaxCode: '8' }, element,
+    });
   }
 
   /** Looks for the next ISA from `pos`; returns the position after the ISA segment, or -1 to wait for more bytes. */
@@ -455,6 +482,7 @@ export class X12Reader {
     const id = seg.id;
     if (group !== undefined) group.loose.push(seg);
     else ic.loose.push(seg);
+    if (group === undefined && id === 'TA1') ic.issues.push(...ta1Issues(seg));
     if (!(group === undefined && INTERCHANGE_SEGMENTS.has(id))) {
       if (!this.looseReported) {
         ic.issues.push({

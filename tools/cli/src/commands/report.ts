@@ -1,5 +1,5 @@
 import { guideValidator } from '@ediflow/hipaa';
-import { ReportBuilder, readX12, X12FormatError, type ValidationReport, type X12Issue } from '@ediflow/x12';
+import { ReportBuilder, memoryControlNumberStore, readX12, X12FormatError, type ReadOptions, type ValidationReport, type X12Issue } from '@ediflow/x12';
 
 /** One issue as the CLI prints it: where, what, never an element value unless asked. */
 export interface CliIssue {
@@ -114,12 +114,18 @@ export function toCliReport(r: ValidationReport, showValues: boolean): CliReport
 }
 
 /**
+ * How the commands read a file: an ISA13 that comes again from the same sender within the file is
+ * TA1 note 025 (the translator service checks the same, and across files, with its durable register).
+ */
+export const readOptions = (): ReadOptions => ({ controlNumberStore: memoryControlNumberStore() });
+
+/**
  * The file's report: envelope and syntax checks while reading, and each set's guide checks
  * (@ediflow/hipaa guideValidator: the walk documentsFor makes), streaming (keeps no segments).
  */
 export async function buildReport(source: AsyncIterable<Buffer>): Promise<ValidationReport> {
   const builder = new ReportBuilder({ validators: [guideValidator()] });
-  for await (const e of readX12(source)) builder.add(e);
+  for await (const e of readX12(source, readOptions())) builder.add(e);
   return builder.report();
 }
 

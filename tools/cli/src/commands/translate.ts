@@ -5,7 +5,7 @@ import { ReportBuilder, readX12, sequentialControlNumbers } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
 import { UsageError, openInput, write, type CliIo } from '../io';
-import { issueLine, toCliReport } from './report';
+import { issueLine, readOptions, toCliReport } from './report';
 
 const TRANSLATE_HELP = `Usage: edi translate [--split transaction|claim] [--no-validate] [--file-id ID] FILE|-
 
@@ -37,7 +37,7 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
   // the same report as edi validate: each set's verdict is the one its documents were written with
   const builder = validating ? new ReportBuilder() : undefined;
   let position = 0;
-  for await (const e of readX12(input.source)) {
+  for await (const e of readX12(input.source, readOptions())) {
     if (e.type === 'interchangeStart') position = 0;
     if (e.type !== 'transaction') {
       builder?.add(e);

@@ -268,3 +268,14 @@ describe('edi validate and edi ack on guide rules', () => {
     }]);
   });
 });
+
+describe('edi validate on a file that repeats an interchange control number', () => {
+  it('when two interchanges of one sender in the file share ISA13, then the second is named with TA1 note 025 and the exit is 1', async () => {
+    const demo = readFileSync(DEMO, 'latin1');
+    const c = capture();
+    expect(await runCli(['validate', '--json', file('twice.837', demo + demo)], c.io)).toBe(1);
+    const r = JSON.parse(c.out()) as CliReport;
+    expect(r.interchanges.map((ic) => ic.ta1)).toEqual([{ ack: 'A', note: '000' }, { ack: 'R', note: '025' }]);
+    expect(r.issues).toEqual([expect.objectContaining({ code: 'ISA_DUPLICATE', ta1Note: '025', interchange: '000000907', offset: demo.length + 90 })]);
+  });
+});
