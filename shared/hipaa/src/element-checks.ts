@@ -154,6 +154,8 @@ function lengthAt(seg: ByteSegment, a: number, b: number): number {
 const HAS_REPETITION = 1;
 /** A control character (below 0x20, or DEL) that is not one of the interchange's delimiters. */
 const HAS_CONTROL = 2;
+/** In a byte table: the element separator (ends an element). */
+const IS_SEPARATOR = 4;
 
 /**
  * Whether value [a, b) in a Date Time Period Format Qualifier's (1250) format is a valid date, time
@@ -188,12 +190,31 @@ export class ElementChecker {
   private flags = new Uint8Array(64);
   private count = 0;
   private readonly present = (p: number): boolean => p < this.count && this.starts[p] !== this.ends[p];
+  /** Per byte value, what it is in an element (IS_SEPARATOR, HAS_REPETITION, HAS_CONTROL, 0) for the delimiters `tableKey` names: one lookup a byte. */
+  private readonly table = new Uint8Array(256);
+  private tableKey = -1;
 
   constructor(private readonly out: X12Issue[]) {}
+
+  /** The byte table for these delimiters (made again only when they change). */
+  private tableFor(sep: number, repSep: number, comp: number): Uint8Array {
+    const key = sep * 65536 + (repSep + 1) * 256 + (comp + 1);
+    const t = this.table;
+    if (key === this.tableKey) return t;
+    t.fill(0);
+    for (let c = 0; c < 0x20; c++) t[c] = HAS_CONTROL;
+    t[0x7f] = HAS_CONTROL;
+    if (comp >= 0) t[comp] = 0;
+    if (repSep >= 0) t[repSep] = HAS_REPETITION;
+    t[sep] = IS_SEPARATOR;
+    this.tableKey = key;
+    return t;
+  }
 
   /** Fills starts/ends/flags/count for `seg`: the bounds String#split(element separator) would give. */
   private boundsOf(seg: ByteSegment, repSep: number): void {
     const { src, sep, end, comp } = seg;
+    const table = this.tableFor(sep, repSep, comp);
     let starts = this.starts;
     let ends = this.ends;
     let flags = this.flags;
@@ -202,10 +223,11 @@ export class ElementChecker {
       let b = a;
       let f = 0;
       for (; b < end; b++) {
-        const c = src[b];
-        if (c === sep) break;
-        if (c === repSep) f |= HAS_REPETITION;
-        else if ((c < 0x20 || c === 0x7f) && c !== comp) f |= HAS_CONTROL;
+        const k = table[src[b]];
+        if (k !== 0) {
+          if (k === IS_SEPARATOR) break;
+          f |= k;
+        }
       }
       if (n === starts.length) {
         const grow = <T extends Int32Array | Uint8Array>(x: T, y: T): T => {

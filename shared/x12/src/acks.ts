@@ -122,8 +122,17 @@ function clean(ctx: Ctx, v: string): string {
  * Segment-level findings of a transaction report, grouped by segment position in order: its errors,
  * and the ones a partner's policy accepts as warnings (noted in the 999 of a set accepted with errors).
  */
-function segmentNotes(issues: X12Issue[]): { id: string; position: number; loopId?: string; code: SegmentErrorCode; elements: X12Issue[] }[] {
-  const map = new Map<string, { id: string; position: number; loopId?: string; code: SegmentErrorCode; elements: X12Issue[] }>();
+interface SegmentNote {
+  id: string;
+  position: number;
+  loopId?: string;
+  code: SegmentErrorCode;
+  elements: X12Issue[];
+  businessUnit?: { name: string; value: string };
+}
+
+function segmentNotes(issues: X12Issue[]): SegmentNote[] {
+  const map = new Map<string, SegmentNote>();
   for (const i of issues) {
     if (i.segment === undefined || i.segment.syntaxCode === undefined) continue;
     const key = `${i.segment.position}:${i.segment.id}`;
@@ -133,6 +142,7 @@ function segmentNotes(issues: X12Issue[]): { id: string; position: number; loopI
       if (i.segment.loopId !== undefined) n.loopId = i.segment.loopId;
       map.set(key, n);
     }
+    if (n.businessUnit === undefined && i.businessUnit !== undefined) n.businessUnit = i.businessUnit;
     if (i.element !== undefined) n.elements.push(i);
     else n.code = i.segment.syntaxCode;
   }
@@ -163,6 +173,10 @@ function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: 
   for (const n of notes.slice(0, MAX_SEGMENT_NOTES)) {
     const loop = n.loopId !== undefined && LOOP_ID.test(n.loopId) ? n.loopId : '';
     w.seg(is999 ? 'IK3' : 'AK3', n.id, String(n.position), loop, n.code);
+    // CTX Business Unit Identifier (005010X231A1 2100): the unit the segment is in, when it is known
+    // and writable (its value at most 35 characters, without the acknowledgment's delimiters)
+    const unit = is999 && n.businessUnit !== undefined ? clean(ctx, n.businessUnit.value).trim().slice(0, 35) : '';
+    if (unit !== '') w.seg('CTX', `${n.businessUnit!.name}${ctx.c}${unit}`);
     const elements = n.elements.filter((i) => is999 || ELEMENT_CODES_997.has(i.element!.syntaxCode));
     for (const i of elements.slice(0, MAX_ELEMENT_NOTES)) {
       const el = i.element!;

@@ -105,7 +105,7 @@ export class X12Reader {
     let b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (this.head !== undefined) {
       // the input's encoding is not known yet: it is once its first 4 bytes are here
-      b = this.encodingOf(Buffer.concat([this.head, b]), false);
+      b = this.encodingOf(this.head.length === 0 ? b : Buffer.concat([this.head, b]), false);
       if (b.length === 0) return [];
     } else if (this.utf16 !== undefined) b = Buffer.from(this.utf16.decode(b, { stream: true }), 'utf8');
     if (!this.seeking && b.indexOf(this.termByte) < 0) {

@@ -54,11 +54,11 @@ describe('999 detail for guide errors (837P)', () => {
   });
 
   it('when a code is outside its list (CLM06 Q), then IK3 names CLM in 2300 with 8 and IK4 CLM06 (1073) code 7 with the value', async () => {
-    expect(await setAck(mutated(DEMO, '*11:B:1*Y*A*', '*11:B:1*Q*A*'))).toEqual([AK2, 'IK3*CLM*26*2300*8', 'IK4*6*1073*7*Q', 'IK5*R*5']);
+    expect(await setAck(mutated(DEMO, '*11:B:1*Y*A*', '*11:B:1*Q*A*'))).toEqual([AK2, 'IK3*CLM*26*2300*8', 'CTX*CLM01:26463774', 'IK4*6*1073*7*Q', 'IK5*R*5']);
   });
 
   it('when a not-used element is present (CLM03), then IK4 says I10 and IK502 is I5 (an implementation error)', async () => {
-    expect(await setAck(mutated(DEMO, 'CLM*26463774*100***', 'CLM*26463774*100*X**'))).toEqual([AK2, 'IK3*CLM*26*2300*8', 'IK4*3*1032*I10*X', 'IK5*R*I5']);
+    expect(await setAck(mutated(DEMO, 'CLM*26463774*100***', 'CLM*26463774*100*X**'))).toEqual([AK2, 'IK3*CLM*26*2300*8', 'CTX*CLM01:26463774', 'IK4*3*1032*I10*X', 'IK5*R*I5']);
   });
 
   it('when a required segment is missing (PER of 1000A), then IK3 names PER with code 3 at the position of the segment that came in its place', async () => {
@@ -78,7 +78,7 @@ describe('999 detail for guide errors (837P)', () => {
 
   it('when an element is too long (CLM01 of 39), then IK4 says 5', async () => {
     const long = '1'.repeat(39);
-    expect(await setAck(mutated(DEMO, 'CLM*26463774*', `CLM*${long}*`))).toEqual([AK2, 'IK3*CLM*26*2300*8', `IK4*1*1028*5*${long}`, 'IK5*R*5']);
+    expect(await setAck(mutated(DEMO, 'CLM*26463774*', `CLM*${long}*`))).toEqual([AK2, 'IK3*CLM*26*2300*8', `CTX*CLM01:${long.slice(0, 35)}`, `IK4*1*1028*5*${long}`, 'IK5*R*5']);
   });
 
   it('when a segment the guide does not know comes (ZZZ), then IK3 says 1 (unrecognized segment ID)', async () => {
@@ -104,10 +104,10 @@ describe('999 detail for guide errors (837P)', () => {
   });
 
   it('when a date does not fit its format qualifier (DTP*472*D8 with month 13), then IK4 says 8 on DTP03 (1251)', async () => {
-    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*D8*20061345~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'IK4*3*1251*8*20061345', 'IK5*R*5']);
+    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*D8*20061345~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'CTX*CLM01:26463774', 'IK4*3*1251*8*20061345', 'IK5*R*5']);
     // RD8 (which 2400 DTP*472 allows) is a range of two dates
     expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*RD8*20061003-20061004~\nLX*2'))).toEqual([AK2, 'IK5*A']);
-    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*RD8*20061003-2006100~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'IK4*3*1251*8*20061003-2006100', 'IK5*R*5']);
+    expect(await setAck(mutated(DEMO, 'DTP*472*D8*20061003~\nLX*2', 'DTP*472*RD8*20061003-2006100~\nLX*2'))).toEqual([AK2, 'IK3*DTP*31*2400*8', 'CTX*CLM01:26463774', 'IK4*3*1251*8*20061003-2006100', 'IK5*R*5']);
   });
 
   it('when an element holds a control character, then IK4 says 6 (invalid character) and the copied value leaves it out', async () => {
@@ -124,11 +124,19 @@ describe('999 detail for guide errors (837P)', () => {
     ]);
   });
 
+  it('when errors are in two claims, then each IK3 is followed by the CTX naming its claim (CLM01); an error outside claims has none', async () => {
+    // the demo's claim twice for the patient, the second with its own id; CLM06 Q in both, and NM103 of 1000A missing
+    const claim = DEMO.slice(DEMO.indexOf('CLM*'), DEMO.indexOf('SE*'));
+    const two = mutated(DEMO, claim, claim + claim.replace('CLM*26463774*', 'CLM*26463775*')).replace(/\*11:B:1\*Y\*A\*/g, '*11:B:1*Q*A*');
+    const ack = await setAck(mutated(two, 'NM1*41*2*PREMIER BILLING SERVICE*', 'NM1*41*2**'));
+    expect(ack.filter((l) => /^(IK3|CTX)/.test(l))).toEqual(['IK3*NM1*3**8', 'IK3*CLM*26*2300*8', 'CTX*CLM01:26463774', 'IK3*CLM*41*2300*8', 'CTX*CLM01:26463775']);
+  });
+
   it('when a lenient partner accepts guide errors, then the 999 says E and still notes each segment and element', async () => {
     const text = mutated(DEMO, '*11:B:1*Y*A*', '*11:B:1*Q*A*');
     const builder = new ReportBuilder({ validators: [guideValidator()], warnOnly: ['GUIDE_*'] });
     for await (const e of readX12([Buffer.from(text, 'latin1')])) builder.add(e);
     const ack = generateAcks(builder.report(), { controlNumbers: sequentialControlNumbers(1), clock: CLOCK, lineBreak: '' }).ack999!;
-    expect(ack).toContain('IK3*CLM*26*2300*8~IK4*6*1073*7*Q~IK5*E*5~AK9*E*1*1*1~');
+    expect(ack).toContain('IK3*CLM*26*2300*8~CTX*CLM01:26463774~IK4*6*1073*7*Q~IK5*E*5~AK9*E*1*1*1~');
   });
 });

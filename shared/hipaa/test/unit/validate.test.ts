@@ -71,7 +71,8 @@ describe('guide validation', () => {
     const acks = generateAcks(report, { controlNumbers: sequentialControlNumbers(1), clock: () => new Date('2026-01-01T00:00:00Z') });
     // IK303 holds 1-4 characters: 1000B does not fit and stays empty, 2300 does
     expect(acks.ack999).toMatch(/IK3\*NM1\*\d+\*\*8~\nIK4\*2\*1065\*1~/);
-    expect(acks.ack999).toMatch(/IK3\*CLM\*\d+\*2300\*8~\nIK4\*5\*C023\*1~|IK3\*CLM\*\d+\*2300\*8~\nIK4\*5\*\*1~/);
+    // each claim's IK3 is followed by the CTX naming the claim (CLM01)
+    expect(acks.ack999).toMatch(/IK3\*CLM\*\d+\*2300\*8~\nCTX\*CLM01:[^~]+~\nIK4\*5\*(C023)?\*1~/);
     // 4: the file's SE01 is off as well (envelope check); 5: segments in error; I5: CLM02 does not balance (I12)
     expect(acks.ack999).toMatch(/IK5\*R\*4\*5\*I5~/);
   });

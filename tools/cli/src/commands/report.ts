@@ -33,6 +33,8 @@ export interface CliIssue {
   elementSyntaxCode?: string;
   /** The offending value: only with --show-values (may be PHI). */
   value?: string;
+  /** The business unit the issue is in, as the 999's CTX names it (e.g. `CLM01 26463774`): only with --show-values (may be PHI). */
+  businessUnit?: string;
 }
 
 export interface CliReport {
@@ -79,6 +81,7 @@ function issue(i: X12Issue, showValues: boolean, where: Where): CliIssue {
     out.elementSyntaxCode = i.element.syntaxCode;
     if (showValues && i.element.badValue !== undefined) out.value = i.element.badValue;
   }
+  if (showValues && i.businessUnit !== undefined) out.businessUnit = `${i.businessUnit.name} ${i.businessUnit.value}`;
   if (i.ta1Note !== undefined) out.ta1Note = i.ta1Note;
   if (i.groupCode !== undefined) out.groupCode = i.groupCode;
   if (i.transactionCode !== undefined) out.transactionCode = i.transactionCode;
@@ -157,6 +160,7 @@ export function issueLine(i: CliIssue): string {
   if (i.elementRef !== undefined) parts.push(`element ${i.elementRef}${i.repetition !== undefined ? ` repetition ${i.repetition}` : ''}`);
   const codes = ackCodes(i);
   if (codes !== '') parts.push(`[${codes}]`);
+  if (i.businessUnit !== undefined) parts.push(`in ${i.businessUnit}`);
   parts.push(`${i.code}: ${i.message}${i.value !== undefined ? ` (value: ${i.value})` : ''}`);
   return parts.join(' ');
 }

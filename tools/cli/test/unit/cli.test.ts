@@ -239,8 +239,8 @@ describe('edi validate and edi ack on guide rules', () => {
     return file(`guide-${from.length}-${to.length}.837`, text.replace(/SE\*\d+\*/, `SE*${count}*`));
   };
   const cases = [
-    { rule: 'a code outside its list', from: '*11:B:1*Y*A*', to: '*11:B:1*Q*A*', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM06 [IK304 8 IK403 7] GUIDE_ELEMENT: CLM06 in loop 2300: code value not in the guide', ack: ['IK3*CLM*26*2300*8~', 'IK4*6*1073*7*Q~', 'IK5*R*5~'] },
-    { rule: 'a not-used element present', from: 'CLM*26463774*100***', to: 'CLM*26463774*100*X**', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM03 [IK304 8 IK403 I10] GUIDE_ELEMENT: CLM03 in loop 2300: element not used in this guide', ack: ['IK3*CLM*26*2300*8~', 'IK4*3*1032*I10*X~', 'IK5*R*I5~'] },
+    { rule: 'a code outside its list', from: '*11:B:1*Y*A*', to: '*11:B:1*Q*A*', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM06 [IK304 8 IK403 7] GUIDE_ELEMENT: CLM06 in loop 2300: code value not in the guide', ack: ['IK3*CLM*26*2300*8~', 'CTX*CLM01:26463774~', 'IK4*6*1073*7*Q~', 'IK5*R*5~'] },
+    { rule: 'a not-used element present', from: 'CLM*26463774*100***', to: 'CLM*26463774*100*X**', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM03 [IK304 8 IK403 I10] GUIDE_ELEMENT: CLM03 in loop 2300: element not used in this guide', ack: ['IK3*CLM*26*2300*8~', 'CTX*CLM01:26463774~', 'IK4*3*1032*I10*X~', 'IK5*R*I5~'] },
     { rule: 'a required segment missing', from: 'PER*IC*JERRY*TE*3055552222*EX*231~\n', to: '', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment PER #4 (file segment 6, byte 271) loop 1000A [IK304 3] GUIDE_SEGMENT: required segment PER missing in loop 1000A', ack: ['IK3*PER*4**3~', 'IK5*R*5~'] },
   ];
 
