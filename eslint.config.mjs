@@ -9,7 +9,7 @@ const ioModules = [
 ];
 
 /** Top-level prefixes of the object keys the services write (shared/messages/src/catalogue.ts). */
-const KEY_PREFIX = '(inbound|work|quarantine|archive|outbound|messages|control|claims|dedupe|deadletters|deadletters-replayed)\\/';
+const KEY_PREFIX = '(inbound|work|quarantine|archive|outbound|messages|control|claims|dedupe|deadletters|deadletters-replayed|audit)\\/';
 
 /** no-restricted-syntax selectors, by rule. Flat config replaces a rule's options per file, so each file group lists all it gets. */
 const SYNTAX = {

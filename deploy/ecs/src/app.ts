@@ -1,8 +1,10 @@
 import type { App, Environment } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { BrokerStack } from './broker-stack';
+import type { ConsoleSettings } from './console-service';
 import { DataStack } from './data-stack';
 import { ServicesStack, type BridgeRouteSet, type SecretSource } from './services-stack';
+import { TrackingDatabaseStack } from './tracking-database-stack';
 import type { ScalingPolicies } from './scaling-policy';
 
 export interface DeployConfig {
@@ -15,15 +17,34 @@ export interface DeployConfig {
   bridgeRouteSets?: readonly BridgeRouteSet[];
   brokerInstanceType?: string;
   natGateways?: number;
+  tracking?: TrackingSettings;
+  /** The ops console behind an ALB with OIDC (CDK context `ediflow:console`); none when left out. */
+  console?: ConsoleSettings;
+}
+
+/** The tracking service's database and retention (CDK context `ediflow:tracking*`). */
+export interface TrackingSettings {
+  /** RDS instance class without `db.`; default t4g.medium. */
+  instanceType?: string;
+  /** A standby in the second AZ; default true. */
+  multiAz?: boolean;
+  /** Days of automated backups; default 14. */
+  backupRetentionDays?: number;
+  /** TRACKING_RETENTION_DAYS; default 400. */
+  retentionDays?: number;
 }
 
 export interface EdiflowStacks {
   data: DataStack;
   broker: BrokerStack;
+  tracking: TrackingDatabaseStack;
   services: ServicesStack;
 }
 
-/** App -> three stacks: data (key, bucket, topic, SFTP), broker (VPC, Amazon MQ), services (ECS, scaling, alarms). */
+/**
+ * App -> four stacks: data (key, bucket, topic, SFTP), broker (VPC, Amazon MQ), tracking (RDS for
+ * PostgreSQL in that VPC), services (ECS, scaling, alarms).
+ */
 export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
   const prefix = `Ediflow-${config.envName}`;
   const data = new DataStack(app, `${prefix}-Data`, { env: config.env, envName: config.envName });
@@ -34,11 +55,21 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
     instanceType: config.brokerInstanceType,
     natGateways: config.natGateways,
   });
+  const tracking = new TrackingDatabaseStack(app, `${prefix}-Tracking`, {
+    env: config.env,
+    envName: config.envName,
+    vpc: broker.vpc,
+    key: data.key,
+    instanceType: config.tracking?.instanceType,
+    multiAz: config.tracking?.multiAz,
+    backupRetentionDays: config.tracking?.backupRetentionDays,
+  });
   const services = new ServicesStack(app, `${prefix}-Services`, {
     env: config.env,
     envName: config.envName,
     vpc: broker.vpc,
     servicesSecurityGroup: broker.servicesSecurityGroup,
+    brokerSecurityGroup: broker.brokerSecurityGroup,
     bucket: data.bucket,
     key: data.key,
     alerts: data.alerts,
@@ -52,6 +83,14 @@ export function createStacks(app: App, config: DeployConfig): EdiflowStacks {
     notifierSubscriptionIds: config.notifierSubscriptionIds,
     notifierSecrets: config.notifierSecrets,
     bridgeRouteSets: config.bridgeRouteSets,
+    tracking: {
+      securityGroup: tracking.trackingSecurityGroup,
+      databaseUrl: tracking.databaseUrl,
+      databaseCredentials: tracking.credentials,
+      databaseInstanceIdentifier: tracking.instance.instanceIdentifier,
+      retentionDays: config.tracking?.retentionDays,
+    },
+    console: config.console,
   });
-  return { data, broker, services };
+  return { data, broker, tracking, services };
 }

@@ -5,7 +5,8 @@ import { App } from 'aws-cdk-lib';
 import { Platform } from 'aws-cdk-lib/aws-ecr-assets';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { createStacks } from './app';
-import type { BridgeRouteSet, SecretSource } from './services-stack';
+import type { ConsoleSettings } from './console-service';
+import { TRACKING_RETENTION_DAYS, type BridgeRouteSet, type SecretSource } from './services-stack';
 
 /** The repository root: the image's build context (the root Dockerfile and .dockerignore). */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -39,5 +40,12 @@ createStacks(app, {
   bridgeRouteSets: routeSets,
   brokerInstanceType: context(app, 'brokerInstanceType', 'mq.m5.large'),
   natGateways: context(app, 'natGateways', 1),
+  tracking: {
+    instanceType: context(app, 'trackingDbInstanceType', 't4g.medium'),
+    multiAz: context(app, 'trackingDbMultiAz', true),
+    backupRetentionDays: context(app, 'trackingDbBackupDays', 14),
+    retentionDays: context(app, 'trackingRetentionDays', TRACKING_RETENTION_DAYS),
+  },
+  console: context<ConsoleSettings | undefined>(app, 'console', undefined),
 });
 app.synth();

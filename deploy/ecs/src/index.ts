@@ -1,9 +1,11 @@
-export { createStacks, type DeployConfig, type EdiflowStacks } from './app';
+export { createStacks, type DeployConfig, type EdiflowStacks, type TrackingSettings } from './app';
 export { DataStack, CONFIG_KEYS, CLAIM_CHECK_PREFIX } from './data-stack';
 export { BrokerStack, STOMP_SSL_PORT } from './broker-stack';
-export { ServicesStack, type BridgeRouteSet, type SecretSource } from './services-stack';
+export { ServicesStack, TRACKING_RETENTION_DAYS, type BridgeRouteSet, type SecretSource, type TrackingProps } from './services-stack';
+export { TrackingDatabaseStack, RDS_CA_FILE, POSTGRES_PORT, TRACKING_DATABASE_NAME, TRACKING_DATABASE_USER } from './tracking-database-stack';
 export { brokerConfigurationXml } from './broker-config';
 export * from './scaling-policy';
 export * from './simulator';
-export { TASK_SIZES, STOP_TIMEOUT_SECONDS, DRAIN_BOUND_SECONDS, HTTP_PORT } from './sizing';
+export { ConsoleLoadBalancer, type ConsoleSettings } from './console-service';
+export { TASK_SIZES, CONSOLE_TASK_SIZE, STOP_TIMEOUT_SECONDS, DRAIN_BOUND_SECONDS, HTTP_PORT } from './sizing';
 export { LOG_FIGURES } from './monitoring';

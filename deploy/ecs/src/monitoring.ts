@@ -28,6 +28,7 @@ export const LOG_FIGURES = {
   circuitsOpened: { metricName: 'CircuitsOpened', message: 'circuit opened' },
   messagesDeadLettered: { metricName: 'MessagesDeadLettered', message: 'handler failed; message dead-lettered' },
   brokerConnectionLost: { metricName: 'BrokerConnectionLost', message: 'broker connection lost' },
+  trackingMaintenanceFailed: { metricName: 'TrackingMaintenanceFailures', message: 'tracking maintenance failed; next run on schedule' },
 } as const satisfies Record<string, LogFigure>;
 
 export interface MonitoredService {
@@ -51,7 +52,12 @@ export interface MonitoringProps {
   oldestMessageMinutes?: number;
   /** Queues to graph, with the services' scaling backlog expressions. */
   backlogs?: readonly { serviceName: string; backlog: cloudwatch.IMetric }[];
+  /** The tracking database (an RDS instance identifier): storage and CPU alarms, a graph. */
+  trackingDatabase?: { instanceIdentifier: string };
 }
+
+/** Free storage below which the tracking database alarms (it grows by itself up to its maximum, then stops). */
+const DATABASE_MIN_FREE_BYTES = 5 * 1024 ** 3;
 
 const PERIOD = Duration.seconds(METRIC_PERIOD_SECONDS);
 
@@ -107,6 +113,11 @@ export class Monitoring extends Construct {
       evaluationPeriods: 1,
       ...gte1,
     });
+    alarm('TrackingMaintenance', 'The tracking service\'s scheduled purge and late-status matching failed (database unreachable or refusing). Runbook: "Tracking".', {
+      metric: logMetric(LOG_FIGURES.trackingMaintenanceFailed.metricName).with({ period: Duration.hours(1) }),
+      evaluationPeriods: 1,
+      ...gte1,
+    });
     alarm('BrokerFailover', 'Services lost their broker connection (a failover to the standby node, or the broker is down). Runbook: "Broker failover".', {
       metric: logMetric(LOG_FIGURES.brokerConnectionLost.metricName),
       evaluationPeriods: 1,
@@ -123,6 +134,25 @@ export class Monitoring extends Construct {
         evaluationPeriods: 10,
         datapointsToAlarm: 10,
         ...gte1,
+      });
+    }
+    const db = props.trackingDatabase;
+    const dbMetric = (metricName: string, statistic: string): cloudwatch.Metric =>
+      new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBInstanceIdentifier: db!.instanceIdentifier }, statistic, period: Duration.minutes(5) });
+    if (db) {
+      alarm('TrackingDatabaseStorage', 'The tracking database has less than 5 GiB of free storage (it grows by itself up to its maximum). Runbook: "Tracking".', {
+        metric: dbMetric('FreeStorageSpace', 'Minimum'),
+        threshold: DATABASE_MIN_FREE_BYTES,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm('TrackingDatabaseCpu', 'The tracking database\'s CPU stayed above 80 % for 15 minutes. Runbook: "Tracking".', {
+        metric: dbMetric('CPUUtilization', 'Average'),
+        threshold: 80,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
     const oldest = props.oldestMessageMinutes ?? 15;
@@ -197,6 +227,16 @@ export class Monitoring extends Construct {
         ...props.backlogs.map(
           (b) => new cloudwatch.GraphWidget({ title: `${b.serviceName}: backlog per running task (what scaling reads)`, width: 24 / props.backlogs!.length, left: [b.backlog] }),
         ),
+      );
+    }
+    if (db) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: 'Tracking database: CPU, connections, free storage',
+          width: 24,
+          left: [dbMetric('CPUUtilization', 'Average').with({ label: 'CPU %' }), dbMetric('DatabaseConnections', 'Maximum').with({ label: 'connections' })],
+          right: [dbMetric('FreeStorageSpace', 'Minimum').with({ label: 'free storage (bytes)' })],
+        }),
       );
     }
     this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', width: 24, alarms: this.alarms }));

@@ -11,9 +11,9 @@
  */
 import { DESTINATIONS } from '@ediflow/messages';
 
-export type ServiceName = 'ingest' | 'translator' | 'notifier' | 'bridge';
+export type ServiceName = 'ingest' | 'translator' | 'notifier' | 'bridge' | 'tracking';
 
-export const SERVICE_NAMES: readonly ServiceName[] = ['ingest', 'translator', 'notifier', 'bridge'];
+export const SERVICE_NAMES: readonly ServiceName[] = ['ingest', 'translator', 'notifier', 'bridge', 'tracking'];
 
 /** Scale-out step: when backlog per task is at least `atLeast`, change the desired count by `change`. */
 export interface OutStep {
@@ -78,7 +78,14 @@ export interface ScalingPolicies {
   translator: QueueBacklogScaling;
   notifier: QueueBacklogScaling;
   bridge: FixedScaling;
+  tracking: QueueBacklogScaling;
 }
+
+/** Scale out on one breaching minute; the cooldown covers a task's start plus the metrics' delay, so tasks still starting are not asked for twice. */
+const SCALE_OUT_FAST: AlarmShape = { evaluationPeriods: 1, datapointsToAlarm: 1, cooldownSeconds: 180 };
+
+/** Scale in only after five quiet minutes. */
+const SCALE_IN_SLOW: AlarmShape = { evaluationPeriods: 5, datapointsToAlarm: 5, cooldownSeconds: 120 };
 
 export const SCALING: ScalingPolicies = {
   /** Ingest is CPU-bound (PGP decrypt) and polls the object store, so it has no queue to read. */
@@ -96,19 +103,14 @@ export const SCALING: ScalingPolicies = {
         { atLeast: 60, change: 2 },
         { atLeast: 150, change: 4 },
       ],
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      // Covers a task's start plus the metrics' delay, so tasks still starting are not asked for twice.
-      cooldownSeconds: 180,
+      ...SCALE_OUT_FAST,
     },
     scaleIn: {
       steps: [
         { below: 2, change: -1 },
         { below: 0.5, change: -2 },
       ],
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
-      cooldownSeconds: 120,
+      ...SCALE_IN_SLOW,
     },
   },
   notifier: {
@@ -124,29 +126,50 @@ export const SCALING: ScalingPolicies = {
         { atLeast: 600, change: 2 },
         { atLeast: 1500, change: 4 },
       ],
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      // Covers a task's start plus the metrics' delay, so tasks still starting are not asked for twice.
-      cooldownSeconds: 180,
+      ...SCALE_OUT_FAST,
     },
     scaleIn: {
       steps: [
         { below: 20, change: -1 },
         { below: 5, change: -2 },
       ],
-      evaluationPeriods: 5,
-      datapointsToAlarm: 5,
-      cooldownSeconds: 120,
+      ...SCALE_IN_SLOW,
     },
   },
   /** One consumer per route set keeps each route's order (`order: "all"`); a second task would split it. */
   bridge: { kind: 'fixed', tasks: 1 },
+  tracking: {
+    kind: 'queue-backlog',
+    // Keeps one task: it serves the tracking API and runs the scheduled purge. Events tolerate any
+    // order, so more tasks may share the queue; the maximum bounds the database's connections.
+    minTasks: 1,
+    maxTasks: 4,
+    inputQueues: [brokerQueueName(DESTINATIONS.tracking)],
+    // One event at a time per task, each one database transaction plus, for large bodies, an S3 read.
+    messagesPerTaskMinute: 300,
+    scaleOut: {
+      steps: [
+        { atLeast: 100, change: 1 },
+        { atLeast: 600, change: 2 },
+        { atLeast: 1500, change: 3 },
+      ],
+      ...SCALE_OUT_FAST,
+    },
+    scaleIn: {
+      steps: [
+        { below: 20, change: -1 },
+        { below: 5, change: -2 },
+      ],
+      ...SCALE_IN_SLOW,
+    },
+  },
 };
 
 /** The services that scale on their input queues, with their policies. */
 export const queueDrivenServices = (policies: ScalingPolicies = SCALING): [ServiceName, QueueBacklogScaling][] => [
   ['translator', policies.translator],
   ['notifier', policies.notifier],
+  ['tracking', policies.tracking],
 ];
 
 /** The scale-out alarm's threshold: its lowest step. */

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as servicediscovery from 'aws-cdk-lib/aws-servicediscovery';
 import { Construct } from 'constructs';
 import type { ServiceName } from './scaling-policy';
 import { HTTP_PORT, STOP_TIMEOUT_SECONDS, type TaskSize } from './sizing';
@@ -9,12 +10,12 @@ import { HTTP_PORT, STOP_TIMEOUT_SECONDS, type TaskSize } from './sizing';
 export interface EdiServiceProps {
   cluster: ecs.ICluster;
   /** Which service the image runs (the ECS command picks it). */
-  service: ServiceName;
+  service: ServiceName | 'console';
   /** ECS service name, unique in the cluster (the bridge runs one per route set). */
   serviceName: string;
   image: ecs.ContainerImage;
   size: TaskSize;
-  securityGroup: ec2.ISecurityGroup;
+  securityGroups: ec2.ISecurityGroup[];
   /** Plain settings; never a secret (the construct refuses names that look like one). */
   environment: Record<string, string>;
   /** Settings injected from Secrets Manager as environment variables. */
@@ -23,6 +24,8 @@ export interface EdiServiceProps {
   desiredCount?: number;
   /** The bridge: never two tasks at once (a route's order), so a deployment stops the old task first. */
   singleton?: boolean;
+  /** A name in the cluster's private DNS namespace (Cloud Map), for a service other hosts in the VPC call. */
+  dnsName?: string;
 }
 
 /** Names that hold secrets: they must come through `secrets`, never `environment`. */
@@ -78,12 +81,13 @@ export class EdiService extends Construct {
       serviceName: props.serviceName,
       taskDefinition: this.taskDefinition,
       desiredCount: props.desiredCount,
-      securityGroups: [props.securityGroup],
+      securityGroups: props.securityGroups,
       assignPublicIp: false,
       circuitBreaker: { enable: true, rollback: true },
       minHealthyPercent: props.singleton ? 0 : 100,
       maxHealthyPercent: props.singleton ? 100 : 200,
       enableExecuteCommand: false,
+      cloudMapOptions: props.dnsName ? { name: props.dnsName, dnsRecordType: servicediscovery.DnsRecordType.A, dnsTtl: Duration.seconds(10) } : undefined,
     });
   }
 }

@@ -32,6 +32,20 @@ export const TASK_SIZES: Record<ServiceName, TaskSize> = {
     memoryMiB: 1024,
     why: 'A STOMP relay is I/O-bound, but a route may hold prefetch x maxBodyBytes in flight (100 x 4 MiB in the example routes), so 1 GB.',
   },
+  tracking: {
+    cpu: 512,
+    memoryMiB: 1024,
+    why:
+      'Applying events is database-bound (one event at a time, TRACKING_DATABASE_POOL_SIZE=10 connections); ' +
+      'API pages are bounded by their cursor page size, and the embedded PGlite engine is loaded but unused against RDS.',
+  },
+};
+
+/** The ops console: server-rendered pages and a sampler that reads the broker and the services every 5 s. */
+export const CONSOLE_TASK_SIZE: TaskSize = {
+  cpu: 256,
+  memoryMiB: 512,
+  why: 'Pages are rendered from the tracking and notifier APIs a page at a time; the sampler keeps one hour of queue figures per queue in memory.',
 };
 
 /** ECS stop timeout: above the services' 25 s drain bound (DESIGN.md invariant 7), so SIGKILL never cuts a drain short. */

@@ -1,5 +1,5 @@
 export * from './port';
-export { MemoryBus, type MemoryBusOptions } from './memory';
+export { MemoryBus, type MemoryBusOptions, type DestinationStats } from './memory';
 export { BusJournal, type BusJournalOptions, type JournalMessage, type JournaledMessage } from './journal';
 export { StompBus, type StompBusOptions, type StompTlsOptions } from './stomp';
 export { BROKER_KINDS, stompDialect, isTextContentType, type BrokerKind, type StompDialect } from './dialect';

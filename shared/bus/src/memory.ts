@@ -34,6 +34,8 @@ interface StoredMessage {
   headers: Headers;
   binary: boolean;
   redelivered: boolean;
+  /** When it was queued (Date.now()), for the oldest message's age. */
+  queuedAt?: number;
 }
 
 interface Consumer {
@@ -48,6 +50,20 @@ interface Queue {
   messages: StoredMessage[];
   consumers: Consumer[];
   next: number;
+  /** Messages queued and acknowledged since the process started, as a broker's enqueue and dequeue counts. */
+  enqueued: number;
+  dequeued: number;
+}
+
+/** One destination's figures, as ActiveMQ's statistics plugin gives them (plus the oldest waiting message's age). */
+export interface DestinationStats {
+  destination: string;
+  size: number;
+  consumers: number;
+  enqueued: number;
+  dequeued: number;
+  /** Age in ms of the oldest message waiting; undefined when none waits. */
+  oldestAgeMs?: number;
 }
 
 export class MemoryBus implements Bus {
@@ -172,17 +188,31 @@ export class MemoryBus implements Bus {
     return this.queues.get(destination)?.messages.length ?? 0;
   }
 
+  /** Every destination this bus has seen, with its figures (the console's queue page for `npm start`). */
+  stats(now = Date.now()): DestinationStats[] {
+    return [...this.queues.entries()].map(([destination, q]) => ({
+      destination,
+      size: q.messages.length,
+      consumers: q.consumers.length,
+      enqueued: q.enqueued,
+      dequeued: q.dequeued,
+      oldestAgeMs: q.messages[0]?.queuedAt === undefined ? undefined : Math.max(0, now - q.messages[0].queuedAt),
+    }));
+  }
+
   private queue(destination: string): Queue {
     let queue = this.queues.get(destination);
     if (!queue) {
-      queue = { messages: [], consumers: [], next: 0 };
+      queue = { messages: [], consumers: [], next: 0, enqueued: 0, dequeued: 0 };
       this.queues.set(destination, queue);
     }
     return queue;
   }
 
   private enqueue(destination: string, message: StoredMessage): void {
-    this.queue(destination).messages.push(message);
+    const queue = this.queue(destination);
+    queue.enqueued += 1;
+    queue.messages.push({ ...message, queuedAt: Date.now() });
     this.dispatch(destination);
   }
 
@@ -222,6 +252,7 @@ export class MemoryBus implements Bus {
       random: this.random,
     }).then(
       () => {
+        queue.dequeued += 1;
         if (stored.id !== undefined) this.journal?.ack(stored.id);
       },
       (err: unknown) => {

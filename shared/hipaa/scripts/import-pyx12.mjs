@@ -4,7 +4,8 @@
 // given to loops/segments/elements in JSON and everything else here are this project's.
 //
 // usage: node scripts/import-pyx12.mjs <pyx12 checkout or git dir>
-// (with a bare git dir, files are read with `git show HEAD:<path>`).
+// (with a bare git dir, files are read with `git show HEAD:<path>`; a map that pyx12 kept only in its
+// history is read at the commit its guide entry names).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,8 @@ if (!repo) {
   console.error('usage: node scripts/import-pyx12.mjs <pyx12 repo>');
   process.exit(2);
 }
-const read = (p) => (existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'utf8') : execFileSync('git', ['--git-dir', repo, 'show', `HEAD:${p}`], { encoding: 'utf8', maxBuffer: 64 << 20 }));
+const read = (p, rev) =>
+  rev === undefined && existsSync(join(repo, p)) ? readFileSync(join(repo, p), 'utf8') : execFileSync('git', ['-C', repo, 'show', `${rev ?? 'HEAD'}:${p}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
 
 // ---- a tiny XML reader (the map files are plain element trees) ----
 function parseXml(text) {
@@ -103,6 +105,33 @@ const LOOP_KEYS = {
     '2410': 'drug', '2430': 'lineAdjudications',
   },
   '835': { '1000A': 'payer', '1000B': 'payee', '2000': 'claimPaymentGroups', '2100': 'claimPayments', '2110': 'servicePayments' },
+  '270': {
+    '2000A': 'informationSources', '2100A': 'informationSource', '2000B': 'informationReceivers', '2100B': 'informationReceiver',
+    '2000C': 'subscribers', '2100C': 'subscriber', '2110C': 'eligibilityInquiries', '2000D': 'dependents', '2100D': 'dependent', '2110D': 'eligibilityInquiries',
+  },
+  '271': {
+    '2000A': 'informationSources', '2100A': 'informationSource', '2000B': 'informationReceivers', '2100B': 'informationReceiver',
+    '2000C': 'subscribers', '2100C': 'subscriber', '2110C': 'benefits', '2115C': 'additionalInformation', '2120C': 'relatedEntities',
+    '2000D': 'dependents', '2100D': 'dependent', '2110D': 'benefits', '2115D': 'additionalInformation', '2120D': 'relatedEntities',
+  },
+  '277X212': {
+    '2000A': 'informationSources', '2100A': 'payer', '2000B': 'informationReceivers', '2100B': 'informationReceiver', '2200B': 'receiverTrace',
+    '2000C': 'serviceProviders', '2100C': 'serviceProvider', '2200C': 'providerTrace', '2000D': 'subscribers', '2100D': 'subscriber', '2200D': 'claimStatuses',
+    '2220D': 'serviceLines', '2000E': 'dependents', '2100E': 'dependent', '2200E': 'claimStatuses', '2220E': 'serviceLines',
+  },
+  '834': {
+    '1000A': 'sponsor', '1000B': 'payer', '1000C': 'tpaBrokers', '1100C': 'tpaBrokerAccount', '2000': 'members', '2100A': 'member', '2100B': 'incorrectMember',
+    '2100C': 'mailingAddress', '2100D': 'employers', '2100E': 'schools', '2100F': 'custodialParent', '2100G': 'responsiblePersons', '2100H': 'dropOffLocation',
+    '2200': 'disabilities', '2300': 'healthCoverages', '2310': 'providers', '2320': 'coordinationOfBenefits', '2330': 'relatedEntities',
+    '2700': 'reportingCategories', '2750': 'reportingCategory',
+  },
+  '820': {
+    '1000A': 'premiumReceiver', '1000B': 'premiumPayer', '1000C': 'intermediaryBanks', '2000A': 'organizationSummaryRemittances',
+    '2200A': 'previousPaymentAdjustments', '2300A': 'remittanceDetails', '2310A': 'summaryLineItem', '2312A': 'charges', '2315A': 'memberCounts',
+    '2320A': 'currentPaymentAdjustments', '2000B': 'individualRemittances', '2100B': 'individuals', '2200B': 'previousPaymentAdjustments',
+    '2300B': 'remittanceDetails', '2320B': 'currentPaymentAdjustments',
+  },
+  '999': { '2000': 'transactionSetResponses', '2100': 'segmentErrors', '2110': 'elementErrors' },
   '277': {
     '2000A': 'informationSources', '2100A': 'informationSource', '2200A': 'transmissionReceipt', '2000B': 'informationReceivers',
     '2100B': 'informationReceiver', '2200B': 'receiverTrace', '2000C': 'billingProviders', '2100C': 'billingProvider',
@@ -115,6 +144,21 @@ const FAMILY_SEGMENT_KEYS = {
   '837': { '2300:CLM': 'claim', '2000B:SBR': 'subscriberInformation', '2000B:PAT': 'patientInformation', '2000C:PAT': 'patientInformation', '2400:LX': 'lineNumber', '2320:SBR': 'otherSubscriberInformation' },
   '835': { '2100:CLP': 'claimPayment', '2110:SVC': 'servicePayment', '2000:LX': 'headerNumber' },
   '277': {},
+  '277X212': {
+    '2200B:TRN': 'traceIdentifier', '2200C:TRN': 'traceIdentifier', '2200D:TRN': 'trackingNumber', '2200E:TRN': 'trackingNumber',
+    '2220D:SVC': 'serviceLine', '2220E:SVC': 'serviceLine',
+  },
+  '834': {
+    '2000:INS': 'memberLevelDetail', '2200:DSB': 'disabilityInformation', '2300:HD': 'healthCoverage', '2310:LX': 'assignedNumber', '2320:COB': 'coordinationOfBenefits',
+    '2700:LX': 'assignedNumber', '2750:N1': 'reportingCategory', 'LS_LOOP:LS': 'additionalReportingCategories', 'LS_LOOP:LE': 'additionalReportingCategoriesEnd',
+  },
+  '820': {
+    '2000A:ENT': 'entity', '2000B:ENT': 'entity', '2300A:RMR': 'remittanceDetail', '2300B:RMR': 'remittanceDetail', '2310A:IT1': 'summaryLineItem',
+    '2312A:SAC': 'charge', '2315A:SLN': 'memberCount', '2200A:ADX': 'adjustment', '2320A:ADX': 'adjustment', '2200B:ADX': 'adjustment', '2320B:ADX': 'adjustment',
+  },
+  '999': { '2000:AK2': 'transactionSetResponseHeader', '2000:IK5': 'transactionSetResponseTrailer', '2100:IK3': 'errorIdentification', '2110:IK4': 'elementNote' },
+  '270': { '2110C:EQ': 'inquiry', '2110D:EQ': 'inquiry' },
+  '271': { '2110C:EB': 'benefit', '2110D:EB': 'benefit' },
 };
 let family = '';
 // Segments whose repeating element runs become one list (HI codes, CAS adjustments, PER numbers).
@@ -212,8 +256,17 @@ function loopDef(node, family) {
   return def;
 }
 
+/** The children of a map node in guide order: the header table first (an older map lists it after the detail tables). */
+function inOrder(node) {
+  const header = node.children.filter((c) => c.tag === 'loop' && c.attrs.type === 'wrapper' && c.attrs.xid === 'HEADER');
+  if (header.length === 0) return node.children;
+  const rest = node.children.filter((c) => !header.includes(c));
+  const at = rest.findIndex((c) => c.tag === 'loop');
+  return at < 0 ? [...rest, ...header] : [...rest.slice(0, at), ...header, ...rest.slice(at)];
+}
+
 function collect(node, def, family, loopName, used) {
-  for (const c of node.children) {
+  for (const c of inOrder(node)) {
     if (c.tag === 'segment') def.children.push(segmentDef(c, loopName, used, def.loop));
     else if (c.tag === 'loop' && c.attrs.type === 'wrapper') collect(c, def, family, loopName, used);
     else if (c.tag === 'loop') {
@@ -224,14 +277,16 @@ function collect(node, def, family, loopName, used) {
   }
 }
 
-function findLoop(node, xid) {
-  if (node.tag === 'loop' && node.attrs.xid === xid) return node;
+/** The first map node of a tag ('loop', 'segment') and id, depth first. */
+function findNode(node, tag, xid) {
+  if (node.tag === tag && node.attrs.xid === xid) return node;
   for (const c of node.children) {
-    const f = findLoop(c, xid);
+    const f = findNode(c, tag, xid);
     if (f) return f;
   }
   return undefined;
 }
+const findLoop = (node, xid) => findNode(node, 'loop', xid);
 
 /**
  * Where an 837's claims and the parties a 277CA names sit, and the 277CA entity (STC01-3) of an
@@ -243,26 +298,108 @@ const CLAIMS_837 = {
   entities: { '2010AA': '85', '2010AB': '87', '2010BA': 'IL', '2010BB': 'PR', '2010CA': 'QC', '2310A': 'DN', '2310B': '82', '2310C': '77', '2310D': 'DQ', '2420A': '82' },
 };
 
+/** The definition loop of an id, and its parent. */
+function findDef(parent, id) {
+  for (const c of parent.children) {
+    if (c.loop === id) return { loop: c, parent };
+    if (c.loop) {
+      const f = findDef(c, id);
+      if (f) return f;
+    }
+  }
+  return undefined;
+}
+
+const clone = (x) => JSON.parse(JSON.stringify(x));
+
+/** An element written from the guide structure: its type and lengths from the data element dictionary. */
+function el(ref, key, name, usage, codes) {
+  const d = dataele.get(ref) ?? {};
+  const e = { ref, key, name, usage, type: d.type, min: d.min, max: d.max };
+  if (codes) e.codes = codes;
+  return e;
+}
+
+/**
+ * Puts loops and segments where the guide has them when a map has them elsewhere: `levels`, HL
+ * loops the map lists side by side, each nested as the last child of the one before (the guide's
+ * hierarchy, which HL02 and HL04 check); `moves`, [ids, from loop, to loop]: children of `from`
+ * (segment or loop ids) appended to `to`, in order; `unwrap`, loops a map adds that the guide does
+ * not have (834 LS_LOOP: LS, 2700 and LE are children of 2000), replaced by their children.
+ */
+function relocate(root, { levels = [], moves = [], unwrap = [] }) {
+  for (const id of unwrap) {
+    const at = findDef(root, id);
+    if (!at) throw new Error(`no loop ${id}`);
+    at.parent.children.splice(at.parent.children.indexOf(at.loop), 1, ...at.loop.children);
+  }
+  for (let i = 1; i < levels.length; i++) {
+    const up = findDef(root, levels[i - 1])?.loop;
+    const at = findDef(root, levels[i]);
+    if (!up || !at) throw new Error(`no loop ${levels[i - 1]} or ${levels[i]}`);
+    if (at.parent === up) continue;
+    at.parent.children.splice(at.parent.children.indexOf(at.loop), 1);
+    up.children.push(at.loop);
+  }
+  for (const [ids, from, to] of moves) {
+    const source = findDef(root, from)?.loop;
+    const target = findDef(root, to)?.loop;
+    if (!source || !target) throw new Error(`no loop ${from} or ${to}`);
+    for (const id of ids) {
+      const i = source.children.findIndex((c) => (c.loop ?? c.segment) === id);
+      if (i < 0) throw new Error(`no ${id} in ${from}`);
+      target.children.push(...source.children.splice(i, 1));
+    }
+  }
+}
+
 const GUIDES = [
-  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837 },
-  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837 },
-  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' } },
+  { file: 'pyx12/map/837.5010.X222.A1.xml', guide: '005010X222A1', family: '837', title: 'Health Care Claim: Professional', aliases: ['005010X222', '005010X222A2'], split: { loop: '2300' }, claims: CLAIMS_837, balancing: true },
+  { file: 'pyx12/map/837Q3.I.5010.X223.A1.xml', guide: '005010X223A2', family: '837', title: 'Health Care Claim: Institutional', aliases: ['005010X223', '005010X223A1', '005010X223A3'], split: { loop: '2300' }, claims: CLAIMS_837, balancing: true },
+  { file: 'pyx12/map/835.5010.X221.A1.xml', guide: '005010X221A1', family: '835', title: 'Health Care Claim Payment/Advice', aliases: ['005010X221'], split: { loop: '2100' }, balancing: true },
   { file: 'pyx12/map/277.5010.X214.xml', guide: '005010X214', family: '277', title: 'Health Care Claim Acknowledgment (277CA)', aliases: [] },
+  {
+    file: 'pyx12/map/277.5010.X212.xml', guide: '005010X212-277', version: '005010X212', setId: '277', family: '277X212', title: 'Health Care Claim Status Response',
+    aliases: ['005010X212'], levels: ['2000A', '2000B', '2000C', '2000D', '2000E'], note: 'HL levels nested as the guide nests them',
+  },
+  { file: 'pyx12/map/834.5010.X220.A1.xml', guide: '005010X220A1', family: '834', title: 'Benefit Enrollment and Maintenance', aliases: ['005010X220'], unwrap: ['LS_LOOP'] },
+  { file: 'pyx12/map/820.5010.X218.xml', guide: '005010X218', family: '820', title: 'Payroll Deducted and Other Group Premium Payment for Insurance Products', aliases: [] },
+  { file: 'pyx12/map/999.5010X231.A1.xml', guide: '005010X231A1', family: '999', title: 'Implementation Acknowledgment', aliases: ['005010X231'] },
+  // pyx12 kept its 5010 eligibility maps on a branch (commit "Functional 5010 270/271"); they list the
+  // HL levels side by side and put LS/2120C/LE inside 2115C, where the X279A1 guide has them in 2110C.
+  {
+    file: 'pyx12/map/270.5010.X279.A1.xml', commit: 'a564361e2f302b9a740421ce88c26f4b473f97da', guide: '005010X279A1-270', version: '005010X279A1', family: '270', title: 'Health Care Eligibility Benefit Inquiry',
+    aliases: ['005010X279A1', '005010X279'], levels: ['2000A', '2000B', '2000C', '2000D'], note: 'HL levels nested as the guide nests them',
+  },
+  {
+    file: 'pyx12/map/271.5010.X279.A1.xml', commit: 'a564361e2f302b9a740421ce88c26f4b473f97da', guide: '005010X279A1-271', version: '005010X279A1', family: '271', title: 'Health Care Eligibility Benefit Response',
+    aliases: ['005010X279A1', '005010X279'], levels: ['2000A', '2000B', '2000C', '2000D'],
+    moves: [[['LS', '2120C'], '2115C', '2110C'], [['LE'], '2120C', '2110C'], [['LS', '2120D'], '2115D', '2110D'], [['LE'], '2120D', '2110D']],
+    note: 'HL levels nested and LS, 2120C/D and LE placed in 2110C/D as the guide has them',
+  },
 ];
 
 const outDir = new URL('../src/definitions/', import.meta.url);
 for (const g of GUIDES) {
   family = g.family;
-  const doc = parseXml(read(g.file));
+  const doc = parseXml(read(g.file, g.commit));
   const st = findLoop(doc, 'ST_LOOP');
   const root = loopDef(st, g.family);
   root.loop = 'ST';
   root.key = 'transaction';
+  if (!root.children.some((c) => c.segment === 'SE')) {
+    // a map whose footer table sits outside its ST loop
+    const se = findNode(doc, 'segment', 'SE');
+    if (!se) throw new Error(`${g.file}: no SE`);
+    root.children.push(segmentDef(se, root.name, new Set(root.children.map((c) => c.key)), 'ST'));
+  }
+  relocate(root, g);
   const def = {
-    guide: g.guide, setId: g.family, title: g.title, aliases: g.aliases,
-    source: `facts from azoner/pyx12 ${g.file} (BSD-3-Clause); names and format are this project's`,
+    guide: g.guide, ...(g.version === undefined ? {} : { version: g.version }), setId: g.setId ?? g.family, title: g.title, aliases: g.aliases,
+    source: `facts from azoner/pyx12 ${g.file}${g.commit ? ` at ${g.commit}` : ''} (BSD-3-Clause)${g.note ? `, ${g.note}` : ''}; names and format are this project's`,
     ...(g.split === undefined ? {} : { split: g.split }),
     ...(g.claims === undefined ? {} : { claims: g.claims }),
+    ...(g.balancing === true ? { balancing: true } : {}),
     root,
   };
   writeFileSync(new URL(`${g.guide}.json`, outDir), `${JSON.stringify(def)}\n`);
@@ -277,7 +414,6 @@ for (const g of GUIDES) {
 // the X224A2 structure (segment order, usage, repeats, element positions, data element numbers).
 {
   const p = JSON.parse(readFileSync(new URL('005010X222A1.json', outDir), 'utf8'));
-  const clone = (x) => JSON.parse(JSON.stringify(x));
   const findLoop = (l, id) => {
     for (const c of l.children) {
       if (c.loop === id) return c;
@@ -296,12 +432,6 @@ for (const g of GUIDES) {
     return clone(s);
   };
   const loop = (id) => clone(findLoop(P2300, id) ?? findLoop(P2400, id));
-  const el = (ref, key, name, usage, codes) => {
-    const d = dataele.get(ref) ?? {};
-    const e = { ref, key, name, usage, type: d.type, min: d.min, max: d.max };
-    if (codes) e.codes = codes;
-    return e;
-  };
   const na = (n) => ({ key: `element${n}`, name: '', usage: 'N' });
   const dtp = (code, key, name, usage, maxUse, formats = ['D8']) => ({
     segment: 'DTP', key, name, usage, maxUse,
@@ -409,4 +539,72 @@ for (const g of GUIDES) {
   // 2010AA / 2000B details specific to dental are not modelled beyond the professional ones
   writeFileSync(new URL('005010X224A2.json', outDir), `${JSON.stringify(d)}\n`);
   console.log('005010X224A2', JSON.stringify(d).length);
+}
+
+// ---- 276 (005010X212) ----
+// pyx12 has no 5010 claim status request map. The request shares its levels, names, trace number,
+// claim references, service date and service line with the X212 response imported above; what
+// differs is written here from the X212 request structure (its 4010 predecessor X093A1 in pyx12,
+// and the 5010 request's reference qualifiers): demographics (DMG) on the subscriber (situational)
+// and dependent (required) levels, no status (STC) and no receiver or provider trace loops, the
+// claim's references 1K, BLT, LU, 6P, EJ, XZ, D9 and submitted charges (AMT*T3), the service line
+// as 2210D/E with SVC03 situational, BHT02 13 with BHT06 not used.
+{
+  const response = JSON.parse(readFileSync(new URL('005010X212-277.json', outDir), 'utf8'));
+  const inquiry = JSON.parse(readFileSync(new URL('005010X279A1-270.json', outDir), 'utf8'));
+  const d = clone(response);
+  const at = (id) => findDef(d.root, id).loop;
+  const segOf = (loop, id, code) => {
+    const found = loop.children.find((c) => c.segment === id && (code === undefined || (c.elements[0].codes ?? []).includes(code)));
+    if (!found) throw new Error(`no ${id}*${code} in ${loop.loop}`);
+    return found;
+  };
+  const drop = (loop, ids) => {
+    loop.children = loop.children.filter((c) => !ids.includes(c.loop ?? c.segment));
+  };
+  segOf(d.root, 'ST').elements[0].codes = ['276'];
+  const bht = segOf(d.root, 'BHT');
+  bht.elements[1].codes = ['13'];
+  bht.elements[5] = { key: bht.elements[5].key, name: bht.elements[5].name, usage: 'N' };
+  drop(at('2100A'), ['PER']);
+  drop(at('2000B'), ['2200B']);
+  drop(at('2000C'), ['2200C']);
+  at('2100C').repeat = 1;
+  const dmg = segOf(findDef(inquiry.root, '2100C').loop, 'DMG');
+  const claim = (loop, line) => {
+    const c = at(loop);
+    c.key = 'claims';
+    const refOf = (code) => clone(segOf(c, 'REF', code));
+    const newRef = (code, key, name) => {
+      const r = refOf('1K');
+      Object.assign(r, { key, name });
+      r.elements[0].codes = [code];
+      r.elements[1] = { ...r.elements[1], key, name };
+      return r;
+    };
+    const trn = segOf(c, 'TRN');
+    trn.elements[0].codes = ['1'];
+    const amt = {
+      segment: 'AMT', key: 'claimSubmittedCharges', name: 'Claim Submitted Charges', usage: 'S', maxUse: 1,
+      elements: [el('522', 'amountQualifierCode', 'Amount Qualifier Code', 'R', ['T3']), el('782', 'totalClaimChargeAmount', 'Total Claim Charge Amount', 'R')],
+    };
+    const lines = findDef(c, line.replace('10', '20')).loop;
+    lines.loop = line;
+    drop(lines, ['STC']);
+    // the request asks about a line by its charge: the paid amount (SVC03) may be left out
+    segOf(lines, 'SVC').elements[2].usage = 'S';
+    c.children = [
+      trn, refOf('1K'), refOf('BLT'), newRef('LU', 'locationNumber', 'Location Number'), newRef('6P', 'groupNumber', 'Group Number'),
+      refOf('EJ'), refOf('XZ'), refOf('D9'), amt, segOf(c, 'DTP', '472'), lines,
+    ];
+  };
+  claim('2200D', '2210D');
+  claim('2200E', '2210E');
+  for (const [level, usage] of [['2000D', 'S'], ['2000E', 'R']]) at(level).children.splice(1, 0, { ...clone(dmg), usage });
+  d.guide = '005010X212-276';
+  d.setId = '276';
+  d.title = 'Health Care Claim Status Request';
+  d.source = 'facts from azoner/pyx12 pyx12/map/277.5010.X212.xml (BSD-3-Clause) for the parts the request shares with the response, demographics from pyx12/map/270.5010.X279.A1.xml at a564361e2f302b9a740421ce88c26f4b473f97da, the rest from the X212 request structure; names and format are this project\'s';
+  writeFileSync(new URL('005010X212-276.json', outDir), `${JSON.stringify(d)}\n`);
+  console.log('005010X212-276', JSON.stringify(d).length);
 }

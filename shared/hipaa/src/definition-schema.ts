@@ -31,8 +31,9 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
   required: ['guide', 'setId', 'title', 'aliases', 'source', 'root'],
   additionalProperties: false,
   properties: {
-    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?$' },
-    setId: { enum: ['837', '835', '277'] },
+    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?(-[0-9]{3}[A-Z]?)?$' },
+    version: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?$', description: 'the implementation reference (GS08/ST03) when the id is not it: guides of one reference for two sets (270/271, 276/277)' },
+    setId: { enum: ['837', '835', '277', '270', '271', '276', '278', '834', '820', '999'] },
     title: { type: 'string' },
     aliases: { type: 'array', items: { type: 'string' } },
     source: { type: 'string' },
@@ -50,6 +51,7 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
         entities: { type: 'object', description: 'STC01-3 entity of an issue by the loop it is in', additionalProperties: { type: 'string' } },
       },
     },
+    balancing: { type: 'boolean', description: 'the 837 and 835 amount rules apply (CLM02, BPR02, CLP04, SVC03)' },
     root: { $ref: '#/definitions/loop' },
   },
   definitions: {

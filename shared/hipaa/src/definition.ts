@@ -83,9 +83,11 @@ export interface ClaimLevels {
 }
 
 export interface GuideDefinition {
-  /** e.g. '005010X222A1'. */
+  /** e.g. '005010X222A1'; with the set id where one reference has two sets ('005010X279A1-271'). */
   guide: string;
-  /** ST01 family: '837', '835', '277'. */
+  /** The implementation reference (GS08/ST03) when `guide` is not it. */
+  version?: string;
+  /** ST01: '837', '835', '277', '270', '271', ... */
   setId: string;
   title: string;
   /** Other GS08/ST03 values read with this definition (errata releases). */
@@ -95,6 +97,8 @@ export interface GuideDefinition {
   split?: { loop: string };
   /** Present for guides whose claims are judged one by one (lenient partners) and answered in a 277CA. */
   claims?: ClaimLevels;
+  /** The claim and payment amount rules (src/balancing.ts) apply: 837 and 835 guides. */
+  balancing?: boolean;
   root: LoopDef;
 }
 

@@ -132,7 +132,7 @@ function walk(tx: TransactionSet, guide: CompiledGuide, options: { tape: boolean
     guide,
     options.tape ? new Tape() : undefined,
     options.checks ? new ElementChecker(elements) : undefined,
-    options.checks ? new Balancer(elements) : undefined,
+    options.checks && guide.definition.balancing === true ? new Balancer(elements) : undefined,
     options.claims && levels !== undefined ? new ClaimReader(levels) : undefined,
     options.checks ? businessUnits(guide) : undefined,
   );

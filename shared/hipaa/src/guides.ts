@@ -9,9 +9,16 @@ import def223 from './definitions/005010X223A2.json';
 import def224 from './definitions/005010X224A2.json';
 import def221 from './definitions/005010X221A1.json';
 import def214 from './definitions/005010X214.json';
+import def270 from './definitions/005010X279A1-270.json';
+import def271 from './definitions/005010X279A1-271.json';
+import def212q from './definitions/005010X212-276.json';
+import def212r from './definitions/005010X212-277.json';
+import def220 from './definitions/005010X220A1.json';
+import def218 from './definitions/005010X218.json';
+import def231 from './definitions/005010X231A1.json';
 
 /** Guide ids with a definition, schema and translation. */
-export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214'] as const;
+export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
 const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
@@ -20,13 +27,20 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '005010X224A2': def224 as unknown as GuideDefinition,
   '005010X221A1': def221 as unknown as GuideDefinition,
   '005010X214': def214 as unknown as GuideDefinition,
+  '005010X279A1-270': def270 as unknown as GuideDefinition,
+  '005010X279A1-271': def271 as unknown as GuideDefinition,
+  '005010X212-276': def212q as unknown as GuideDefinition,
+  '005010X212-277': def212r as unknown as GuideDefinition,
+  '005010X220A1': def220 as unknown as GuideDefinition,
+  '005010X218': def218 as unknown as GuideDefinition,
+  '005010X231A1': def231 as unknown as GuideDefinition,
 };
 
 const compiled = new Map<string, CompiledGuide>();
-const byRef = new Map<string, SupportedGuide>();
+/** Implementation reference -> the guides read under it (one per set id: 270 and 271 share X279A1). */
+const byRef = new Map<string, SupportedGuide[]>();
 for (const g of SUPPORTED_GUIDES) {
-  byRef.set(g, g);
-  for (const a of DEFINITIONS[g].aliases) byRef.set(a, g);
+  for (const ref of new Set([g, ...DEFINITIONS[g].aliases])) byRef.set(ref, [...(byRef.get(ref) ?? []), g]);
 }
 
 /** The definition (data) of a guide. */
@@ -46,12 +60,13 @@ export function compiledGuide(guide: SupportedGuide): CompiledGuide {
 
 /**
  * The guide for a transaction set: its implementation reference (ST03, else GS08) when it names a
- * known 5010 guide whose family matches ST01; undefined otherwise (caller falls back to raw segments).
+ * known 5010 guide of ST01's set (a reference two sets share, such as X279A1 for 270 and 271, picks
+ * by ST01); undefined otherwise (caller falls back to raw segments).
  */
 export function resolveGuide(setId: string, implementationRef: string, groupVersion = ''): SupportedGuide | undefined {
   for (const ref of [implementationRef.trim(), groupVersion.trim()]) {
-    const g = byRef.get(ref);
-    if (g !== undefined && DEFINITIONS[g].setId === setId) return g;
+    const g = byRef.get(ref)?.find((x) => DEFINITIONS[x].setId === setId);
+    if (g !== undefined) return g;
   }
   return undefined;
 }

@@ -7,7 +7,7 @@ import type { ControlNumberSource, Delimiters } from '@ediflow/x12';
 import { InvalidInputError } from '@ediflow/errors';
 import { documentProblems } from './check-document';
 import type { RtLoop } from './definition';
-import { compiledGuide, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
+import { compiledGuide, guideDefinition, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
 import { segmentElements, type JsonObject, type JsonValue } from './segment-json';
 import type { SemanticDocument } from './context';
 
@@ -112,7 +112,7 @@ export function toX12(document: SemanticDocument, options: ToX12Options): string
   ];
   const gs = [
     'GS', g.functionalId !== '' ? g.functionalId : 'HC', g.senderCode, g.receiverCode, `${now.getUTCFullYear()}${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`,
-    `${pad2(now.getUTCHours())}${pad2(now.getUTCMinutes())}`, gs06, 'X', document.implementationRef !== '' ? document.implementationRef : document.guide,
+    `${pad2(now.getUTCHours())}${pad2(now.getUTCMinutes())}`, gs06, 'X', document.implementationRef !== '' ? document.implementationRef : (guideDefinition(document.guide).version ?? document.guide),
   ];
   for (const e of body) {
     for (const v of e) {

@@ -62,9 +62,14 @@ export function transactions(bytes: Buffer): Tx[] {
   return out;
 }
 
-/** Corpus files (and own fixtures) of the supported 5010 guides, by manifest status. */
-export function guideFiles(status: 'valid' | 'invalid'): string[] {
-  const rows = manifest().filter((r) => r.status === status && /^(837|837P|837I|835|277CA)\//.test(r.path));
+/** The claim guides' corpus folders (837, 835, 277CA): the sets the golden mutations draw from. */
+export const CLAIM_SETS = /^(837|837P|837I|835|277CA)\//;
+/** The request and response guides' corpus folders (eligibility, claim status, enrollment, premium payment, 999). */
+export const EXCHANGE_SETS = /^(270|271|276|277|278|834|820|999)\//;
+
+/** Corpus files of the supported 5010 guides in `folders`, by manifest status. */
+export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS): string[] {
+  const rows = manifest().filter((r) => r.status === status && folders.test(r.path));
   const out: string[] = [];
   for (const r of rows) {
     let bytes: Buffer;
@@ -76,6 +81,11 @@ export function guideFiles(status: 'valid' | 'invalid'): string[] {
     }
   }
   return out;
+}
+
+/** This package's fixtures of request and response guides the corpus has no file of (820, written from the X218 structure). */
+export function exchangeFixtures(): string[] {
+  return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
 }
 
 export function ownFixtures(): string[] {

@@ -213,7 +213,7 @@ export function edgeMutants(): Mutant[] {
     }
   });
   const text = 'ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\n'
-    + 'GS*HS*S*R*20260101*1200*1*X*005010X279A1~\nST*270*0001*005010X279A1~\nBHT*0022*13*1*20260101*1200~\nNM1*PR*2*PAYER \u00c9*****PI*12345~\nSE*4*0001~\nGE*1*1~\nIEA*1*000000001~\n';
+    + 'GS*PO*S*R*20260101*1200*1*X*005010~\nST*850*0001~\nBEG*00*SA*1**20260101~\nN1*ST*SHIP TO \u00c9*92*12345~\nSE*4*0001~\nGE*1*1~\nIEA*1*000000001~\n';
   out.push({ name: 'edge/no-guide', bytes: Buffer.from(text, 'latin1') });
   return out;
 }

@@ -1,8 +1,13 @@
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '@ediflow/logger';
 import { AppError, describeError } from '@ediflow/errors';
+
+/** The release every workspace carries (they share one version); /healthz reports it. */
+const VERSION = (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 export type ReadinessCheck = () => boolean | Promise<boolean>;
 
@@ -37,7 +42,7 @@ export function createHttpApp(options: HttpAppOptions): HttpApp {
   let server: Server | undefined;
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.json({ status: 'ok', version: VERSION });
   });
 
   app.get('/readyz', async (_req, res) => {

@@ -52,6 +52,9 @@ export const KEYS = {
    */
   inflight: (fileId: string) => `inflight/${fileId}.json`,
   inflightPrefix: 'inflight/',
+  /** An audit record of a service's operator actions (the console's replays), by UTC day. */
+  audit: (service: string, day: string, id: string) => `audit/${service}/${day}/${id}.json`,
+  auditDay: (service: string, day: string) => `audit/${service}/${day}/`,
   /** The first interchange a partner sent with an ISA13 (control number only: no PHI). */
   interchangeControl: (partnerId: string, controlNumber: string) => `control/${partnerId}/interchanges/${controlNumber}.json`,
 } as const;

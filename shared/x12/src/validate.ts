@@ -142,7 +142,18 @@ export function reportTransaction(tx: TransactionSet, extra: readonly X12Issue[]
   return transactionReport(tx, extra, softener(warnOnly));
 }
 
-function transactionReport(tx: TransactionSet, extra: readonly X12Issue[], soften: Soften = keep): TransactionReport {
+/** Element places (segment, element, component) of an issue, for telling two checks' findings on one element apart. */
+const elementPlace = (i: X12Issue): string => `${i.segment?.position}|${i.element?.position}|${i.element?.component ?? ''}`;
+
+/** A guide's finding on an element stands for the dictionary's on the same element (a guided 999's elements are checked by both). */
+function oneFindingPerElement(extra: readonly X12Issue[]): readonly X12Issue[] {
+  if (!extra.some((i) => i.source === 'dictionary') || !extra.some((i) => i.source === 'guide')) return extra;
+  const guided = new Set(extra.filter((i) => i.source === 'guide' && i.element !== undefined).map(elementPlace));
+  return extra.filter((i) => i.source !== 'dictionary' || i.element === undefined || !guided.has(elementPlace(i)));
+}
+
+function transactionReport(tx: TransactionSet, all: readonly X12Issue[], soften: Soften = keep): TransactionReport {
+  const extra = oneFindingPerElement(all);
   const issues = soften(extra.length === 0 ? tx.issues.slice() : tx.issues.concat(extra));
   const codes: TransactionErrorCode[] = [];
   let standard = false;

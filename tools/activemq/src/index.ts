@@ -97,7 +97,17 @@ export interface BrokerXmlTls {
   password: string;
 }
 
-/** activemq.xml from the Debian sample: one STOMP connector (TLS with client certificates when `tls` is given), scheduler on, a named broker. */
+/**
+ * The jars the statistics plugin's JSON answers need (`transformation:jms-map-json`): installed with
+ * Debian's activemq package but not on its class path, so each instance links them into its lib/.
+ */
+export const STATISTICS_JARS = ['xstream.jar', 'jettison.jar', 'xpp3.jar'].map((jar) => path.join('/usr/share/java', jar));
+
+/**
+ * activemq.xml from the Debian sample: one STOMP connector (TLS with client certificates when `tls` is given),
+ * scheduler on, a named broker, and the statistics plugin (queue sizes, consumers, enqueue and dequeue counts
+ * over STOMP, read by the console).
+ */
 export function brokerXml(sample: string, stompPort: number, name: string, tls?: BrokerXmlTls): string {
   // Tolerant inactivity monitoring: the broker allows 3x the client's heart-beat before closing.
   const connector =
@@ -110,6 +120,10 @@ export function brokerXml(sample: string, stompPort: number, name: string, tls?:
   if (xml === sample) throw new Error('sample activemq.xml has no <transportConnectors> element');
   xml = xml.replace(/<broker(\s)/, `<broker schedulerSupport="true"$1`);
   xml = xml.replace(/brokerName="[^"]*"/, `brokerName="${name}"`);
+  const plugin = '<statisticsBrokerPlugin/>';
+  xml = /<plugins>/.test(xml)
+    ? xml.replace(/<plugins>/, `<plugins>\n            ${plugin}`)
+    : xml.replace(/(<broker\s[^>]*>)/, `$1\n        <plugins>\n            ${plugin}\n        </plugins>`);
   if (tls) {
     const store = (kind: 'key' | 'trust', file: string): string =>
       `${kind}Store="file:${file}" ${kind}StorePassword="${tls.password}" ${kind}StoreType="PKCS12"`;
@@ -215,6 +229,13 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   const certificates = opts.tls ? await makeTestCertificates(path.join(dir, 'tls')) : undefined;
   const xmlTls = certificates && { keyStore: certificates.keyStore, trustStore: certificates.trustStore, password: certificates.storePassword };
   await fs.writeFile(path.join(confDir, 'activemq.xml'), brokerXml(sample, stompPort, name, xmlTls));
+  const libDir = path.join(dir, 'lib');
+  await fs.mkdir(libDir, { recursive: true });
+  for (const jar of STATISTICS_JARS) {
+    await fs.symlink(jar, path.join(libDir, path.basename(jar))).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    });
+  }
   const probeTls: tls.ConnectionOptions | undefined = certificates && {
     ca: await fs.readFile(certificates.caFile),
     cert: await fs.readFile(certificates.certFile),

@@ -10,6 +10,7 @@ import { translatorConfigSchema } from '@ediflow/translator';
 import { notifierConfigSchema, settingsFromConfig, type NotifierSettings } from '@ediflow/notifier';
 import { bridgeConfigSchema } from '@ediflow/bridge';
 import { databaseSettings, trackingEnvShape } from '@ediflow/tracking-service';
+import { brokerList, consoleEnvShape, oidcSettings, serviceList } from '@ediflow/console';
 import { localEnvShape, localPaths, type LocalPaths } from './setup';
 import type { IngestSettings, TranslatorSettings } from './pipeline';
 
@@ -20,6 +21,7 @@ export const localSchema = z.object({
   ...notifierConfigSchema.shape,
   ...bridgeConfigSchema.shape,
   ...trackingEnvShape,
+  ...consoleEnvShape,
   LOG_LEVEL: ingestConfigSchema.shape.LOG_LEVEL.unwrap().default('warn'),
   ...localEnvShape,
   DEMO_SINK_PORT: envPort(8099),
@@ -27,6 +29,8 @@ export const localSchema = z.object({
   SFTP_PORT: envPort(2222),
   TRANSLATOR_RETRY_BASE_DELAY_MS: envInt(500, 0),
   NOTIFIER_RETRY_BASE_MS: envInt(250, 0),
+  /** The console's port on HTTP_HOST (its own server: its cookies and headers are its own). */
+  CONSOLE_PORT: envPort(8097),
   /** Real routes; without it, one demo route from an in-memory "on-prem" queue. */
   BRIDGE_ROUTES_FILE: z.string().optional(),
 });
@@ -72,6 +76,24 @@ export interface LocalPlan {
     apiTokenFile: string;
     retentionDays: number;
     maintenanceIntervalMs: number;
+  };
+  console: {
+    port: number;
+    /** Tokens from the variables; npm start makes the missing ones under the home's keys/. */
+    operatorToken?: string;
+    readOnlyToken?: string;
+    operatorTokenFile: string;
+    readOnlyTokenFile: string;
+    /** The notifier's dead-letter admin token the console uses when NOTIFIER_REPLAY_TOKEN is unset. */
+    replayTokenFile: string;
+    sessionSecret?: string;
+    sampleIntervalMs: number;
+    secureCookies: boolean;
+    /** Brokers besides the pipeline's own (CONSOLE_BROKERS). */
+    brokers: { name: string; url: string }[];
+    /** Services to show; the pipeline's own health port when none is named. */
+    services: { name: string; url: string }[];
+    oidc: ReturnType<typeof oidcSettings>;
   };
 }
 
@@ -162,6 +184,20 @@ export function planLocal(env: Env): LocalPlan {
       apiTokenFile: path.join(demo.keys, 'tracking-api.token'),
       retentionDays: c.TRACKING_RETENTION_DAYS,
       maintenanceIntervalMs: c.TRACKING_MAINTENANCE_INTERVAL_MS,
+    },
+    console: {
+      port: c.CONSOLE_PORT,
+      operatorToken: c.CONSOLE_OPERATOR_TOKEN,
+      readOnlyToken: c.CONSOLE_READ_ONLY_TOKEN,
+      operatorTokenFile: path.join(demo.keys, 'console-operator.token'),
+      readOnlyTokenFile: path.join(demo.keys, 'console-read-only.token'),
+      replayTokenFile: path.join(demo.keys, 'notifier-replay.token'),
+      sessionSecret: c.CONSOLE_SESSION_SECRET,
+      sampleIntervalMs: c.CONSOLE_SAMPLE_INTERVAL_MS,
+      secureCookies: c.CONSOLE_SECURE_COOKIES,
+      brokers: brokerList(c.CONSOLE_BROKERS),
+      services: serviceList(c.CONSOLE_SERVICES),
+      oidc: oidcSettings(c),
     },
   };
 }

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ConfigError, describeError } from '@ediflow/errors';
 import { createRuntime } from '@ediflow/runtime';
@@ -24,6 +25,8 @@ import { startCallbackSink } from './callback-sink';
 import { DEMO_PARTNER_ID, DEMO_SECRET_ENV, DEMO_SUBSCRIPTION_ID, demoSubscription, ensureLocalSetup, readCallbackSecret } from './setup';
 import { planLocal, type LocalPlan } from './settings';
 import { createTrackingService, openPgliteDb, openPostgresDb } from '@ediflow/tracking-service';
+import { createHttpApp } from '@ediflow/http';
+import { activeMqSources, createAlbOidcVerifier, createConsoleService, memoryBusSource, type ConsoleService } from '@ediflow/console';
 
 const DEMO_ROUTES = {
   endpoints: { onprem: { urls: ['memory'], brokerId: 'onprem-demo' }, cloud: { urls: ['memory'], brokerId: 'cloud-demo' } },
@@ -43,7 +46,7 @@ function withDemoReceiver(doc: SubscriptionsDocument, url: string): Subscription
   return { ...doc, subscriptions: [...others, demo] };
 }
 
-/** The tracking API token kept under the home (made on first start, mode 0600). */
+/** A bearer token kept under the home (made on first start, mode 0600): tracking's API, the console's roles, the dead-letter admin. */
 async function ensureToken(file: string): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trim();
@@ -96,6 +99,8 @@ async function main(): Promise<void> {
     : withDemoReceiver(subscriptionsFromRegistry((await partners.current()).document, fileSecretReader(process.env)), sink.url);
   const alerts = createAlerts({ topicArn: plan.alertTopicArn, logger });
   const trackingToken = plan.tracking.apiToken ?? (await ensureToken(plan.tracking.apiTokenFile));
+  // The console replays dead letters through the notifier's admin routes, so npm start always mounts them.
+  const replayToken = plan.notifier.replayToken ?? (await ensureToken(plan.console.replayTokenFile));
   const trackingDb = plan.tracking.database.kind === 'embedded' ? await openPgliteDb(plan.tracking.database.dir) : openPostgresDb(plan.tracking.database);
   const tracking = createTrackingService({
     db: trackingDb,
@@ -121,7 +126,7 @@ async function main(): Promise<void> {
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
     ingest: plan.ingest,
     translator: plan.translator,
-    notifier: plan.notifier,
+    notifier: { ...plan.notifier, replayToken },
   });
 
   // The bridge: BRIDGE_ROUTES_FILE names real brokers; otherwise one demo route from an
@@ -145,8 +150,9 @@ async function main(): Promise<void> {
         connect: (ep) => (ep.name === 'onprem' ? onprem : bus),
       });
 
+  const consoleHttp = createHttpApp({ logger, readiness: {}, defaultMetrics: false });
   lifecycle.install();
-  const started: { sftp?: SftpServer } = {};
+  const started: { sftp?: SftpServer; console?: ConsoleService } = {};
   // Stopping intake, the bridge and the pipeline at once keeps the whole stop well inside its 25 s.
   lifecycle.onShutdown('stop sftp, bridge and pipeline', async () => {
     await Promise.all([started.sftp?.close(), bridge.stop(), pipeline.stop()]);
@@ -154,6 +160,10 @@ async function main(): Promise<void> {
   lifecycle.onShutdown('stop tracking', () => tracking.stop());
   lifecycle.onShutdown('close on-prem stand-in', () => onprem.close());
   lifecycle.onShutdown('close bus', () => bus.close());
+  lifecycle.onShutdown('stop console', async () => {
+    await started.console?.stop();
+    await consoleHttp.close();
+  });
   lifecycle.onShutdown('close http', () => http.close());
   lifecycle.onShutdown('close callback receiver', () => sink.close());
 
@@ -165,7 +175,7 @@ async function main(): Promise<void> {
     );
   }
   http.finish();
-  await http.listen(config.HTTP_PORT, config.HTTP_HOST);
+  const apiPort = ((await http.listen(config.HTTP_PORT, config.HTTP_HOST)).address() as AddressInfo).port;
   await bus.connect();
   await onprem.connect();
   await tracking.start();
@@ -188,12 +198,38 @@ async function main(): Promise<void> {
   });
   started.sftp = sftp;
 
+  // The ops console on its own loopback port, reading this process's tracking API, dead-letter
+  // admin, /metrics and bus (or the broker of BROKER_URL) like the console service does in AWS.
+  const loopback = config.HTTP_HOST === '0.0.0.0' || config.HTTP_HOST === '::' ? '127.0.0.1' : config.HTTP_HOST;
+  const self = `http://${loopback.includes(':') ? `[${loopback}]` : loopback}:${apiPort}`;
+  const operatorToken = plan.console.operatorToken ?? (await ensureToken(plan.console.operatorTokenFile));
+  const readOnlyToken = plan.console.readOnlyToken ?? (await ensureToken(plan.console.readOnlyTokenFile));
+  const pipelineBroker =
+    bus instanceof MemoryBus ? memoryBusSource(config.BROKER_URL, bus) : activeMqSources([{ name: 'pipeline', url: config.BROKER_URL }], { login: config.BROKER_LOGIN, passcode: config.BROKER_PASSCODE })[0];
+  const opsConsole = createConsoleService({
+    logger: logger.child({ component: 'console' }),
+    store,
+    tracking: { baseUrl: self, token: trackingToken },
+    deadLetters: { baseUrl: `${self}/admin`, token: replayToken },
+    brokers: [pipelineBroker, ...activeMqSources(plan.console.brokers, { login: config.BROKER_LOGIN, passcode: config.BROKER_PASSCODE })],
+    services: plan.console.services.length > 0 ? plan.console.services : [{ name: 'ediflow', url: self }],
+    access: { secret: plan.console.sessionSecret ? Buffer.from(plan.console.sessionSecret) : randomBytes(32), operatorToken, readOnlyToken },
+    oidc: plan.console.oidc && { verify: createAlbOidcVerifier(plan.console.oidc), groups: plan.console.oidc.groups },
+    sampleIntervalMs: plan.console.sampleIntervalMs,
+    secureCookies: plan.console.secureCookies,
+  });
+  consoleHttp.app.use(opsConsole.router);
+  consoleHttp.finish();
+  const consolePort = ((await consoleHttp.listen(plan.console.port, config.HTTP_HOST)).address() as AddressInfo).port;
+  started.console = opsConsole;
+  await opsConsole.start();
+
   const rel = (p: string) => path.relative(process.cwd(), p) || '.';
   const busLine: Record<string, string> = {
     embedded: `embedded, journal in ${rel(config.BUS_DIR)} (a crash loses nothing; BROKER_URL=stomp://127.0.0.1:61613 for ActiveMQ)`,
     memory: 'in-memory, nothing survives a stop (BROKER_URL=embedded keeps a journal)',
   };
-  const api = `http://${config.HTTP_HOST}:${config.HTTP_PORT}`;
+  const api = `http://${config.HTTP_HOST}:${apiPort}`;
   say('');
   say('ediflow is running: ingest -> translator -> notifier, all in this process.');
   say(`  bus            ${busLine[config.BROKER_URL] ?? 'STOMP broker from BROKER_URL'}`);
@@ -209,9 +245,11 @@ async function main(): Promise<void> {
     `  sftp           sftp -i ${rel(paths.partnerSsh)} -P ${sftp.port} -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null ${DEMO_PARTNER_ID}@${plan.sftp.host}  (put <file>.pgp /inbound/)`,
   );
   if (plan.ingest.httpSubmission) say(`  http upload    POST ${api}/v1/files  (a partner bearer token)`);
-  if (plan.notifier.replayToken) say(`  dead letters   ${api}/admin/deadletters  (bearer NOTIFIER_REPLAY_TOKEN)`);
+  const tokenRef = (variable: string, value: string | undefined, file: string) => (value !== undefined ? `$${variable}` : `$(cat ${rel(file)})`);
+  say(`  console        http://${config.HTTP_HOST}:${consolePort}/  sign in with the token in ${plan.console.operatorToken !== undefined ? 'CONSOLE_OPERATOR_TOKEN' : rel(plan.console.operatorTokenFile)} (operator) or ${plan.console.readOnlyToken !== undefined ? 'CONSOLE_READ_ONLY_TOKEN' : rel(plan.console.readOnlyTokenFile)} (read-only)`);
+  say(`  dead letters   ${api}/admin/deadletters  (bearer ${tokenRef('NOTIFIER_REPLAY_TOKEN', plan.notifier.replayToken, plan.console.replayTokenFile)})`);
   say(`  tracking       ${api}/v1/files  /v1/claims?claimNumber=...  /v1/openapi.json  (${plan.tracking.database.kind === 'embedded' ? `database in ${rel(plan.tracking.database.dir)}` : 'PostgreSQL'})`);
-  const bearer = plan.tracking.apiToken !== undefined ? '$TRACKING_API_TOKEN' : `$(cat ${rel(plan.tracking.apiTokenFile)})`;
+  const bearer = tokenRef('TRACKING_API_TOKEN', plan.tracking.apiToken, plan.tracking.apiTokenFile);
   say(`                 curl -H "Authorization: Bearer ${bearer}" ${api}/v1/files`);
   say(`  health         ${api}/healthz  /readyz  /metrics`);
   if (created.length > 0) say(`  first run: created ${created.map(rel).join(', ')}`);

@@ -24,6 +24,11 @@ export interface StartPostgresOptions {
   user?: string;
   /** Durability off (fsync, synchronous_commit): for tests that restart it cleanly; default true. */
   fast?: boolean;
+  /**
+   * TLS with this certificate and key (PEM), and connections without TLS refused, as Amazon RDS
+   * with `rds.force_ssl=1`. Applied when the cluster is created.
+   */
+  tls?: { certFile: string; keyFile: string };
   startTimeoutMs?: number;
 }
 
@@ -110,6 +115,19 @@ function run(cmd: string, args: string[]): void {
   execFileSync(cmd, args, { stdio: 'pipe' });
 }
 
+/** The server's certificate and key beside the cluster, readable by the server alone, and a first pg_hba rule refusing plain TCP. */
+async function requireTls(dir: string, data: string, tls: { certFile: string; keyFile: string }): Promise<void> {
+  await fs.copyFile(tls.certFile, path.join(dir, 'server.crt'));
+  await fs.copyFile(tls.keyFile, path.join(dir, 'server.key'));
+  await fs.chmod(path.join(dir, 'server.key'), 0o600);
+  if (isRoot()) {
+    const { uid, gid } = postgresIds();
+    for (const f of ['server.crt', 'server.key']) await fs.chown(path.join(dir, f), uid, gid);
+  }
+  const hba = path.join(data, 'pg_hba.conf');
+  await fs.writeFile(hba, `hostnossl all all all reject\n${await fs.readFile(hba, 'utf8')}`);
+}
+
 /** Starts a private cluster (initdb on first start) and resolves when it accepts connections. */
 export async function startPostgres(opts: StartPostgresOptions = {}): Promise<PostgresHandle> {
   await ensureSystemPackages([POSTGRESQL]);
@@ -128,6 +146,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
   if (fresh) {
     const [cmd, args] = asServerUser('initdb', ['-D', data, '-U', user, '-A', 'trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
     run(cmd, args);
+    if (opts.tls) await requireTls(dir, data, opts.tls);
   }
   installExitHook();
   let child: ChildProcess | undefined;
@@ -136,6 +155,7 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
     const fd = openSync(logFile, 'a');
     const settings = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
     if (fast) settings.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    if (opts.tls) settings.push('-c', 'ssl=on', '-c', `ssl_cert_file=${path.join(dir, 'server.crt')}`, '-c', `ssl_key_file=${path.join(dir, 'server.key')}`);
     const [cmd, args] = asServerUser('postgres', settings);
     const proc = spawn(cmd, args, { stdio: ['ignore', fd, fd] });
     closeSync(fd);
@@ -167,7 +187,8 @@ export async function startPostgres(opts: StartPostgresOptions = {}): Promise<Po
 
   await launch();
   if (fresh && database !== 'postgres') {
-    const [cmd, args] = asServerUser('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', user, database]);
+    // Over the socket when TCP requires TLS: libpq would look for client certificates in the caller's home.
+    const [cmd, args] = asServerUser('createdb', ['-h', opts.tls ? dir : '127.0.0.1', '-p', String(port), '-U', user, database]);
     run(cmd, args);
   }
 

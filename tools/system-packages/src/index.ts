@@ -1,5 +1,5 @@
 /**
- * The Debian packages that tests and local runs need (ActiveMQ, RabbitMQ), installed by the
+ * The Debian packages that tests and local runs need (ActiveMQ, RabbitMQ, PostgreSQL, Chromium), installed by the
  * project itself: once per machine, one caller at a time. Jest's global setup, the
  * broker starter and `npm run system-packages` all go through ensureSystemPackages, so
  * two callers that start at once (two brokers, two test runs) never run apt-get side by
@@ -43,8 +43,14 @@ export const RABBITMQ: SystemPackage = {
   installed: () => existsSync('/usr/lib/rabbitmq/bin/rabbitmq-server'),
 };
 
+export const CHROMIUM: SystemPackage = {
+  name: 'chromium',
+  purpose: 'the headless browser (driven by playwright-core) of the console\'s browser tests',
+  installed: () => existsSync('/usr/bin/chromium'),
+};
+
 /** Everything `npm test` needs from the system, installed in one go before any server starts. */
-export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT, POSTGRESQL, RABBITMQ];
+export const TEST_PACKAGES: readonly SystemPackage[] = [ACTIVEMQ, OPENSSH_CLIENT, POSTGRESQL, RABBITMQ, CHROMIUM];
 
 /** Installs packages by name; rejects with what went wrong. */
 export type Installer = (names: string[]) => Promise<void>;

@@ -5,19 +5,22 @@
  * RUN lines run as written (npm offline, from the cache `npm install` filled), the runtime
  * stage's COPY, ENV, USER, ENTRYPOINT and CMD taken from the Dockerfile. The tree is then made
  * read-only and each service runs from it as uid 1000 (the image's `node` user) against a local
- * ActiveMQ and an S3-protocol store: /healthz answers 200, /readyz follows, and SIGTERM exits 0
- * within the 25 s drain bound.
+ * ActiveMQ and an S3-protocol store (tracking also against a database of its own in the test
+ * PostgreSQL cluster, its migrations run from the tree): /healthz answers 200, /readyz follows,
+ * and SIGTERM exits 0 within the 25 s drain bound.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FileSystem, IgnoreMode } from 'aws-cdk-lib';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateKeyPair } from '@ediflow/pgp';
-import { startS3Server, type S3Server } from '@ediflow/testkit';
+import { createTestDatabase, startS3Server, type S3Server, type TestDatabase } from '@ediflow/testkit';
 import { DRAIN_BOUND_SECONDS } from '../../src/sizing';
+import { RDS_CA_FILE } from '../../src/tracking-database-stack';
 import { REPO_ROOT, dockerfileStages, dockerignorePatterns, type Stage } from '../image';
 
 const NODE_UID = 1000; // the `node` user of the official Node images
@@ -81,6 +84,7 @@ describe('container smoke test (the runtime stage on this machine)', () => {
   let nodeBin: string;
   let s3: S3Server;
   let keyFile: string;
+  let trackingDatabase: TestDatabase | undefined;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
@@ -128,11 +132,13 @@ describe('container smoke test (the runtime stage on this machine)', () => {
     const keys = await generateKeyPair({ userId: { name: 'ediflow smoke', email: 'smoke@ediflow.invalid' } });
     keyFile = path.join(tmp, 'platform.key.asc');
     writeFileSync(keyFile, keys.privateKeyArmored, { mode: 0o644 });
+    trackingDatabase = await createTestDatabase('smoke_tracking');
   }, 240_000);
 
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await s3?.close();
+    await trackingDatabase?.drop();
     if (tmp) {
       spawnSync('chmod', ['-R', 'u+w', tmp]);
       rmSync(tmp, { recursive: true, force: true });
@@ -149,14 +155,25 @@ describe('container smoke test (the runtime stage on this machine)', () => {
     expect(write.stderr).toContain('EACCES');
   });
 
+  it('when the tree is assembled, then tracking\'s migrations are compiled in and the RDS CA bundle the task names is there', () => {
+    expect(readdirSync(path.join(app, 'services', 'tracking', 'dist', 'migrations')).filter((f) => f.endsWith('.js')).length).toBeGreaterThan(0);
+    for (const dep of ['pg', 'kysely', '@electric-sql', '@aws-sdk']) expect(readdirSync(path.join(app, 'node_modules'))).toContain(dep);
+    const bundle = readFileSync(path.join(app, path.relative(workdir(runtime), RDS_CA_FILE)), 'utf8');
+    const pems = bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    expect(pems.length).toBeGreaterThan(50);
+    const subjects = pems.map((pem) => new X509Certificate(pem).subject);
+    expect(subjects.every((s) => s.includes('OU=Amazon RDS'))).toBe(true);
+    expect(subjects.some((s) => s.includes('CN=Amazon RDS us-east-1 Root CA RSA2048 G1'))).toBe(true);
+  });
+
   const env = (stage: Stage): Record<string, string> => {
     const out: Record<string, string> = {};
     for (const step of stage.steps.filter((s) => s.keyword === 'ENV')) for (const pair of step.args.split(/\s+/)) out[pair.split('=')[0]] = pair.slice(pair.indexOf('=') + 1);
     return out;
   };
 
-  it.each(['ingest', 'translator', 'notifier', 'bridge'])(
-    'when %s starts from the tree as the image user, then /healthz answers 200 and SIGTERM exits 0 within the drain bound',
+  it.each(['ingest', 'translator', 'notifier', 'bridge', 'tracking', 'console'])(
+    'when %s starts from the tree as the image user, then /healthz answers 200 (the console also its assets) and SIGTERM exits 0 within the drain bound',
     async (service) => {
       const user = runtime.steps.filter((s) => s.keyword === 'USER').at(-1)!.args;
       const uid = USERS[user] ?? Number(user);
@@ -195,6 +212,18 @@ describe('container smoke test (the runtime stage on this machine)', () => {
           PARTNERS_OBJECT_KEY: 'config/partners.json',
           PGP_PRIVATE_KEY_FILE: keyFile,
           BRIDGE_ROUTES: JSON.stringify(routes),
+          // The loopback test cluster has no TLS; in AWS the task verifies RDS against RDS_CA_FILE.
+          TRACKING_DATABASE_URL: trackingDatabase!.url,
+          TRACKING_DATABASE_SSL: 'disable',
+          TRACKING_API_TOKEN: 'smoke-token-'.padEnd(40, 'x'),
+          // The console reads tracking and the notifier over HTTP (neither runs here: its pages
+          // would show them unreachable) and the broker's statistics over STOMP.
+          CONSOLE_TRACKING_URL: 'http://127.0.0.1:9/',
+          CONSOLE_TRACKING_TOKEN: 'smoke-token-'.padEnd(40, 'x'),
+          CONSOLE_NOTIFIER_URL: 'http://127.0.0.1:9/',
+          CONSOLE_NOTIFIER_TOKEN: 'smoke-token-'.padEnd(40, 'y'),
+          CONSOLE_SESSION_SECRET: 'smoke-session-'.padEnd(40, 'z'),
+          CONSOLE_BROKERS: `a=${brokerA}`,
         },
       });
       children.push(child);
@@ -205,6 +234,9 @@ describe('container smoke test (the runtime stage on this machine)', () => {
       try {
         await until(`${service} /healthz`, async () => (await get(`http://127.0.0.1:${port}/healthz`)) === 200, 30_000);
         await until(`${service} /readyz`, async () => (await get(`http://127.0.0.1:${port}/readyz`)) === 200, 30_000);
+        // The console's stylesheet and script are served from services/console/assets in the tree.
+        const assets = service === 'console' ? ['console.js', 'console.css'] : [];
+        for (const asset of assets) expect({ asset, status: await get(`http://127.0.0.1:${port}/assets/${asset}`) }).toEqual({ asset, status: 200 });
       } catch (err) {
         throw new Error(`${(err as Error).message}; exit ${String(child.exitCode)}; output:\n${output}`);
       }

@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { validate } from 'dockerfile-utils';
-import { DOCKERFILE, contextIgnores, dockerfileStages } from '../image';
+import { DOCKERFILE, REPO_ROOT, contextIgnores, dockerfileStages } from '../image';
 
 const text = readFileSync(DOCKERFILE, 'utf8');
 
@@ -54,6 +55,19 @@ describe('Dockerfile policy', () => {
     const sources = final.steps.filter((s) => s.keyword === 'COPY').map((s) => s.flags.from);
     const prod = stages.find((s) => s.steps.some((x) => x.keyword === 'RUN' && /--omit=dev/.test(x.args)))!;
     expect(new Set(sources)).toEqual(new Set([prod.name]));
+  });
+
+  it('when the image is built, then every service of services/ is compiled, has its production dependencies and is named in the header', () => {
+    const services = readdirSync(path.join(REPO_ROOT, 'services')).filter((name) => existsSync(path.join(REPO_ROOT, 'services', name, 'src', 'main.ts')));
+    expect(services).toEqual(expect.arrayContaining(['ingest', 'translator', 'notifier', 'bridge', 'tracking']));
+    const runs = stages.flatMap((s) => s.steps).filter((s) => s.keyword === 'RUN').map((s) => s.args);
+    const build = runs.find((r) => /npx tsc -b/.test(r))!;
+    const prod = runs.find((r) => /--omit=dev/.test(r))!;
+    for (const name of services) {
+      expect({ name, installed: new RegExp(`-w services/${name}\\b`).test(build), compiled: new RegExp(`tsc -b[^&]*services/${name}\\b`).test(build) }).toEqual({ name, installed: true, compiled: true });
+      expect({ name, prod: new RegExp(`-w services/${name}\\b`).test(prod) }).toEqual({ name, prod: true });
+      expect(text).toContain(`services/${name}/dist/main.js`);
+    }
   });
 
   it('when the build context is sent, then node_modules, var/, .git, cdk.out and fixtures stay out', () => {

@@ -54,9 +54,9 @@ describe('Grafana dashboard', () => {
     expect([...used].filter((name) => !known.has(name))).toEqual([]);
   });
 
-  it('when a panel covers files, transactions, callbacks, dead letters, circuits and bridge routes, then each is there', () => {
+  it('when a panel covers files, transactions, callbacks, dead letters, circuits, bridge routes and tracking events, then each is there', () => {
     const all = exprs.join('\n');
-    for (const name of ['ingest_files_total', 'translator_transactions_total', 'notifier_delivery_duration_seconds_bucket', 'notifier_dead_letters_total', 'notifier_open_circuits', 'ediflow_bridge_lag_seconds']) {
+    for (const name of ['ingest_files_total', 'translator_transactions_total', 'notifier_delivery_duration_seconds_bucket', 'notifier_dead_letters_total', 'notifier_open_circuits', 'ediflow_bridge_lag_seconds', 'tracking_events_total']) {
       expect(all).toContain(name);
     }
   });

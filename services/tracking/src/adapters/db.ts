@@ -22,6 +22,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import type { TrackingTables } from './schema';
+import { pgliteInWorker, type PgliteLike } from './pglite-worker';
 
 export type TrackingDb = Kysely<TrackingTables>;
 
@@ -29,7 +30,7 @@ export type TrackingDb = Kysely<TrackingTables>;
 class PgliteDriver implements Driver {
   private queue: Promise<void> = Promise.resolve();
 
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PgliteLike) {}
 
   async init(): Promise<void> {
     await this.db.waitReady;
@@ -78,7 +79,7 @@ class PgliteDriver implements Driver {
 }
 
 class PgliteDialect implements Dialect {
-  constructor(private readonly db: PGlite) {}
+  constructor(private readonly db: PgliteLike) {}
   createAdapter() {
     return new PostgresAdapter();
   }
@@ -93,11 +94,10 @@ class PgliteDialect implements Dialect {
   }
 }
 
-/** The embedded database under `dir` (created when missing); one process at a time. */
+/** The embedded database under `dir` (created when missing), on a thread of its own; one process at a time. */
 export async function openPgliteDb(dir: string): Promise<TrackingDb> {
   await mkdir(dir, { recursive: true });
-  const db = new PGlite(dir);
-  return new Kysely<TrackingTables>({ dialect: new PgliteDialect(db) });
+  return new Kysely<TrackingTables>({ dialect: new PgliteDialect(pgliteInWorker(dir)) });
 }
 
 /** An in-memory PGlite database (tests). */

@@ -271,6 +271,21 @@ describe('translator', () => {
     expect(segments.filter((seg) => seg.id === 'TRN' && seg.element(1) === '2').map((seg) => seg.element(2))).toEqual(['244579', '26463774', '26463775']);
   });
 
+  it('when a lenient partner that splits per claim and wants the 277CA sends an 834, then the set is published whole, loop-aware, with its 999 and no 277CA or claim events', async () => {
+    const { translate, published, text, tracked } = await setup([], { lenient: true, split: 'claim', acknowledgments: ['999', '277CA'] });
+    const outcome = await translate(fixture('lfh__add-dependent.834').replace('*ZZ*123456789012345*', '*ZZ*ACME           *'));
+    expect(outcome).toMatchObject({ state: 'translated', transactions: { accepted: 1, rejected: 0 }, claimsHeldBack: 0 });
+    expect(outcome.acknowledgments).toEqual(['outbound/acme/f1.999.x12']);
+    expect(await text('outbound/acme/f1.999.x12')).toMatch(/AK2\*834\*0001\*005010X220A1~\r?\n?IK5\*A~/);
+    expect(published).toHaveLength(1);
+    const doc = published[0].body as { guide: string; key: { claimId?: string }; transaction: { members: unknown[] } };
+    expect(doc.guide).toBe('005010X220A1');
+    expect(doc.key.claimId).toBeUndefined();
+    expect(doc.transaction.members).toHaveLength(1);
+    expect(tracked.find((e) => e.kind === 'transactions')).toMatchObject({ sets: [{ setId: '834', status: 'accepted', transactionId: published[0].id }] });
+    expect(tracked.filter((e) => e.kind === 'claims')).toEqual([]);
+  });
+
   it('when a partner wants no 277CA, then the document published is the one hipaa writes for the set', async () => {
     const { translate, published } = await setup();
     const x12 = fixture('lfh__demo.837').replace(/\*30\*000000005      \*/, '*ZZ*ACME           *');

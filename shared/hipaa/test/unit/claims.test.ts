@@ -66,12 +66,12 @@ describe('splitting', () => {
   });
 
   it('when the guide is not supported, then one document holds the envelope context and the segments as sent', () => {
-    const [ic] = parseX12Document(readCorpus('270/lfh__demo.270')).interchanges;
+    const [ic] = parseX12Document(readCorpus('824/x12types__005010_824.edi')).interchanges;
     const tx = ic.groups[0].transactions[0];
     const r = documentsFor(tx, { interchange: ic, group: ic.groups[0], fileId: 'f1' });
     expect(r.guide).toBeUndefined();
     const doc = JSON.parse(r.documents[0].bytes.toString('utf8')) as { transactionSet: string; source: unknown; segments: { id: string; position: number; elements: string[] }[] };
-    expect(doc.transactionSet).toBe('270');
+    expect(doc.transactionSet).toBe('824');
     expect(doc.source).toEqual({ fileId: 'f1', firstSegment: 1, lastSegment: tx.segments.length, offset: tx.offset });
     expect(doc.segments.map((s) => [s.id, s.position, ...s.elements])).toEqual(tx.segments.map((s) => [s.id, s.position, ...s.elements.slice(1)]));
   });

@@ -1,9 +1,13 @@
 import { parseX12, sequentialControlNumbers } from '@ediflow/x12';
 import { toX12, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
-import { documentsOf, expectSchemaValid, guideFiles, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
+import { EXCHANGE_SETS, documentsOf, exchangeFixtures, expectSchemaValid, guideFiles, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
 
 const VALID = guideFiles('valid');
-const FILES: [string, () => Buffer][] = [...VALID.map((p): [string, () => Buffer] => [p, () => readCorpus(p)]), ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)])];
+const EXCHANGE = guideFiles('valid', EXCHANGE_SETS);
+const FILES: [string, () => Buffer][] = [
+  ...[...VALID, ...EXCHANGE].map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+  ...[...ownFixtures().filter((p) => p.endsWith('.x12')), ...exchangeFixtures()].map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
+];
 
 const STANDARD = { element: '*', component: ':', repetition: '^', segment: '~' };
 /** An element written with standard delimiters, in the sender's delimiters again. */
@@ -24,6 +28,10 @@ describe('corpus files of the supported guides', () => {
     const all = FILES.map(([p]) => p);
     for (const prefix of ['837P/', '837I/', '835/', '277CA/', '837D/']) expect(all.some((p) => p.startsWith(prefix))).toBe(true);
     expect(VALID.length).toBeGreaterThanOrEqual(35);
+  });
+
+  it('when the corpus is listed, then it holds valid files of every request and response guide', () => {
+    for (const prefix of ['270/', '271/', '276/', '277/', '834/', '999/']) expect(EXCHANGE.some((p) => p.startsWith(prefix))).toBe(true);
   });
 
   describe.each(FILES)('%s', (_path, read) => {

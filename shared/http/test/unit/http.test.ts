@@ -17,7 +17,9 @@ describe('createHttpApp', () => {
     const server = await http.listen(0);
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      const health = await fetch(`${base}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok', version: '0.1.0' });
       const notReady = await fetch(`${base}/readyz`);
       expect(notReady.status).toBe(503);
       expect(await notReady.json()).toEqual({ status: 'not-ready', checks: { broker: false, store: true } });

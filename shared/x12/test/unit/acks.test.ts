@@ -57,6 +57,25 @@ describe('acknowledgments', () => {
     expect(segs(acks.ack999).filter((l) => /^(IK3|IK4|IK5|AK9)/.test(l))).toEqual(['IK3*NM1*5*2010*8', 'IK4*8*66*I6*MI', 'IK5*R*I5', 'AK9*R*1*1*0']);
   });
 
+  it('when the dictionary and a guide both find an element of a 999 at fault, then the 999 about it carries one IK4 for it, the guide\'s', () => {
+    const text = 'ISA*00*          *00*          *ZZ*S              *ZZ*R              *260101*1200*^*00501*000000001*0*T*:~\n'
+      + 'GS*FA*S*R*20260101*1200*1*X*005010X231A1~\nST*999*0001*005010X231A1~\nAK1*HC*1*005010X222A1~\nAK2*837*0001~\nIK5*Q~\nAK9*A*1*1*1~\nSE*6*0001~\nGE*1*1~\nIEA*1*000000001~\n';
+    const guide: TransactionValidator = {
+      name: 'fake-guide',
+      validate: (tx) => {
+        const ik5 = tx.segments.find((s) => s.id === 'IK5')!;
+        return [{
+          code: 'GUIDE_ELEMENT', severity: 'error', level: 'transaction', source: 'guide', message: 'IK501 code not in the guide', offset: ik5.offset,
+          segment: { id: 'IK5', position: ik5.position, loopId: '2000', syntaxCode: '8' }, element: { position: 1, reference: '717', syntaxCode: '7', badValue: 'Q' },
+        }];
+      },
+    };
+    const dictionaryOnly = generateAcks(validate(parseX12Document(bytes(text))), { controlNumbers: sequentialControlNumbers(1), clock });
+    expect(segs(dictionaryOnly.ack999).filter((l) => l.startsWith('IK4'))).toEqual(['IK4*1*717*7*Q']);
+    const acks = generateAcks(validate(parseX12Document(bytes(text)), { validators: [guide] }), { controlNumbers: sequentialControlNumbers(1), clock });
+    expect(segs(acks.ack999).filter((l) => /^(IK3|IK4)/.test(l))).toEqual(['IK3*IK5*4*2000*8', 'IK4*1*717*7*Q']);
+  });
+
   it('when acks are generated for every parseable corpus file, then each ack parses and validates with this engine', () => {
     let checked = 0;
     for (const row of manifest()) {

@@ -20,6 +20,13 @@ describe('brokerXml', () => {
     expect(xml).toContain('uri="stomp://127.0.0.1:40123?transport.hbGracePeriodMultiplier=3.0"');
     expect(xml).toContain('<broker schedulerSupport="true" xmlns=');
     expect(xml).toContain('brokerName="test-a"');
+    expect(xml).toMatch(/<broker [^>]*>\s*<plugins>\s*<statisticsBrokerPlugin\/>\s*<\/plugins>/);
+  });
+
+  it('when the config already has plugins, then the statistics plugin joins them', () => {
+    const xml = brokerXml(sample.replace('<transportConnectors>', '<plugins><timeStampingBrokerPlugin/></plugins><transportConnectors>'), 40126, 'p');
+    expect(xml).toContain('<plugins>\n            <statisticsBrokerPlugin/><timeStampingBrokerPlugin/></plugins>');
+    expect(xml.match(/<plugins>/g)).toHaveLength(1);
   });
 
   it('when the config has no transportConnectors element, then it refuses instead of starting a broker without STOMP', () => {

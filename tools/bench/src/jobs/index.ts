@@ -19,4 +19,5 @@ export const JOBS: Record<string, () => Promise<Job>> = {
   'translator-file': async () => (await import('./translate.js')).translatorFile,
   'translator-store': async () => (await import('./translate.js')).translatorStore,
   'tracking-lookups': async () => (await import('./tracking.js')).trackingLookups,
+  'pipeline-wall': async () => (await import('./pipeline.js')).pipelineWall,
 };

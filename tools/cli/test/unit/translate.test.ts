@@ -25,6 +25,22 @@ describe('edi translate and edi generate', () => {
     expect(ic.iea?.element(1)).toBe('1');
   });
 
+  it('when a 271 is translated, then its document follows the eligibility guide (EB03 repetitions as lists), and generate gives back the same segments', async () => {
+    const path = join(__dirname, '..', 'fixtures', 'lfh__dependent-health-benefit-check.271');
+    const t = capture();
+    expect(await runCli(['translate', path], t.io)).toBe(0);
+    const doc = JSON.parse(t.out().trim()) as { guide: string; transaction: { informationSources: { informationReceivers: { subscribers: { dependents: { dependent: { benefits: { benefit: { serviceTypeCode?: string[] } }[] } }[] }[] }[] }[] } };
+    expect(doc.guide).toBe('005010X279A1-271');
+    const benefits = doc.transaction.informationSources[0].informationReceivers[0].subscribers[0].dependents[0].dependent.benefits;
+    expect(benefits.map((b) => b.benefit.serviceTypeCode)).toEqual([['30'], undefined, ['1', '33', '35', '47', '86', '88', '98', 'AL', 'MH', 'UC'], expect.any(Array), expect.any(Array)]);
+
+    const g = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--control-number', '4321', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
+    const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    const [ic] = parseX12(g.out());
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+  });
+
   it('when a set breaks the guide, then the document is still printed, the errors go to stderr without values, and the exit is 1', async () => {
     const c = capture();
     const path = join(__dirname, '..', 'fixtures', 'lfh__demo.837');

@@ -43,6 +43,7 @@ describe('npm start under SIGKILL and SIGTERM', () => {
       HTTP_PORT: '0',
       DEMO_SINK_PORT: '0',
       SFTP_PORT: '0',
+      CONSOLE_PORT: '0',
       LOG_LEVEL: 'info',
       NOTIFIER_SUBSCRIPTIONS_FILE: subscriptions,
       NOTIFIER_RETRY_BASE_MS: '50',

@@ -28,7 +28,7 @@ describe('npm start under SIGTERM', () => {
 
   it('when SIGTERM arrives with a file in flight, then the process finishes it and exits 0 within 25 s', async () => {
     const { STORE_ROOT: _ignored, ...inherited } = process.env;
-    const env = { ...inherited, EDIFLOW_HOME: home, HTTP_PORT: '0', DEMO_SINK_PORT: '0', SFTP_PORT: '0', LOG_LEVEL: 'info', BROKER_URL: 'memory', STORE_KIND: 'embedded' };
+    const env = { ...inherited, EDIFLOW_HOME: home, HTTP_PORT: '0', DEMO_SINK_PORT: '0', SFTP_PORT: '0', CONSOLE_PORT: '0', LOG_LEVEL: 'info', BROKER_URL: 'memory', STORE_KIND: 'embedded' };
     const child = spawn(process.execPath, [path.join(ROOT, 'tools/local/dist/start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));

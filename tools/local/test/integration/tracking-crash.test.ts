@@ -15,7 +15,7 @@ import pg from 'pg';
 import { startBroker, type BrokerHandle } from '@ediflow/activemq';
 import { generateKeyPair } from '@ediflow/pgp';
 import { S3ObjectStore } from '@ediflow/store';
-import { startS3Server, waitFor, type S3Server } from '@ediflow/testkit';
+import { createTestDatabase, startS3Server, waitFor, type S3Server, type TestDatabase } from '@ediflow/testkit';
 import { ROOT, Restartable, startRecordingSink, write837 } from './crash-kit';
 
 jest.setTimeout(300_000);
@@ -38,34 +38,20 @@ describe('the tracking consumer under SIGKILL, with a file sent twice', () => {
   let broker: BrokerHandle;
   let s3: S3Server;
   let sink: Awaited<ReturnType<typeof startRecordingSink>>;
-  let database: string;
-  let adminUrl: string;
+  let database: TestDatabase | undefined;
   let client: pg.Client;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'ediflow-tracking-crash-'));
     [broker, s3, sink] = await Promise.all([startBroker({ name: 'tracking-crash' }), startS3Server('ediflow-tracking-crash'), startRecordingSink()]);
-    adminUrl = process.env.TRACKING_TEST_DATABASE_URL as string;
-    const name = `tracking_crash_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    database = url.toString();
-    client = new pg.Client({ connectionString: database });
+    database = await createTestDatabase('tracking_crash');
+    client = new pg.Client({ connectionString: database.url });
     await client.connect();
   });
 
   afterAll(async () => {
     await client?.end();
-    if (database !== undefined) {
-      const admin = new pg.Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`drop database ${new URL(database).pathname.slice(1)} with (force)`);
-      await admin.end();
-    }
+    await database?.drop();
     await sink?.close();
     await s3?.close();
     await broker?.stop();
@@ -128,7 +114,7 @@ describe('the tracking consumer under SIGKILL, with a file sent twice', () => {
       PGP_PRIVATE_KEY_FILE: keyFile,
       INGEST_POLL_INTERVAL_MS: '200',
       NOTIFIER_RETRY_BASE_MS: '50',
-      TRACKING_DATABASE_URL: database,
+      TRACKING_DATABASE_URL: database!.url,
       TRACKING_DATABASE_SSL: 'disable',
       TRACKING_API_TOKEN: randomBytes(24).toString('hex'),
     };

@@ -117,6 +117,7 @@ describe('claim lifecycle through npm start', () => {
       HTTP_PORT: String(port),
       DEMO_SINK_PORT: '0',
       SFTP_PORT: '0',
+      CONSOLE_PORT: '0',
       INGEST_POLL_INTERVAL_MS: '200',
     });
     app.start();
