@@ -61,6 +61,8 @@ interface Plan {
   patterns: (RegExp | undefined)[];
   /** A composite's components' plan. */
   components: (Plan | undefined)[];
+  /** Indexes of Date Time Period Format Qualifiers (1250) followed by their Date Time Period (1251). */
+  periods: number[];
 }
 
 function kindOf(type: string): number {
@@ -81,6 +83,7 @@ function planOf(defs: ElementDef[]): Plan {
     codes: defs.map((d) => (d.codes !== undefined && d.codes.length > 0 ? new Set(d.codes) : undefined)),
     patterns: defs.map((d) => (d.pattern !== undefined ? new RegExp(`^(?:${d.pattern})$`) : undefined)),
     components: defs.map((d) => (d.components !== undefined ? planOf(d.components) : undefined)),
+    periods: defs.flatMap((d, i) => (d.ref === '1250' && defs[i + 1]?.ref === '1251' ? [i] : [])),
   };
 }
 
@@ -149,6 +152,32 @@ function lengthAt(seg: ByteSegment, a: number, b: number): number {
 
 /** Bits of ElementChecker.flags: what an element's bytes hold. */
 const HAS_REPETITION = 1;
+/** A control character (below 0x20, or DEL) that is not one of the interchange's delimiters. */
+const HAS_CONTROL = 2;
+/** In a byte table: the element separator (ends an element). */
+const IS_SEPARATOR = 4;
+
+/**
+ * Whether value [a, b) in a Date Time Period Format Qualifier's (1250) format is a valid date, time
+ * or range; undefined for a format not checked here. D8 CCYYMMDD, RD8 CCYYMMDD-CCYYMMDD, DT
+ * CCYYMMDDHHMM, TM HHMM.
+ */
+function periodHolds(format: string, src: Buffer, a: number, b: number): [ElementErrorCode, string] | undefined {
+  const n = b - a;
+  switch (format) {
+    case 'D8':
+      return n === 8 && isValidDateAt(src, a, b) ? undefined : ['8', 'invalid date (D8: CCYYMMDD)'];
+    case 'RD8':
+      return n === 17 && src[a + 8] === 0x2d && isValidDateAt(src, a, a + 8) && isValidDateAt(src, a + 9, b) ? undefined : ['8', 'invalid date range (RD8: CCYYMMDD-CCYYMMDD)'];
+    case 'DT':
+      if (n !== 12 || !isValidDateAt(src, a, a + 8)) return ['8', 'invalid date and time (DT: CCYYMMDDHHMM)'];
+      return isValidTimeAt(src, a + 8, b) ? undefined : ['9', 'invalid time (DT: CCYYMMDDHHMM)'];
+    case 'TM':
+      return n === 4 && isValidTimeAt(src, a, b) ? undefined : ['9', 'invalid time (TM: HHMM)'];
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Checks the elements of placed segments. It keeps the bounds of the segment being checked
@@ -161,12 +190,31 @@ export class ElementChecker {
   private flags = new Uint8Array(64);
   private count = 0;
   private readonly present = (p: number): boolean => p < this.count && this.starts[p] !== this.ends[p];
+  /** Per byte value, what it is in an element (IS_SEPARATOR, HAS_REPETITION, HAS_CONTROL, 0) for the delimiters `tableKey` names: one lookup a byte. */
+  private readonly table = new Uint8Array(256);
+  private tableKey = -1;
 
   constructor(private readonly out: X12Issue[]) {}
 
+  /** The byte table for these delimiters (made again only when they change). */
+  private tableFor(sep: number, repSep: number, comp: number): Uint8Array {
+    const key = sep * 65536 + (repSep + 1) * 256 + (comp + 1);
+    const t = this.table;
+    if (key === this.tableKey) return t;
+    t.fill(0);
+    for (let c = 0; c < 0x20; c++) t[c] = HAS_CONTROL;
+    t[0x7f] = HAS_CONTROL;
+    if (comp >= 0) t[comp] = 0;
+    if (repSep >= 0) t[repSep] = HAS_REPETITION;
+    t[sep] = IS_SEPARATOR;
+    this.tableKey = key;
+    return t;
+  }
+
   /** Fills starts/ends/flags/count for `seg`: the bounds String#split(element separator) would give. */
   private boundsOf(seg: ByteSegment, repSep: number): void {
-    const { src, sep, end } = seg;
+    const { src, sep, end, comp } = seg;
+    const table = this.tableFor(sep, repSep, comp);
     let starts = this.starts;
     let ends = this.ends;
     let flags = this.flags;
@@ -175,9 +223,11 @@ export class ElementChecker {
       let b = a;
       let f = 0;
       for (; b < end; b++) {
-        const c = src[b];
-        if (c === sep) break;
-        if (c === repSep) f = HAS_REPETITION;
+        const k = table[src[b]];
+        if (k !== 0) {
+          if (k === IS_SEPARATOR) break;
+          f |= k;
+        }
       }
       if (n === starts.length) {
         const grow = <T extends Int32Array | Uint8Array>(x: T, y: T): T => {
@@ -263,6 +313,37 @@ export class ElementChecker {
     }
   }
 
+  /**
+   * Separators at the end of the segment or of an element (`NM1*41*2*X**~`, `HC:99213:~`): X12 says
+   * not to send them. A warning without an acknowledgment code (the 5010 999 has none for them):
+   * the report names the place, the 999 and the set's acceptance do not change.
+   */
+  private trailing(seg: ByteSegment, loopId: string, repSep: number): void {
+    const { starts, ends, count } = this;
+    const src = seg.src;
+    let what: string | undefined;
+    let position = 0;
+    if (count > 1 && starts[count - 1] === ends[count - 1]) {
+      what = 'element separator';
+      position = count - 1;
+    } else {
+      for (let p = 1; p < count; p++) {
+        const b = ends[p];
+        if (b > starts[p] && (src[b - 1] === seg.comp || src[b - 1] === repSep)) {
+          what = src[b - 1] === repSep ? 'repetition separator' : 'component separator';
+          position = p;
+          break;
+        }
+      }
+    }
+    if (what === undefined) return;
+    this.out.push({
+      code: 'TRAILING_SEPARATOR', severity: 'warning', level: 'transaction', source: 'syntax', offset: seg.offset,
+      message: `${seg.id}${String(position).padStart(2, '0')} in loop ${loopId}: trailing ${what}`,
+      segment: { id: seg.id, position: seg.position, loopId },
+    });
+  }
+
   /** Checks the elements of `seg`, placed with definition `def` in loop `loopId`. */
   check(seg: ByteSegment, def: SegmentDef, loopId: string): void {
     const d = seg.delimiters;
@@ -285,6 +366,10 @@ export class ElementChecker {
       const b = ends[p];
       if (usage[i] === NOT_USED) {
         out.push(elementIssue(seg, loopId, p, plan.defs[i], 'I10', 'element not used in this guide', seg.text(a, b)));
+        continue;
+      }
+      if ((flags[p] & HAS_CONTROL) !== 0) {
+        out.push(elementIssue(seg, loopId, p, plan.defs[i], '6', 'control character in the element', seg.text(a, b)));
         continue;
       }
       if ((flags[p] & HAS_REPETITION) === 0) {
@@ -317,6 +402,13 @@ export class ElementChecker {
         x = y + 1;
       }
     }
+    for (const i of plan.periods) {
+      const p = i + 1;
+      if (!this.present(p) || !this.present(p + 1) || (flags[p] | flags[p + 1]) !== 0) continue;
+      const bad = periodHolds(seg.text(starts[p], ends[p]), src, starts[p + 1], ends[p + 1]);
+      if (bad !== undefined) out.push(elementIssue(seg, loopId, p + 1, plan.defs[i + 1], bad[0], bad[1], seg.text(starts[p + 1], ends[p + 1])));
+    }
+    this.trailing(seg, loopId, repSep);
     const present = this.present;
     if (this.count - 1 > defined) {
       let last = this.count - 1;

@@ -12,6 +12,7 @@ import {
 } from '@ediflow/x12';
 import type { Ack277Input } from './ack277';
 import { Balancer } from './balancing';
+import { BusinessUnits } from './business-units';
 import { ClaimCut } from './claim-cut';
 import { ClaimReader, GUIDE_ISSUE_CODES, claimDecisions, type ClaimDecision } from './claims';
 import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, type SplitMode, type TranslateContext } from './context';
@@ -80,6 +81,7 @@ class SetWalk implements WalkBuilder<number> {
     private readonly checker: ElementChecker | undefined,
     private readonly balancer: Balancer | undefined,
     readonly claims: ClaimReader | undefined,
+    readonly units: BusinessUnits | undefined,
   ) {}
 
   root(src: LoopSource): number {
@@ -89,6 +91,7 @@ class SetWalk implements WalkBuilder<number> {
 
   open(parent: number, loop: RtLoop, src: LoopSource): number {
     this.claims?.open(loop, src);
+    this.units?.open(loop, src);
     return this.tape?.open(parent, loop, src) ?? 0;
   }
 
@@ -97,6 +100,7 @@ class SetWalk implements WalkBuilder<number> {
     if (this.checker !== undefined && seg.id !== 'ST' && seg.id !== 'SE') this.checker.check(seg, rt.def, loop.id);
     this.balancer?.segment(seg, loop);
     this.claims?.segment(rt, seg);
+    this.units?.segment(rt, seg, loop);
   }
 
   unplaced(node: number, seg: ByteSegment): void {
@@ -107,7 +111,16 @@ class SetWalk implements WalkBuilder<number> {
     this.tape?.close(node, loop, src);
     this.balancer?.close(loop);
     this.claims?.close(src);
+    this.units?.close(loop, src);
   }
+}
+
+/** The business units the 999 names (CTX) for a guide whose claims are judged one by one: its split loop (837 2300, CLM01). */
+function businessUnits(guide: CompiledGuide): BusinessUnits | undefined {
+  const loop = guide.definition.split?.loop;
+  if (guide.definition.claims === undefined || loop === undefined) return undefined;
+  const first = guide.loops.find((l) => l.id === loop)?.first.id;
+  return first === undefined ? undefined : new BusinessUnits(loop, first);
 }
 
 /** Walks the set once: its guide issues (when checking), and what the builders kept. */
@@ -121,9 +134,12 @@ function walk(tx: TransactionSet, guide: CompiledGuide, options: { tape: boolean
     options.checks ? new ElementChecker(elements) : undefined,
     options.checks && guide.definition.balancing === true ? new Balancer(elements) : undefined,
     options.claims && levels !== undefined ? new ClaimReader(levels) : undefined,
+    options.checks ? businessUnits(guide) : undefined,
   );
   walkSet(guide, new SegmentCursor(tx), builder, options.checks ? new StructureIssues(structure) : undefined);
-  return { issues: options.checks ? merged(structure, elements) : [], tape: builder.tape, claims: builder.claims };
+  if (!options.checks) return { issues: [], tape: builder.tape, claims: builder.claims };
+  const issues = merged(structure, elements);
+  return { issues: builder.units?.named(issues) ?? issues, tape: builder.tape, claims: builder.claims };
 }
 
 /** The claim id of each claim instance of the tape: element 1 of the claim loop's first segment, as its document's object has it ('' when not a plain value). */

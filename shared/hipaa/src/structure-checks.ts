@@ -1,17 +1,15 @@
 /**
  * Structure issues of a guide walk, with their 999 codes: unexpected segment (IK304 2, or 1 when
  * the guide does not know the id), out of sequence (7), required segment or loop missing (3,
- * reported on the segment that closed the loop), over maximum use (5), loop over its repeats (4),
+ * reported at the position of the segment that came where it was expected: the next one placed
+ * after it in its loop, or the one that closed the loop; IK303 the missing loop's id, or the
+ * enclosing loop's for a segment), over maximum use (5), loop over its repeats (4),
  * not-used segment (I4), and the HL links (HL02 must name the enclosing level, HL04 must match the
  * child levels).
  */
 import type { ByteSegment, SegmentErrorCode, X12Issue } from '@ediflow/x12';
-import type { RtLoop, RtSegment } from './definition';
+import type { RtLoop } from './definition';
 import type { OpenLoop, StructureChecks } from './walker';
-
-function firstOf(c: RtSegment | RtLoop): RtSegment {
-  return c.kind === 'segment' ? c : c.first;
-}
 
 export class StructureIssues implements StructureChecks {
   constructor(private readonly out: X12Issue[]) {}
@@ -62,7 +60,21 @@ export class StructureIssues implements StructureChecks {
     }
   }
 
-  closed(f: OpenLoop, at: ByteSegment | undefined): void {
+  /** Required children of `f` in [from, to) that were not sent, expected before `at`. */
+  private missing(f: OpenLoop, from: number, to: number, at: ByteSegment): void {
+    for (const i of f.rt.required) {
+      if (i < from || i >= to || f.counts[i] > 0) continue;
+      const c = f.rt.children[i];
+      if (c.kind === 'segment') this.issue(at, '3', f.rt.id, `required segment ${c.id} missing in loop ${f.rt.id}`, c.id, at.position);
+      else this.issue(at, '3', c.id, `required loop ${c.id} missing in loop ${f.rt.id}`, c.first.id, at.position);
+    }
+  }
+
+  passed(f: OpenLoop, from: number, to: number, at: ByteSegment): void {
+    this.missing(f, from, to, at);
+  }
+
+  closed(f: OpenLoop, idx: number, at: ByteSegment | undefined): void {
     if (f.hlAt !== undefined) {
       const hl04 = f.hlAt.hl04;
       const children = f.rt.children.some((c, i) => c.kind === 'loop' && c.first.id === 'HL' && f.counts[i] > 0);
@@ -74,12 +86,6 @@ export class StructureIssues implements StructureChecks {
         });
       }
     }
-    if (at === undefined) return;
-    for (const i of f.rt.required) {
-      if (f.counts[i] > 0) continue;
-      const c = f.rt.children[i];
-      const what = c.kind === 'segment' ? `segment ${c.id}` : `loop ${c.id}`;
-      this.issue(at, '3', f.rt.id, `required ${what} missing in loop ${f.rt.id}`, firstOf(c).id, at.position);
-    }
+    if (at !== undefined) this.missing(f, idx + 1, f.rt.children.length, at);
   }
 }

@@ -64,8 +64,10 @@ export interface StructureChecks {
   overRepeats(seg: ByteSegment, loop: RtLoop): void;
   /** An HL opened `opened` (the new frame is last in `open`). */
   hl(seg: ByteSegment, opened: OpenLoop, open: readonly OpenLoop[]): void;
-  /** An instance closes; `at` is the segment that closed it (undefined at the end of the set). */
-  closed(loop: OpenLoop, at: ByteSegment | undefined): void;
+  /** `at` is placed at child `to` of `loop`, past its children from..to-1: those not sent were expected before `at`. */
+  passed(loop: OpenLoop, from: number, to: number, at: ByteSegment): void;
+  /** An instance closes; `at` is the segment that closed it (undefined at the end of the set); its children after `idx` were not passed. */
+  closed(loop: OpenLoop, idx: number, at: ByteSegment | undefined): void;
 }
 
 interface Frame<N> extends OpenLoop {
@@ -146,7 +148,7 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
   const close = (f: Frame<N>, at: ByteSegment | undefined): void => {
     const parent = frames[frames.length - 1];
     if (parent !== undefined && parent.src.last < f.src.last) parent.src.last = f.src.last;
-    checks?.closed(f, at);
+    checks?.closed(f, f.idx, at);
     builder.close(f.node, f.rt, f.src);
   };
 
@@ -211,6 +213,7 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
         while (frames.length - 1 > fi) close(frames.pop()!, seg);
         const f = frames[fi];
         const outer = f.rt.children[j] as RtLoop;
+        if (j > f.idx) checks?.passed(f, f.idx + 1, j, seg);
         checks?.firstMissing(seg, outer);
         f.idx = j;
         f.counts[j]++;
@@ -265,6 +268,7 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
         frames[frames.length - 1].src.last = seg.position;
         continue;
       }
+      if (checks !== undefined && j > f.idx) checks.passed(f, f.idx + 1, j, seg);
       f.idx = j;
       f.counts[j]++;
       frames[frames.length - 1].src.last = seg.position;
@@ -273,6 +277,7 @@ export function walkSet<N>(guide: CompiledGuide, segments: SegmentSource, builde
     }
     // open a loop instance (and the loops between it and its first segment)
     if (checks !== undefined && j === f.idx && child.def.repeat !== 0 && f.counts[j] >= child.def.repeat) checks.overRepeats(seg, child);
+    if (checks !== undefined && j > f.idx) checks.passed(f, f.idx + 1, j, seg);
     f.idx = j;
     f.counts[j]++;
     let loop: RtLoop = child;

@@ -4,6 +4,7 @@
  * swapped. Control numbers and dates come from injected sources.
  */
 import type { ElementErrorCode, SegmentErrorCode, TransactionErrorCode } from './codes';
+import { isValidDate, isValidTime } from './elements';
 import type { X12Issue } from './issues';
 import type { GroupReport, InterchangeReport, TransactionReport, ValidationReport } from './validate';
 
@@ -39,6 +40,15 @@ export interface GeneratedAcks {
 }
 
 const ISA_WIDTHS = [2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1];
+/**
+ * Most IK3/AK3 per transaction set, and IK4/AK4 per segment: the first ones in segment order. A set
+ * with thousands of bad segments still gets an acknowledgment a partner's tools can read, as other
+ * translators cap theirs; the IK5/AK5 rejects the set either way.
+ */
+const MAX_SEGMENT_NOTES = 100;
+const MAX_ELEMENT_NOTES = 99;
+/** IK303/AK303 holds a loop id of the transaction set diagram (1-4 characters, e.g. 2300): not 1000A, not the header. */
+const LOOP_ID = /^\d[0-9A-Z]{0,3}$/;
 const SEGMENT_CODES_997 = new Set<SegmentErrorCode>(['1', '2', '3', '4', '5', '6', '7', '8']);
 const ELEMENT_CODES_997 = new Set<ElementErrorCode>(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
 
@@ -108,11 +118,23 @@ function clean(ctx: Ctx, v: string): string {
   return safe(ctx, v).slice(0, 99);
 }
 
-/** Segment-level findings of a transaction report, grouped by segment position in order. */
-function segmentNotes(issues: X12Issue[]): { id: string; position: number; loopId?: string; code: SegmentErrorCode; elements: X12Issue[] }[] {
-  const map = new Map<string, { id: string; position: number; loopId?: string; code: SegmentErrorCode; elements: X12Issue[] }>();
+/**
+ * Segment-level findings of a transaction report, grouped by segment position in order: its errors,
+ * and the ones a partner's policy accepts as warnings (noted in the 999 of a set accepted with errors).
+ */
+interface SegmentNote {
+  id: string;
+  position: number;
+  loopId?: string;
+  code: SegmentErrorCode;
+  elements: X12Issue[];
+  businessUnit?: { name: string; value: string };
+}
+
+function segmentNotes(issues: X12Issue[]): SegmentNote[] {
+  const map = new Map<string, SegmentNote>();
   for (const i of issues) {
-    if (i.segment === undefined || i.segment.syntaxCode === undefined || i.severity !== 'error') continue;
+    if (i.segment === undefined || i.segment.syntaxCode === undefined) continue;
     const key = `${i.segment.position}:${i.segment.id}`;
     let n = map.get(key);
     if (n === undefined) {
@@ -120,6 +142,7 @@ function segmentNotes(issues: X12Issue[]): { id: string; position: number; loopI
       if (i.segment.loopId !== undefined) n.loopId = i.segment.loopId;
       map.set(key, n);
     }
+    if (n.businessUnit === undefined && i.businessUnit !== undefined) n.businessUnit = i.businessUnit;
     if (i.element !== undefined) n.elements.push(i);
     else n.code = i.segment.syntaxCode;
   }
@@ -146,13 +169,17 @@ function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: 
   const setId = fit(ctx, t.setId, 3, 3);
   if (is999 && t.implementationRef.trim() !== '') w.seg('AK2', setId, fitControl(ctx, t.controlNumber), fit(ctx, t.implementationRef, 1, 35));
   else w.seg('AK2', setId, fitControl(ctx, t.controlNumber));
-  for (const n of segmentNotes(t.issues)) {
-    if (!is999 && !SEGMENT_CODES_997.has(n.code)) continue;
-    const loop = n.loopId !== undefined && n.loopId.length <= 4 ? n.loopId : '';
+  const notes = segmentNotes(t.issues).filter((n) => is999 || SEGMENT_CODES_997.has(n.code));
+  for (const n of notes.slice(0, MAX_SEGMENT_NOTES)) {
+    const loop = n.loopId !== undefined && LOOP_ID.test(n.loopId) ? n.loopId : '';
     w.seg(is999 ? 'IK3' : 'AK3', n.id, String(n.position), loop, n.code);
-    for (const i of n.elements) {
+    // CTX Business Unit Identifier (005010X231A1 2100): the unit the segment is in, when it is known
+    // and writable (its value at most 35 characters, without the acknowledgment's delimiters)
+    const unit = is999 && n.businessUnit !== undefined ? clean(ctx, n.businessUnit.value).trim().slice(0, 35) : '';
+    if (unit !== '') w.seg('CTX', `${n.businessUnit!.name}${ctx.c}${unit}`);
+    const elements = n.elements.filter((i) => is999 || ELEMENT_CODES_997.has(i.element!.syntaxCode));
+    for (const i of elements.slice(0, MAX_ELEMENT_NOTES)) {
       const el = i.element!;
-      if (!is999 && !ELEMENT_CODES_997.has(el.syntaxCode)) continue;
       let pos = String(el.position);
       if (is999) {
         if (el.component !== undefined || el.repetition !== undefined) pos += ctx.c + (el.component !== undefined ? String(el.component) : '');
@@ -163,7 +190,8 @@ function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: 
       w.seg(is999 ? 'IK4' : 'AK4', pos, ref, el.syntaxCode, bad);
     }
   }
-  const codes = is999 ? t.errorCodes : t.errorCodes.filter((c): c is TransactionErrorCode => /^\d+$/.test(c) && Number(c) <= 27);
+  // the 997 has no implementation codes: its AK5 says 5 for them
+  const codes = is999 ? t.errorCodes : [...new Set(t.errorCodes.map((c): TransactionErrorCode => (c === 'I5' ? '5' : c)))].filter((c) => /^\d+$/.test(c) && Number(c) <= 27);
   w.seg(is999 ? 'IK5' : 'AK5', t.ack, ...codes);
 }
 
@@ -209,8 +237,9 @@ export function generateAcks(report: ValidationReport, options: AckOptions): Gen
       const isa13 = ctx.numbers.next('interchange');
       w.seg(...isaSegment(ctx, ic, version, isa13));
       const h = ic.header;
-      const date = /^\d{6}$/.test(h.date) ? h.date : '000101';
-      const time = /^\d{4}$/.test(h.time) ? h.time : '0000';
+      // TA102/TA103 echo ISA09/ISA10, or a valid stand-in when those are not a valid date and time
+      const date = h.date.length === 6 && isValidDate(h.date) ? h.date : '000101';
+      const time = h.time.length === 4 && isValidTime(h.time) ? h.time : '0000';
       w.seg('TA1', fitNumber(h.controlNumber, 9).padStart(9, '0'), date, time, ic.ta1.ack, ic.ta1.note);
       w.seg('IEA', '0', String(isa13).padStart(9, '0'));
       out.ta1 = (out.ta1 ?? '') + w.text();

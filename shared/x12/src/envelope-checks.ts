@@ -138,3 +138,23 @@ export function checkIea(ic: Interchange, iea: Segment): void {
     ic.issues.push(isaIssue('IEA_COUNT_MISMATCH', `IEA01 does not match the ${ic.groupCount} groups counted`, iea.offset, '021'));
   }
 }
+
+/**
+ * The issues of a TA1 received inside an interchange (an acknowledgment of an interchange we sent):
+ * its fields against the dictionary (control number, date, time, TA104 and TA105 codes), and TA104
+ * against TA105 (A with note 000, E or R with another). Each is TA1 note 024 (invalid interchange
+ * content) for the interchange that carries it.
+ */
+export function ta1Issues(ta1: Segment): X12Issue[] {
+  const issue = (message: string, element: X12Issue['element']): X12Issue => ({
+    code: 'TA1_FIELD_INVALID', severity: 'error', level: 'interchange', source: 'dictionary', offset: ta1.offset, message,
+    ta1Note: '024', segment: { id: 'TA1', position: 0 }, ...(element !== undefined ? { element } : {}),
+  });
+  const out = checkSegmentElements(ta1, segmentDefinition('TA1')!).map((f) => issue(`TA1: ${f.message}`, { position: f.position, reference: f.reference, syntaxCode: f.syntaxCode }));
+  const ack = ta1.element(4);
+  const note = ta1.element(5);
+  if (out.length === 0 && (ack === 'A') !== (note === '000')) {
+    out.push(issue(`TA1: TA104 ${ack} does not go with TA105 ${note === '000' ? '000 (no error)' : 'naming an error'}`, { position: 5, reference: 'I18', syntaxCode: '7' }));
+  }
+  return out;
+}

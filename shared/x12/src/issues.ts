@@ -53,4 +53,9 @@ export interface X12Issue {
   transactionCode?: TransactionErrorCode;
   segment?: IssueSegmentPlace;
   element?: IssueElementPlace;
+  /**
+   * The business unit the issue is in, for the 999's CTX after its IK3: the element that names it
+   * (e.g. 'CLM01') and its value in the file (a claim's id: may be PHI, never log it).
+   */
+  businessUnit?: { name: string; value: string };
 }

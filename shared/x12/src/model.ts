@@ -313,6 +313,8 @@ export interface Interchange {
   groupCount: number;
   /** Segments directly in the interchange, outside groups (TA1, ISB, ISE, stray segments). */
   loose: Segment[];
+  /** Segments read in the interchange, ISA through IEA (final when the interchange ends). */
+  segmentCount: number;
   /** Bytes after the last segment of the interchange that are not a segment (trailing line breaks). */
   trailer: string;
   issues: X12Issue[];

@@ -6,8 +6,9 @@
  * arrives (open-transaction.ts).
  */
 import { isAscii } from 'node:buffer';
+import { TextDecoder } from 'node:util';
 import { extraFillerOf, readsAsUtf8, skipFiller } from './cursor';
-import { checkGe, checkIea, checkIsa, groupFieldIssues, groupIssue, isaIssue, type InterchangeControlNumberStore } from './envelope-checks';
+import { checkGe, checkIea, checkIsa, groupFieldIssues, groupIssue, isaIssue, ta1Issues, type InterchangeControlNumberStore } from './envelope-checks';
 import { X12FormatError } from './errors';
 import type { X12Issue } from './issues';
 import { Segment } from './model';
@@ -82,6 +83,10 @@ export class X12Reader {
   private junkReported = false;
   /** The transaction set being read (ST seen, SE not yet). */
   private tx: OpenTransaction | undefined;
+  /** The input's first bytes while fewer than 4 have come (its encoding is decided on 4); undefined once decided. */
+  private head: Buffer | undefined = Buffer.alloc(0);
+  /** Decodes UTF-16 input (transcoded to UTF-8 before reading). */
+  private utf16: TextDecoder | undefined;
 
   constructor(options: ReadOptions = {}) {
     this.encoding = options.encoding ?? 'utf8';
@@ -97,7 +102,12 @@ export class X12Reader {
    * is its own.
    */
   push(chunk: Uint8Array | string): X12Event[] {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let b = typeof chunk === 'string' ? Buffer.from(chunk, 'latin1') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.head !== undefined) {
+      // the input's encoding is not known yet: it is once its first 4 bytes are here
+      b = this.encodingOf(this.head.length === 0 ? b : Buffer.concat([this.head, b]), false);
+      if (b.length === 0) return [];
+    } else if (this.utf16 !== undefined) b = Buffer.from(this.utf16.decode(b, { stream: true }), 'utf8');
     if (!this.seeking && b.indexOf(this.termByte) < 0) {
       // no segment can end in this chunk: keep it aside instead of copying the pending bytes again
       this.pending.push(b);
@@ -139,8 +149,43 @@ export class X12Reader {
     this.pos = 0;
   }
 
+  /**
+   * Decides the input's encoding from its first bytes (`first`): 8-bit text is read as it is;
+   * UTF-16 (either byte order, with or without BOM) is transcoded to UTF-8 from here on, with a
+   * file-level warning; UTF-32 and EBCDIC are refused naming the encoding. Returns the bytes to read
+   * (none while fewer than 4 bytes have come, unless `final`).
+   */
+  private encodingOf(first: Buffer, final: boolean): Buffer {
+    if (first.length < 4 && !final) {
+      this.head = first;
+      return Buffer.alloc(0);
+    }
+    this.head = undefined;
+    const [b0, b1, b2, b3] = first;
+    const utf32 = (b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) || (b0 === 0x49 && b1 === 0 && b2 === 0 && b3 === 0);
+    if (utf32) throw new X12FormatError('X12_ENCODING', 'input is UTF-32 text; X12 must be 8-bit text (ASCII or UTF-8): convert the file', 0);
+    if (b0 === 0xc9 && b1 === 0xe2 && b2 === 0xc1) throw new X12FormatError('X12_ENCODING', 'input is EBCDIC text (ISA as EBCDIC); X12 here must be ASCII or UTF-8: convert the file', 0);
+    let label: 'utf-16le' | 'utf-16be' | undefined;
+    if ((b0 === 0xff && b1 === 0xfe) || (b1 === 0 && b0 !== 0 && b3 === 0)) label = 'utf-16le';
+    else if ((b0 === 0xfe && b1 === 0xff) || (b0 === 0 && b1 !== 0 && b2 === 0)) label = 'utf-16be';
+    if (label === undefined) return first;
+    this.utf16 = new TextDecoder(label);
+    this.fileIssue('X12_TRANSCODED', `input is ${label.toUpperCase()} text: read as UTF-8 (byte offsets count the UTF-8 bytes)`, 0, 'warning');
+    return Buffer.from(this.utf16.decode(first, { stream: true }), 'utf8');
+  }
+
   /** Signal end of input; returns the remaining events. */
   end(): X12Event[] {
+    if (this.head !== undefined) {
+      const rest = this.encodingOf(this.head, true);
+      if (rest.length > 0) this.absorb(rest);
+    } else if (this.utf16 !== undefined) {
+      const rest = Buffer.from(this.utf16.decode(), 'utf8');
+      if (rest.length > 0) {
+        this.absorb(rest);
+        this.scan(false);
+      }
+    }
     if (this.pending.length > 0) this.absorb(undefined);
     const buf = this.buf;
     for (;;) {
@@ -232,6 +277,7 @@ export class X12Reader {
       if (tx !== undefined) {
         // fast path: a segment inside a transaction set
         if (c !== 83 && c !== 71 && c !== 73) {
+          if (c === 66) this.checkBin(tx, at + p, at + t);
           tx.count++;
           p = t + 1;
           continue;
@@ -289,6 +335,32 @@ export class X12Reader {
     return p;
   }
 
+  /**
+   * A BIN segment at buf[start, end) (end: its terminator) of the open set: BIN01 must be the number
+   * of bytes of BIN02. A payload that holds the segment terminator ends the segment early and is
+   * reported here as shorter than BIN01 says.
+   */
+  private checkBin(tx: OpenTransaction, start: number, end: number): void {
+    const buf = this.buf;
+    const sep = this.sepCode;
+    if (end - start < 4 || buf[start + 1] !== 0x49 || buf[start + 2] !== 0x4e || buf[start + 3] !== sep) return;
+    let p = start + 4;
+    let declared = 0;
+    const digits = p;
+    while (p < end && buf[p] >= 0x30 && buf[p] <= 0x39 && p - digits < 15) declared = declared * 10 + (buf[p++] - 0x30);
+    const numeric = p > digits && (p === end || buf[p] === sep);
+    const actual = p < end && buf[p] === sep ? end - p - 1 : 0;
+    if (numeric && actual === declared) return;
+    const element = numeric
+      ? { position: 2, reference: '785', syntaxCode: actual < declared ? ('4' as const) : ('5' as const) }
+      : { position: 1, reference: '784', syntaxCode: '6' as const };
+    tx.issues.push({
+      code: 'BIN_LENGTH_MISMATCH', severity: 'error', level: 'transaction', source: 'envelope', offset: this.base + start,
+      message: numeric ? `BIN02 has ${actual} bytes where BIN01 says ${declared}` : 'BIN01 is not a number of bytes',
+      segment: { id: 'BIN', position: tx.count + 1, syntaxCode: '8' }, element,
+    });
+  }
+
   /** Looks for the next ISA from `pos`; returns the position after the ISA segment, or -1 to wait for more bytes. */
   private seek(pos: number, final: boolean): number {
     const buf = this.buf;
@@ -297,7 +369,7 @@ export class X12Reader {
     if (!this.started && this.base + pos === 0) {
       if (end < 4 && !final) return -1;
       if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff) || buf[0] === 0 || buf[1] === 0 || buf[2] === 0) {
-        throw new X12FormatError('X12_UTF16', 'input looks like UTF-16 (BOM or NUL bytes); X12 must be 8-bit text', 0);
+        throw new X12FormatError('X12_UTF16', 'input holds NUL bytes or a UTF-16 byte order mark where its ISA should be, in no encoding this reader reads; X12 must be 8-bit text', 0);
       }
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
         pos = 3;
@@ -370,7 +442,7 @@ export class X12Reader {
     };
     const ic: Interchange = {
       isa, iea: undefined, header, delimiters: delims, offset: this.base + pos, bom: this.bomPending,
-      groups: [], groupCount: 0, loose: [], trailer: '', issues: [],
+      groups: [], groupCount: 0, loose: [], segmentCount: 0, trailer: '', issues: [],
     };
     this.bomPending = false;
     checkIsa(ic, seps.map((s) => s - pos), this.versions, this.store);
@@ -410,6 +482,7 @@ export class X12Reader {
     const id = seg.id;
     if (group !== undefined) group.loose.push(seg);
     else ic.loose.push(seg);
+    if (group === undefined && id === 'TA1') ic.issues.push(...ta1Issues(seg));
     if (!(group === undefined && INTERCHANGE_SEGMENTS.has(id))) {
       if (!this.looseReported) {
         ic.issues.push({
@@ -498,6 +571,7 @@ export class X12Reader {
       ic.iea = iea;
       checkIea(ic, iea);
     }
+    ic.segmentCount = this.segIndex;
     this.ic = undefined;
     this.last = ic;
     this.seeking = true;

@@ -25,6 +25,8 @@ export interface TransactionReport {
   segmentCount: number;
   /** Byte offset of the ST. */
   offset: number;
+  /** The ST's segment number in its interchange (ISA = 1): a segment at position p of the set is segment index + p - 1. */
+  index: number;
   issues: X12Issue[];
   /** IK501 / AK501. */
   ack: 'A' | 'E' | 'R';
@@ -54,6 +56,8 @@ export interface InterchangeReport {
   header: InterchangeHeader;
   delimiters: Delimiters;
   offset: number;
+  /** Segments in the interchange, ISA through IEA. */
+  segmentCount: number;
   issues: X12Issue[];
   groups: GroupReport[];
   /** TA104 / TA105 for this interchange. */
@@ -152,17 +156,25 @@ function transactionReport(tx: TransactionSet, all: readonly X12Issue[], soften:
   const extra = oneFindingPerElement(all);
   const issues = soften(extra.length === 0 ? tx.issues.slice() : tx.issues.concat(extra));
   const codes: TransactionErrorCode[] = [];
-  let hasSegmentErrors = false;
+  let standard = false;
+  let implementation = false;
   for (const i of issues) {
     if (i.transactionCode !== undefined && !codes.includes(i.transactionCode)) codes.push(i.transactionCode);
-    if (i.segment !== undefined && i.segment.syntaxCode !== undefined && isError(i)) hasSegmentErrors = true;
+    // segment errors, and those a partner's policy accepts (noted in the 999 of a set accepted with errors)
+    if (i.segment === undefined || i.segment.syntaxCode === undefined) continue;
+    // an implementation (I) code in IK304, or in IK403 under IK304 8, is an implementation guide error (IK502 I5)
+    if ((i.element !== undefined ? i.element.syntaxCode : i.segment.syntaxCode).startsWith('I')) implementation = true;
+    else standard = true;
   }
-  if (hasSegmentErrors && !codes.includes('5')) codes.push('5');
+  if (standard && !codes.includes('5')) codes.push('5');
+  if (implementation && !codes.includes('I5')) codes.push('I5');
   codes.sort(byCode);
   const errors = issues.some(isError);
+  // accepted with errors noted: a warning the acknowledgment has a code for (a note without one, such as a trailing separator, leaves it accepted)
+  const noted = !errors && issues.some((i) => i.transactionCode !== undefined || i.segment?.syntaxCode !== undefined);
   return {
     setId: tx.setId, controlNumber: tx.controlNumber, implementationRef: tx.implementationRef, segmentCount: tx.segmentCount,
-    offset: tx.offset, issues, ack: errors ? 'R' : issues.length > 0 ? 'E' : 'A', errorCodes: codes.slice(0, 5),
+    offset: tx.offset, index: tx.index, issues, ack: errors ? 'R' : noted ? 'E' : 'A', errorCodes: codes.slice(0, 5),
   };
 }
 
@@ -245,7 +257,7 @@ export class ReportBuilder {
       case 'interchangeEnd': {
         const c = this.current!;
         this.interchanges.push({
-          header: c.ic.header, delimiters: c.ic.delimiters, offset: c.ic.offset, issues: c.ic.issues.slice(), groups: c.groups, ta1: ta1For(c.ic, c.rawGroups),
+          header: c.ic.header, delimiters: c.ic.delimiters, offset: c.ic.offset, segmentCount: c.ic.segmentCount, issues: c.ic.issues.slice(), groups: c.groups, ta1: ta1For(c.ic, c.rawGroups),
         });
         this.current = undefined;
         break;

@@ -8,7 +8,7 @@ export { parseCommandArgs, singleInput } from './command';
 export { COMMANDS, findCommand, loadCommand } from './commands';
 export { UsageError, openInput, write, wantsProgress, ProgressBar, DEFAULT_PROGRESS_THRESHOLD } from './io';
 export type { CliIo, Input, OutStream } from './io';
-export { toCliReport, buildReport } from './commands/report';
+export { toCliReport, buildReport, issueLine, reportText } from './commands/report';
 export type { CliIssue, CliReport } from './commands/report';
 export { createPartnersCommand, partnersCommand, type PartnersDeps } from './commands/partners';
 export { createDlqCommand, dlqCommand, type DlqDeps } from './commands/dlq';

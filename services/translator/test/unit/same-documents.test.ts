@@ -101,9 +101,10 @@ describe('the service and the CLI', () => {
     const cli = hipaaImports(path.join(ROOT, 'tools', 'cli', 'src'));
     expect(service.has('documentsFor')).toBe(true);
     expect(cli.has('documentsFor')).toBe(true);
-    // what else they take: the 277CA, the guide issue codes (lenient warnOnly), JSON -> X12 for `edi generate`
+    // what else they take: the 277CA, the guide issue codes (lenient warnOnly), JSON -> X12 for `edi generate`,
+    // and the same walk's checks without documents for `edi validate` and `edi ack`
     expect([...service].sort()).toEqual(['GUIDE_ISSUE_CODES', 'documentsFor', 'generate277CA']);
-    expect([...cli].sort()).toEqual(['documentProblems', 'documentsFor', 'toX12']);
+    expect([...cli].sort()).toEqual(['documentProblems', 'documentsFor', 'guideValidator', 'toX12']);
     const functions = Object.entries(hipaa).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
     expect(functions).toEqual([
       'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'formatDecimal', 'generate277CA', 'guideDefinition',

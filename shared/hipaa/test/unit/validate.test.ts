@@ -35,16 +35,22 @@ describe('guide validation', () => {
     expect(places).toContain('CLM@2300:8/5:1');
   });
 
-  it('when a 2000B has no 2010BA, then the required loop is reported missing in 2000B', () => {
-    const issues = issuesOf(readCorpus('837P/imsweb__x12_missing_required_loop_in_one_repeat.txt'));
-    expect(issues.map(place)).toContain('NM1@2000B:3');
-    expect(issues.find((i) => place(i) === 'NM1@2000B:3')?.message).toContain('2010BA');
+  it('when a 2000B has no 2010BA, then the required loop is reported missing (IK303 its id) at the segment that came in its place', () => {
+    const bytes = readCorpus('837P/imsweb__x12_missing_required_loop_in_one_repeat.txt');
+    const issues = issuesOf(bytes);
+    const missing = issues.find((i) => place(i) === 'NM1@2010BA:3');
+    expect(missing?.message).toBe('required loop 2010BA missing in loop 2000B');
+    // the segment at that position is the one after the subscriber's SBR: the place 2010BA was expected
+    const [{ tx }] = transactions(bytes);
+    const at = tx.segments[missing!.segment!.position - 1];
+    expect(tx.segments[at.position - 2].id).toBe('SBR');
+    expect(at.offset).toBe(missing!.offset);
   });
 
   it('when two claims have lines without LX, then SV1/DTP are unexpected in 2300 and 2400 is missing in both', () => {
     const places = issuesOf(readCorpus('837P/imsweb__x12_missing_required_loops_mult_repeats.txt')).map(place);
     expect(places.filter((p) => p === 'SV1@2300:2' || p === 'DTP@2300:2')).toHaveLength(4);
-    expect(places.filter((p) => p === 'LX@2300:3')).toHaveLength(2);
+    expect(places.filter((p) => p === 'LX@2400:3')).toHaveLength(2);
   });
 
   it('when N4 and N3 come before their place, then each is out of sequence (IK304 7) in its loop', () => {
@@ -55,8 +61,7 @@ describe('guide validation', () => {
 
   it('when an 837 stops after BHT and a REF, then the REF is unexpected and the billing provider level is missing', () => {
     const places = issuesOf(readCorpus('837P/staedi__837-header-ref-only.edi')).map(place);
-    expect(places).toContain('REF@ST:2');
-    expect(places).toContain('HL@ST:3');
+    expect(places).toEqual(['BHT@ST:8/1:7', 'REF@ST:2', 'NM1@1000A:3', 'NM1@1000B:3', 'HL@2000A:3']);
   });
 
   it('when the validator runs in a validation report, then the 999 carries IK3/IK4 with loop ids and rejects the set', () => {
@@ -66,9 +71,10 @@ describe('guide validation', () => {
     const acks = generateAcks(report, { controlNumbers: sequentialControlNumbers(1), clock: () => new Date('2026-01-01T00:00:00Z') });
     // IK303 holds 1-4 characters: 1000B does not fit and stays empty, 2300 does
     expect(acks.ack999).toMatch(/IK3\*NM1\*\d+\*\*8~\nIK4\*2\*1065\*1~/);
-    expect(acks.ack999).toMatch(/IK3\*CLM\*\d+\*2300\*8~\nIK4\*5\*C023\*1~|IK3\*CLM\*\d+\*2300\*8~\nIK4\*5\*\*1~/);
-    // 4: the file's SE01 is off as well (envelope check); 5: segments in error
-    expect(acks.ack999).toMatch(/IK5\*R\*4\*5~/);
+    // each claim's IK3 is followed by the CTX naming the claim (CLM01)
+    expect(acks.ack999).toMatch(/IK3\*CLM\*\d+\*2300\*8~\nCTX\*CLM01:[^~]+~\nIK4\*5\*(C023)?\*1~/);
+    // 4: the file's SE01 is off as well (envelope check); 5: segments in error; I5: CLM02 does not balance (I12)
+    expect(acks.ack999).toMatch(/IK5\*R\*4\*5\*I5~/);
   });
 
   it('when a transaction set is of an unsupported guide, then the validator adds nothing', () => {

@@ -54,7 +54,7 @@ describe('acknowledgments', () => {
     const report = validate(parseX12Document(bytes(syntheticInterchange({ transactions: 1 }))), { validators: [guide] });
     expect(report.interchanges[0].groups[0].ack).toBe('R');
     const acks = generateAcks(report, { controlNumbers: sequentialControlNumbers(1), clock });
-    expect(segs(acks.ack999).filter((l) => /^(IK3|IK4|IK5|AK9)/.test(l))).toEqual(['IK3*NM1*5*2010*8', 'IK4*8*66*I6*MI', 'IK5*R*5', 'AK9*R*1*1*0']);
+    expect(segs(acks.ack999).filter((l) => /^(IK3|IK4|IK5|AK9)/.test(l))).toEqual(['IK3*NM1*5*2010*8', 'IK4*8*66*I6*MI', 'IK5*R*I5', 'AK9*R*1*1*0']);
   });
 
   it('when the dictionary and a guide both find an element of a 999 at fault, then the 999 about it carries one IK4 for it, the guide\'s', () => {

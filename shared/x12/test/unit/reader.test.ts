@@ -60,13 +60,42 @@ describe('X12 reader', () => {
     expect(tx.st.element(2)).toBe('0002');
   });
 
-  it('when input is UTF-16, then a clear error with code and offset is thrown', () => {
-    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(syntheticInterchange(), 'utf16le')]);
-    const e = thrown(() => parseX12(utf16));
-    expect(e.code).toBe('X12_UTF16');
-    expect(e.offset).toBe(0);
-    const noBom = Buffer.from('ISA*00', 'utf16le');
-    expect(thrown(() => parseX12(noBom)).code).toBe('X12_UTF16');
+  it('when input is UTF-16 (either byte order, with or without BOM), then it is read as its UTF-8 text with a warning naming the encoding', async () => {
+    const text = syntheticInterchange({ control: '000000016' });
+    const plain = parseX12(bytes(text));
+    const be = Buffer.from(text, 'utf16le').swap16();
+    const inputs: [string, Buffer][] = [
+      ['UTF-16LE', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')])],
+      ['UTF-16LE', Buffer.from(text, 'utf16le')],
+      ['UTF-16BE', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+      ['UTF-16BE', be],
+    ];
+    for (const [label, input] of inputs) {
+      const doc = parseX12Document(input);
+      expect(doc.fileIssues).toEqual([expect.objectContaining({ code: 'X12_TRANSCODED', severity: 'warning', message: expect.stringContaining(label) })]);
+      expect(serialize(doc.interchanges).toString('latin1')).toBe(serialize(plain).toString('latin1'));
+      // streamed in chunks of 1 and 3 bytes: the encoding is decided on 4 bytes and characters cut between chunks are joined
+      for (const size of [1, 3]) {
+        const events: X12Event[] = [];
+        for await (const e of readX12(chunks(input, size))) events.push(e);
+        const sets = events.filter((e) => e.type === 'transaction');
+        expect(sets.map((e) => e.transaction.bytes.toString('latin1'))).toEqual(plain[0].groups.flatMap((g) => g.transactions.map((t) => t.bytes.toString('latin1'))));
+      }
+    }
+  });
+
+  it('when input is UTF-32 or EBCDIC, then it is refused with an error naming the encoding', () => {
+    const text = syntheticInterchange();
+    const utf32 = Buffer.alloc(text.length * 4);
+    for (let i = 0; i < text.length; i++) utf32.writeUInt32LE(text.charCodeAt(i), i * 4);
+    const e = thrown(() => parseX12(utf32));
+    expect(e.code).toBe('X12_ENCODING');
+    expect(e.message).toContain('UTF-32');
+    // ISA* in EBCDIC (code page 037/500)
+    const ebcdic = thrown(() => parseX12(Buffer.from([0xc9, 0xe2, 0xc1, 0x5c, 0xf0, 0xf0])));
+    expect(ebcdic.code).toBe('X12_ENCODING');
+    expect(ebcdic.message).toContain('EBCDIC');
+    expect(thrown(() => parseX12(Buffer.from([0, 0, 0x41, 0x42, 0x43]))).code).toBe('X12_UTF16');
   });
 
   it('when input is not X12, then X12_NOT_X12 names the byte offset', () => {

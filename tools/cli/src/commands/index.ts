@@ -14,7 +14,7 @@ import type { Command } from '../command';
 /* eslint-disable @typescript-eslint/no-require-imports -- loaded when the command runs, see above */
 const REGISTRY: ReadonlyArray<{ name: string; summary: string; load: () => Command }> = [
   { name: 'parse', summary: 'X12 file -> JSON (--ndjson: one line per transaction set)', load: () => (require('./parse') as typeof import('./parse')).parseCommand },
-  { name: 'validate', summary: 'envelope + syntax check, JSON report (exit 0 valid, 1 invalid)', load: () => (require('./validate') as typeof import('./validate')).validateCommand },
+  { name: 'validate', summary: 'envelope, syntax and guide checks: one line per issue or --json (exit 0 valid, 1 invalid)', load: () => (require('./validate') as typeof import('./validate')).validateCommand },
   { name: 'ack', summary: 'print the TA1 / 999 / 997 acknowledgments for a file', load: () => (require('./ack') as typeof import('./ack')).ackCommand },
   { name: 'translate', summary: 'X12 file -> semantic JSON per transaction set or claim (NDJSON)', load: () => (require('./translate') as typeof import('./translate')).translateCommand },
   { name: 'generate', summary: 'semantic JSON (from translate) -> X12 with envelopes and counts', load: () => (require('./translate') as typeof import('./translate')).generateCommand },

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '@ediflow/errors';
 import { documentProblems, documentsFor, toX12, type SemanticDocument } from '@ediflow/hipaa';
-import { readX12, sequentialControlNumbers } from '@ediflow/x12';
+import { ReportBuilder, readX12, sequentialControlNumbers } from '@ediflow/x12';
 import type { Command } from '../command';
 import { parseCommandArgs, singleInput } from '../command';
 import { UsageError, openInput, write, type CliIo } from '../io';
+import { issueLine, readOptions, toCliReport } from './report';
 
 const TRANSLATE_HELP = `Usage: edi translate [--split transaction|claim] [--no-validate] [--file-id ID] FILE|-
 
@@ -15,8 +16,8 @@ envelope context and segments. These are the documents the translator service pu
 Streaming: memory is bounded by the largest transaction set.
 
 --split claim   one document per 837 claim (2300) or 835 claim payment (2100)
---no-validate   skip the implementation-guide checks (by default, syntax and guide errors
-                go to stderr, one line per issue with its place and code, never a value)
+--no-validate   skip the checks (by default, the envelope, syntax and guide errors of edi
+                validate go to stderr, one line per issue with its place and codes, never a value)
 --file-id ID    the file id the documents name as their source (as the service's fileId)
 
 Exit status: 0 every set valid, 1 guide or syntax errors were found (documents still printed)
@@ -33,26 +34,26 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
   const fileId = values['file-id'] as string | undefined;
   const input = await openInput(singleInput(positionals, 'translate'), io);
   const validating = values['no-validate'] !== true;
-  let errors = 0;
+  // the same report as edi validate: each set's verdict is the one its documents were written with
+  const builder = validating ? new ReportBuilder() : undefined;
   let position = 0;
-  for await (const e of readX12(input.source)) {
+  for await (const e of readX12(input.source, readOptions())) {
     if (e.type === 'interchangeStart') position = 0;
-    if (e.type !== 'transaction') continue;
+    if (e.type !== 'transaction') {
+      builder?.add(e);
+      continue;
+    }
     position += 1;
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) };
     const set = documentsFor(e.transaction, ctx, { split, guideChecks: validating, lineBreaks: true });
-    if (validating) {
-      for (const issue of set.verdict.issues) {
-        if (issue.severity !== 'error') continue;
-        errors += 1;
-        const where = issue.segment ? ` segment ${issue.segment.id} #${issue.segment.position}${issue.element ? ` element ${issue.element.position}` : ''}` : '';
-        await write(io.stderr, `ST02 ${e.transaction.controlNumber}:${where} ${issue.code}: ${issue.message}\n`);
-      }
-    }
+    builder?.add(e, set.verdict);
     // the documents, each on its line, as written (no copy)
     for (const line of set.lines ?? []) await write(io.stdout, line);
   }
-  return errors > 0 ? 1 : 0;
+  if (builder === undefined) return 0;
+  const report = toCliReport(builder.report(), false);
+  for (const issue of report.issues) if (issue.severity === 'error') await write(io.stderr, `${issueLine(issue)}\n`);
+  return report.valid ? 0 : 1;
 }
 
 export const translateCommand: Command = {

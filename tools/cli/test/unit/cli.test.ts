@@ -5,6 +5,9 @@ import { COMMANDS, ProgressBar, loadCommand, runCli, wantsProgress, type CliRepo
 import { parseX12, serialize } from '@ediflow/x12';
 import { capture, interchange, set } from '../helpers';
 
+/** A public 837P that conforms to its guide (LinuxForHealth/x12 demo.837). */
+const DEMO = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
+
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'edi-cli-'));
@@ -64,17 +67,20 @@ describe('edi parse', () => {
 describe('edi validate', () => {
   it('when the file is valid, then exits 0 with a report without issues', async () => {
     const c = capture();
-    expect(await runCli(['validate', file('ok.x12', interchange([set('0001')]))], c.io)).toBe(0);
+    expect(await runCli(['validate', '--json', DEMO], c.io)).toBe(0);
     const r = JSON.parse(c.out()) as CliReport;
     expect(r).toMatchObject({ valid: true, errorCount: 0, issues: [] });
-    expect(r.interchanges[0].groups[0].transactions[0]).toMatchObject({ setId: '837', controlNumber: '0001', ack: 'A' });
+    expect(r.interchanges[0].groups[0].transactions[0]).toMatchObject({ setId: '837', controlNumber: '0021', ack: 'A' });
+    const text = capture();
+    expect(await runCli(['validate', DEMO], text.io)).toBe(0);
+    expect(text.out()).toBe(`${DEMO}: valid (0 errors, 0 warnings)\n`);
   });
 
   it('when an element is invalid, then exits 1 and the issue names segment, position, element and code but not the value', async () => {
     const c = capture();
     // ST02/SE02 'AB' is shorter than the minimum of 4
     const text = interchange([set('AB')]);
-    expect(await runCli(['validate', file('bad.x12', text)], c.io)).toBe(1);
+    expect(await runCli(['validate', '--json', file('bad.x12', text)], c.io)).toBe(1);
     const r = JSON.parse(c.out()) as CliReport;
     expect(r.valid).toBe(false);
     const st = r.issues.find((i) => i.segmentId === 'ST');
@@ -85,7 +91,7 @@ describe('edi validate', () => {
 
   it('when --show-values is given, then element issues carry the offending value', async () => {
     const c = capture();
-    expect(await runCli(['validate', '--show-values', '--compact', file('bad2.x12', interchange([set('AB')]))], c.io)).toBe(1);
+    expect(await runCli(['validate', '--json', '--show-values', '--compact', file('bad2.x12', interchange([set('AB')]))], c.io)).toBe(1);
     expect(c.out().trim().split('\n')).toHaveLength(1);
     const r = JSON.parse(c.out()) as CliReport;
     expect(r.issues.find((i) => i.segmentId === 'ST')!.value).toBe('AB');
@@ -94,7 +100,7 @@ describe('edi validate', () => {
   it('when SE01 does not match, then the issue has its code, transaction and offset', async () => {
     const c = capture();
     const text = interchange([set('0001', { se01: 9 })]);
-    expect(await runCli(['validate', file('count.x12', text)], c.io)).toBe(1);
+    expect(await runCli(['validate', '--json', file('count.x12', text)], c.io)).toBe(1);
     const issue = (JSON.parse(c.out()) as CliReport).issues.find((i) => i.code === 'SE_COUNT_MISMATCH');
     expect(issue).toMatchObject({ transaction: '0001', transactionCode: '4' });
     expect(text.slice(issue!.offset!, issue!.offset! + 3)).toBe('SE*');
@@ -102,8 +108,11 @@ describe('edi validate', () => {
 
   it('when the input is not X12, then exits 1 with a report of one file-level error', async () => {
     const c = capture({ stdin: 'just text' });
-    expect(await runCli(['validate', '-'], c.io)).toBe(1);
+    expect(await runCli(['validate', '--json', '-'], c.io)).toBe(1);
     expect((JSON.parse(c.out()) as CliReport).issues).toEqual([expect.objectContaining({ level: 'file', code: 'X12_NOT_X12' })]);
+    const text = capture({ stdin: 'just text' });
+    expect(await runCli(['validate', '-'], text.io)).toBe(1);
+    expect(text.out()).toMatch(/^error byte 0 X12_NOT_X12: .*\nstdin: invalid \(1 error, 0 warnings\)\n$/);
   });
 
   it('when --help is given, then the help warns that --show-values may print PHI', async () => {
@@ -119,9 +128,9 @@ describe('edi ack', () => {
 
   it('when ISA14 asks for an acknowledgment, then prints a TA1 and a 999 accepting the set', async () => {
     const c = capture();
-    expect(await runCli(['ack', '--now', now, '--control-number', '7', file('ack.x12', interchange([set('0001')]))], c.io)).toBe(0);
+    expect(await runCli(['ack', '--now', now, '--control-number', '7', DEMO], c.io)).toBe(0);
     const out = c.out();
-    expect(out).toContain('TA1*000000001*240101*1200*A*000~');
+    expect(out).toContain('TA1*000000907*131031*1147*A*000~');
     expect(out).toContain('ST*999*');
     expect(out).toContain('IK5*A~');
     expect(out).toContain('AK9*A*1*1*1~');
@@ -186,7 +195,7 @@ describe('usage errors', () => {
 describe('progress bar', () => {
   it('when the input is larger than the threshold and stderr is a terminal, then draws a bar and clears it', async () => {
     const c = capture({ tty: true, threshold: 10 });
-    expect(await runCli(['validate', file('p.x12', interchange([set('0001')]))], c.io)).toBe(0);
+    expect(await runCli(['validate', DEMO], c.io)).toBe(0);
     expect(c.err()).toContain('100%');
     expect(c.err()).toMatch(/^\r\[#+\]/);
     expect(c.err().endsWith('\r')).toBe(true);
@@ -194,7 +203,7 @@ describe('progress bar', () => {
 
   it('when stderr is not a terminal or the input is small, then nothing is drawn', async () => {
     const notTty = capture({ tty: false, threshold: 10 });
-    expect(await runCli(['validate', file('q.x12', interchange([set('0001')]))], notTty.io)).toBe(0);
+    expect(await runCli(['validate', DEMO], notTty.io)).toBe(0);
     expect(notTty.err()).toBe('');
     expect(wantsProgress(60 * 1024 * 1024, { isTTY: true, write: () => true, once: () => undefined })).toBe(true);
     expect(wantsProgress(40 * 1024 * 1024, { isTTY: true, write: () => true, once: () => undefined })).toBe(false);
@@ -217,5 +226,56 @@ describe('the edi binary', () => {
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(text).toContain("'dist', 'main.js'");
     expect(statSync(shim).mode & 0o111).not.toBe(0);
+  });
+});
+
+describe('edi validate and edi ack on guide rules', () => {
+  const demo = readFileSync(DEMO, 'latin1');
+  /** The demo file with one change that breaks only a guide rule. */
+  const broken = (from: string, to: string): string => {
+    expect(demo).toContain(from);
+    const text = demo.replace(from, to);
+    const count = text.slice(text.indexOf('ST*'), text.indexOf('SE*')).split('~').length;
+    return file(`guide-${from.length}-${to.length}.837`, text.replace(/SE\*\d+\*/, `SE*${count}*`));
+  };
+  const cases = [
+    { rule: 'a code outside its list', from: '*11:B:1*Y*A*', to: '*11:B:1*Q*A*', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM06 [IK304 8 IK403 7] GUIDE_ELEMENT: CLM06 in loop 2300: code value not in the guide', ack: ['IK3*CLM*26*2300*8~', 'CTX*CLM01:26463774~', 'IK4*6*1073*7*Q~', 'IK5*R*5~'] },
+    { rule: 'a not-used element present', from: 'CLM*26463774*100***', to: 'CLM*26463774*100*X**', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 (file segment 28, byte 784) loop 2300 element CLM03 [IK304 8 IK403 I10] GUIDE_ELEMENT: CLM03 in loop 2300: element not used in this guide', ack: ['IK3*CLM*26*2300*8~', 'CTX*CLM01:26463774~', 'IK4*3*1032*I10*X~', 'IK5*R*I5~'] },
+    { rule: 'a required segment missing', from: 'PER*IC*JERRY*TE*3055552222*EX*231~\n', to: '', line: 'error ISA13 000000907 GS06 1 ST02 0021 segment PER #4 (file segment 6, byte 271) loop 1000A [IK304 3] GUIDE_SEGMENT: required segment PER missing in loop 1000A', ack: ['IK3*PER*4**3~', 'IK5*R*5~'] },
+  ];
+
+  it.each(cases)('when the only fault is $rule, then validate prints its place and codes and exits 1, and the 999 names it', async ({ from, to, line, ack }) => {
+    const path = broken(from, to);
+    const text = capture();
+    expect(await runCli(['validate', path], text.io)).toBe(1);
+    expect(text.out()).toBe(`${line}\n${path}: invalid (1 error, 0 warnings)\n`);
+    const a = capture();
+    expect(await runCli(['ack', '--now', '2024-02-03T04:05:00Z', path], a.io)).toBe(0);
+    const segs = a.out().split('\n');
+    expect(segs.slice(segs.indexOf('AK2*837*0021*005010X222A2~') + 1, segs.findIndex((s) => s.startsWith('IK5*')) + 1)).toEqual(ack);
+  });
+
+  it('when --json is given, then the same issue comes as JSON with both segment numbers, the loop and the element reference', async () => {
+    const c = capture();
+    expect(await runCli(['validate', '--json', broken('*11:B:1*Y*A*', '*11:B:1*Q*A*')], c.io)).toBe(1);
+    const r = JSON.parse(c.out()) as CliReport;
+    expect(r).toMatchObject({ valid: false, errorCount: 1, warningCount: 0 });
+    expect(r.interchanges[0].groups[0].transactions[0]).toMatchObject({ ack: 'R', errorCodes: ['5'] });
+    expect(r.issues).toEqual([{
+      severity: 'error', level: 'transaction', code: 'GUIDE_ELEMENT', message: 'CLM06 in loop 2300: code value not in the guide', offset: 784,
+      interchange: '000000907', group: '1', transaction: '0021', segmentId: 'CLM', segmentNumber: 26, fileSegmentNumber: 28, loopId: '2300',
+      segmentSyntaxCode: '8', elementRef: 'CLM06', element: 6, elementSyntaxCode: '7',
+    }]);
+  });
+});
+
+describe('edi validate on a file that repeats an interchange control number', () => {
+  it('when two interchanges of one sender in the file share ISA13, then the second is named with TA1 note 025 and the exit is 1', async () => {
+    const demo = readFileSync(DEMO, 'latin1');
+    const c = capture();
+    expect(await runCli(['validate', '--json', file('twice.837', demo + demo)], c.io)).toBe(1);
+    const r = JSON.parse(c.out()) as CliReport;
+    expect(r.interchanges.map((ic) => ic.ta1)).toEqual([{ ack: 'A', note: '000' }, { ack: 'R', note: '025' }]);
+    expect(r.issues).toEqual([expect.objectContaining({ code: 'ISA_DUPLICATE', ta1Note: '025', interchange: '000000907', offset: demo.length + 90 })]);
   });
 });

@@ -48,7 +48,7 @@ describe('edi translate and edi generate', () => {
     const io = { ...c.io, stdin: Readable.from([Buffer.from(broken, 'latin1')]) };
     expect(await runCli(['translate', '-'], io)).toBe(1);
     expect(c.out().trim().split('\n')).toHaveLength(1);
-    expect(c.err()).toMatch(/segment CLM #\d+ element 2 GUIDE_/);
+    expect(c.err()).toMatch(/^error ISA13 000000907 GS06 1 ST02 0021 segment CLM #26 \(file segment 28, byte \d+\) loop 2300 element CLM02 \[IK304 8 IK403 6\] GUIDE_ELEMENT: /);
     expect(c.err()).not.toContain('ABC');
   });
 
