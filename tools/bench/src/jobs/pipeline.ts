@@ -1,52 +1,17 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@ediflow/activemq';
 import { KEYS } from '@ediflow/messages';
 import { EmbeddedObjectStore } from '@ediflow/store';
+import { startSink } from './sink';
 import type { Job } from './types';
 
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 const START = join(ROOT, 'tools/local/dist/start.js');
 const DEMO = join(ROOT, 'tools/local/dist/demo.js');
-
-/** A callback receiver on 127.0.0.1 answering 204, keeping the first arrival time per idempotency key. */
-async function startSink(): Promise<{ url: string; received: Map<string, number>; close(): Promise<void> }> {
-  const received = new Map<string, number>();
-  const server: Server = createServer((req, res) => {
-    req.on('data', () => undefined);
-    req.on('end', () => {
-      const key = String(req.headers['idempotency-key'] ?? '');
-      if (!received.has(key)) received.set(key, performance.now());
-      res.statusCode = 204;
-      res.end();
-    });
-  });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/callbacks`,
-    received,
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 /** Tracking events applied so far, by kind, from the process's /metrics (no database query). */
 async function eventsApplied(api: string): Promise<Record<string, number>> {

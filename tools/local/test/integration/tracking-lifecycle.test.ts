@@ -10,9 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '@ediflow/activemq';
 import { EmbeddedObjectStore } from '@ediflow/store';
 import { waitFor } from '@ediflow/testkit';
 import { ROOT, Restartable } from './crash-kit';
@@ -57,14 +57,6 @@ function paymentFile(claimNumber: string, isa13: string): string {
     .replace('CLP*5554555444*1*800.00*450.00*300.00*12*94060555410000~\nCAS*CO*A2*50.00~', `CLP*${claimNumber}*1*100.00*100.00**12*94060555410000~`)
     .replace('SVC*HC:99211*800.00*500.00~\nDTM*150*20020301~\nDTM*151*20020304~\nCAS*PR*1*300.00~', 'SVC*HC:99213*100.00*100.00~\nDTM*150*20020301~\nDTM*151*20020304~')
     .replace('SE*26*', 'SE*25*');
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Claim {
