@@ -1,4 +1,5 @@
 import { commonEnvShape, envInt, loadConfig, z, type Env } from '@ediflow/config';
+import { DEFAULT_THREADS } from '@ediflow/hipaa';
 import { platformKeyEnvShape } from '@ediflow/platform-key';
 
 export const translatorConfigSchema = z.object({
@@ -10,6 +11,8 @@ export const translatorConfigSchema = z.object({
   ...platformKeyEnvShape,
   /** Files translated at once per process. */
   TRANSLATOR_PREFETCH: envInt(2, 1),
+  /** Threads that translate the sets of large files (0 or 1: none); default the cores, at most 4. */
+  TRANSLATOR_THREADS: envInt(DEFAULT_THREADS, 0),
   TRANSLATOR_MAX_ATTEMPTS: envInt(5, 1),
   TRANSLATOR_RETRY_BASE_DELAY_MS: envInt(1000, 0),
 });

@@ -47,6 +47,8 @@ export interface IngestSettings {
 
 export interface TranslatorSettings {
   prefetch: number;
+  /** Threads that translate the sets of large files (0 or 1: none; default the cores, at most 4). */
+  threads?: number;
   maxAttempts: number;
   retryBaseDelayMs: number;
 }
@@ -103,6 +105,7 @@ export function createPipeline(deps: PipelineDeps) {
     encryptOutbound: createPgpOutboundEncryptor(deps.platformKey),
     inlineLimitBytes: deps.inlineLimitBytes,
     prefetch: tr.prefetch,
+    ...(tr.threads === undefined ? {} : { threads: tr.threads }),
     maxAttempts: tr.maxAttempts,
     retryBaseDelayMs: tr.retryBaseDelayMs,
   });
