@@ -55,7 +55,7 @@ export function transactions(bytes: Buffer): Tx[] {
   for (const ic of parseX12(bytes)) {
     for (const group of ic.groups) {
       group.transactions.forEach((tx, i) => {
-        if (resolveGuide(tx.setId, tx.implementationRef, group.version) !== undefined) out.push({ ic, group, tx, index: i + 1 });
+        if (resolveGuide(tx.setId, tx.implementationRef, group.version, tx) !== undefined) out.push({ ic, group, tx, index: i + 1 });
       });
     }
   }

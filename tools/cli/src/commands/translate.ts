@@ -47,6 +47,7 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) };
     const set = documentsFor(e.transaction, ctx, { split, guideChecks: validating, lineBreaks: true });
     builder?.add(e, set.verdict);
+    if (set.guideReason !== undefined) await write(io.stderr, `note: set ${position} (ST02 ${e.transaction.controlNumber}) read as generic segments: ${set.guideReason}\n`);
     // the documents, each on its line, as written (no copy)
     for (const line of set.lines ?? []) await write(io.stdout, line);
   }
