@@ -658,17 +658,34 @@ for (const g of GUIDES) {
   const hl = (name, code) => {
     const s = take(eligibility.root, 'HL', undefined, 'hierarchicalLevel', name, 'R', 1);
     s.elements[2].codes = [code];
+    // every level below the UMO names its parent
+    if (code !== '20') s.elements[1] = { ...s.elements[1], usage: 'R' };
     s.elements[3] = { ...s.elements[3], usage: 'R', codes: ['0', '1'] };
     return s;
   };
   const nm1 = (src, code, name, codes) => take(src, 'NM1', code, 'name', name, 'R', 1, codes);
-  const ref = (src, code, key, name, maxUse, codes) => take(src, 'REF', code, key, name, 'S', maxUse, codes);
+  // REF02 named by what the REF is (the 4010 names are the requester's)
+  const ref = (src, code, key, name, maxUse, codes) => {
+    const s = take(src, 'REF', code, key, name, 'S', maxUse, codes);
+    s.elements[1] = key === 'supplementalIdentification' ? { ...s.elements[1], key: 'identifier', name: 'Supplemental Identifier' } : { ...s.elements[1], key, name };
+    return s;
+  };
   const address = () => [take(eligibility.root, 'N3', undefined, 'address', 'Address', 'S', 1), take(eligibility.root, 'N4', undefined, 'cityStateZipCode', 'City, State, ZIP Code', 'S', 1)];
   const per = (maxUse = 1) => take(req4010, 'PER', undefined, 'contactInformation', 'Contact Information', 'S', maxUse);
-  const prv = () => take(req4010, 'PRV', undefined, 'providerInformation', 'Provider Information', 'S', 1);
+  // 5010 names the taxonomy code list PXC (4010: ZZ)
+  const prv = () => {
+    const s = take(req4010, 'PRV', undefined, 'providerInformation', 'Provider Information', 'S', 1);
+    s.elements[1] = { ...s.elements[1], codes: ['PXC'] };
+    return s;
+  };
   const aaa = () => take(res4010, 'AAA', undefined, 'requestValidations', 'Request Validation', 'S', 9);
   const dmg = () => take(eligibility.root, 'DMG', undefined, 'demographicInformation', 'Demographic Information', 'S', 1);
-  const ins = () => take(eligibility.root, 'INS', undefined, 'relationship', 'Relationship', 'S', 1);
+  // the subscriber's INS (Y, 18) and the dependent's (N, relationship): the birth sequence (INS17) is situational here
+  const ins = (dependent) => {
+    const s = take(eligibility.root, 'INS', dependent ? 'N' : 'Y', 'relationship', 'Relationship', 'S', 1);
+    s.elements[16] = { ...s.elements[16], usage: 'S' };
+    return s;
+  };
   const dtp = (code, key, name, formats) => {
     const s = take(req4010, 'DTP', undefined, key, name, 'S', 1, [code]);
     s.elements[1] = { ...s.elements[1], codes: formats };
@@ -679,6 +696,7 @@ for (const g of GUIDES) {
   const um = (response) => {
     const s = take(req4010, 'UM', undefined, 'review', 'Health Care Services Review Information', response ? 'S' : 'R', 1, ['AR', 'HS', 'IN', 'SC']);
     s.elements[1] = { ...s.elements[1], codes: ['1', '2', '3', '4', 'I', 'S'], usage: response ? 'S' : 'R' };
+    s.elements[8] = { ...s.elements[8], usage: 'S' };
     return s;
   };
   const hcr = () => {
@@ -687,7 +705,11 @@ for (const g of GUIDES) {
     delete s.elements[2].codes;
     return s;
   };
-  const trn = (maxUse, codes) => take(req4010, 'TRN', undefined, 'traceNumbers', 'Trace Number', 'S', maxUse, codes);
+  const trn = (maxUse, codes) => {
+    const s = take(req4010, 'TRN', undefined, 'traceNumbers', 'Trace Number', 'S', maxUse, codes);
+    s.elements[1] = { ...s.elements[1], key: 'traceNumber', name: 'Trace Number' };
+    return s;
+  };
   // 5010 reads ICD-10 codes too: ABK, ABF, ABJ beside the ICD-9 BK, BF, BJ
   const diagnosis = () => {
     const s = take(req4010, 'HI', undefined, 'diagnosis', 'Patient Diagnosis', 'S', 1);
@@ -697,9 +719,10 @@ for (const g of GUIDES) {
     }
     return s;
   };
+  // a service line names its procedure (SV101, SV301) or its revenue code or procedure (SV201, SV202); the rest is situational
   const service = (src, id, key, name) => {
     const s = take(src, id, undefined, key, name, 'S', 1);
-    s.elements = s.elements.map((e, i) => (i === 0 || e.usage === 'N' ? e : { ...e, usage: 'S' }));
+    s.elements = s.elements.map((e, i) => ((i === 0 && id !== 'SV2') || e.usage === 'N' ? e : { ...e, usage: 'S' }));
     return s;
   };
   const lines = () => [
@@ -775,9 +798,15 @@ for (const g of GUIDES) {
         dtp('598', 'denialDate', 'Other UMO Denial Date', ['D8'])])]),
     serviceLevel(response),
   ]);
+  // the subscriber's name as the eligibility inquiry has it; the dependent's the same with QC, its identifier situational
+  const personName = (code, name) => {
+    const s = nm1(eligibility.root, 'IL', name, [code]);
+    if (code === 'QC') for (const i of [7, 8]) s.elements[i] = { ...s.elements[i], usage: 'S' };
+    return s;
+  };
   const person = (id, key, name, code, response) => loopOf(id, key, name, 'R', 1, [
-    nm1(eligibility.root, undefined, name, [code]), ref(eligibility.root, undefined, 'supplementalIdentification', 'Supplemental Identification', 9), ...address(),
-    ...(response ? [aaa()] : []), dmg(), ins(),
+    personName(code, name), ref(eligibility.root, undefined, 'supplementalIdentification', 'Supplemental Identification', 9), ...address(),
+    ...(response ? [aaa()] : []), dmg(), ins(code === 'QC'),
   ]);
   const definition = (response) => {
     const bht = take(response ? res4010 : req4010, 'BHT', undefined, 'beginningOfHierarchicalTransaction', 'Beginning of Hierarchical Transaction', 'R', 1, ['0007']);

@@ -83,9 +83,12 @@ export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS): s
   return out;
 }
 
-/** This package's fixtures of request and response guides the corpus has no file of (820, written from the X218 structure). */
+/**
+ * This package's fixtures of request and response guides the corpus has no conforming file of
+ * (820, written from the X218 structure; 278, from the X217 structure).
+ */
 export function exchangeFixtures(): string[] {
-  return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
+  return ['820', '278'].flatMap((d) => readdirSync(join(OWN, d)).filter((f) => f.endsWith('.x12')).map((f) => `${d}/${f}`));
 }
 
 export function ownFixtures(): string[] {
