@@ -841,7 +841,7 @@ for (const g of GUIDES) {
       guide: `005010X217-278-${response ? 'response' : 'request'}`, version: '005010X217', setId: '278',
       title: `Health Care Services Review: ${response ? 'Response' : 'Request for Review'}`, aliases: ['005010X217'],
       select: { segment: 'BHT', element: 2, codes: response ? ['11'] : ['01', '13', '36'] },
-      source: 'facts from azoner/pyx12 pyx12/map/278.4010.X094.A1.xml and 278.4010.X094.27.A1.xml (BSD-3-Clause) for the segments\' elements, pyx12/map/270.5010.X279.A1.xml at a564361e2f302b9a740421ce88c26f4b473f97da for names and demographics, the 837 definitions for SV1/SV2/SV3/TOO, the loops from the X217 structure; names and format are this project\'s',
+      source: 'facts from azoner/pyx12 pyx12/map/278.4010.X094.A1.xml and 278.4010.X094.27.A1.xml (BSD-3-Clause) for the segments\' elements, pyx12/map/270.5010.X279.A1.xml at a564361e2f302b9a740421ce88c26f4b473f97da for names and demographics, the 837 definitions for SV1/SV2/SV3/TOO, the loops from the X217 structure (their layout as in EdiFabric/X12.NET\'s 5010 278 template); names and format are this project\'s',
       root,
     };
   };
