@@ -217,6 +217,7 @@ export function createTranslator(deps: TranslatorDeps) {
       const builder = new ReportBuilder({ warnOnly });
       let positionInInterchange = 0;
       let k = 0;
+      const genericReasons = new Set<string>();
       for await (const event of readX12((await store.get(body.sourceKey)).body)) {
         if (event.type === 'interchangeStart') positionInInterchange = 0;
         if (event.type !== 'transaction') {
@@ -227,6 +228,11 @@ export function createTranslator(deps: TranslatorDeps) {
         const place = envelopes.places[k++];
         const { interchange: ic, group, transaction: tx } = event;
         const set = documentsFor(tx, { interchange: ic, group, fileId, transactionIndex: positionInInterchange }, options);
+        // a set no guide reads goes on as generic segments; the log says why (codes and references only), once per reason and file
+        if (set.guideReason !== undefined && !genericReasons.has(set.guideReason)) {
+          genericReasons.add(set.guideReason);
+          logger.info({ fileId, partnerId, setId: tx.setId, controlNumber: tx.controlNumber, position: positionInInterchange, reason: set.guideReason }, 'transaction set read as generic segments');
+        }
         builder.add(event, set.verdict);
         const setAccepted = place !== undefined && set.verdict.ack !== 'R' && envelopeAccepts(envelopeReport, place);
         if (tracking && place !== undefined) {
