@@ -10,7 +10,8 @@
  */
 export type { ClaimLevels, CompiledGuide, ElementDef, ElementGroupDef, GuideDefinition, LoopDef, SegmentDef, Usage } from './definition';
 export { compileGuide, isLoop } from './definition';
-export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, resolveGuide } from './guides';
+export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, lookupGuide, resolveGuide } from './guides';
+export type { GuideLookup, GuideLookupSet } from './guides';
 export type { SupportedGuide } from './guides';
 export type { JsonObject, JsonValue } from './segment-json';
 export { documentsFor } from './facade';

@@ -218,6 +218,7 @@ export function createTranslator(deps: TranslatorDeps) {
       // Read 2: each set walked once (guide checks and documents); publish what the acknowledgments accept.
       const builder = new ReportBuilder({ warnOnly });
       let k = 0;
+      const genericReasons = new Set<string>();
       const sets = documentsForEach(readX12((await store.get(body.sourceKey)).body), { ...options, fileId, threads: deps.threads ?? 0 });
       for await (const { event, set, transactionIndex: positionInInterchange } of sets) {
         if (event.type !== 'transaction' || set === undefined) {
@@ -226,6 +227,11 @@ export function createTranslator(deps: TranslatorDeps) {
         }
         const place = envelopes.places[k++];
         const { interchange: ic, group, transaction: tx } = event;
+        // a set no guide reads goes on as generic segments; the log says why (codes and references only), once per reason and file
+        if (set.guideReason !== undefined && !genericReasons.has(set.guideReason)) {
+          genericReasons.add(set.guideReason);
+          logger.info({ fileId, partnerId, setId: tx.setId, controlNumber: tx.controlNumber, position: positionInInterchange, reason: set.guideReason }, 'transaction set read as generic segments');
+        }
         builder.add(event, set.verdict);
         const setAccepted = place !== undefined && set.verdict.ack !== 'R' && envelopeAccepts(envelopeReport, place);
         if (tracking && place !== undefined) {

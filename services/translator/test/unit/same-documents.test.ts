@@ -128,7 +128,7 @@ describe('the service and the CLI', () => {
     const functions = Object.entries(hipaa).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
     expect(functions).toEqual([
       'TranslationThreads', 'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'documentsForEach', 'formatDecimal', 'generate277CA', 'guideDefinition',
-      'guideValidator', 'isLoop', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
+      'guideValidator', 'isLoop', 'lookupGuide', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
     ]);
   });
 });

@@ -10,9 +10,10 @@ import { issueLine, readOptions, toCliReport } from './report';
 const TRANSLATE_HELP = `Usage: edi translate [--split transaction|claim] [--no-validate] [--file-id ID] [--threads N] FILE|-
 
 Reads an X12 file (or stdin with -) and prints one semantic JSON document per line (NDJSON):
-loop-aware JSON for 837P, 837I, 837D, 835 and 277CA (005010X222A1, X223A2, X224A2, X221A1,
-X214), with the envelope context and segment numbers; other transaction sets print their
-envelope context and segments. These are the documents the translator service publishes.
+loop-aware JSON for the HIPAA 5010 guides (837P/I/D, 835, 277CA, 270/271, 276/277, 278 request
+and response, 834, 820, 999), with the envelope context and segment numbers; other transaction
+sets print their envelope context, their segments and why no guide reads them (guideReason, and
+a note on stderr). These are the documents the translator service publishes.
 Streaming: memory is bounded by the largest transaction set (a few sets with --threads).
 
 --split claim   one document per 837 claim (2300) or 835 claim payment (2100)
@@ -41,8 +42,11 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
   // the same report as edi validate: each set's verdict is the one its documents were written with
   const builder = validating ? new ReportBuilder() : undefined;
   const events = documentsForEach(readX12(input.source, readOptions()), { split, guideChecks: validating, lineBreaks: true, threads, ...(fileId === undefined ? {} : { fileId }) });
-  for await (const { event, set } of events) {
+  for await (const { event, set, transactionIndex } of events) {
     builder?.add(event, set?.verdict);
+    if (event.type === 'transaction' && set?.guideReason !== undefined) {
+      await write(io.stderr, `note: set ${transactionIndex} (ST02 ${event.transaction.controlNumber}) read as generic segments: ${set.guideReason}\n`);
+    }
     // the documents, each on its line, as written (no copy)
     for (const line of set?.lines ?? []) await write(io.stdout, line);
   }

@@ -6,6 +6,8 @@ import { parseX12 } from '@ediflow/x12';
 import { capture, interchange, set } from '../helpers';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
+/** The hipaa package's own fixtures (278: written from the X217 structure, invented data). */
+const HIPAA_FIXTURES = join(__dirname, '..', '..', '..', '..', 'shared', 'hipaa', 'test', 'fixtures');
 
 describe('edi translate and edi generate', () => {
   it('when an 837P is translated, then one loop-aware document is printed, and generate gives back the same segments', async () => {
@@ -39,6 +41,39 @@ describe('edi translate and edi generate', () => {
     const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
     const [ic] = parseX12(g.out());
     expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+  });
+
+  it.each([
+    ['request-outpatient.x12', '005010X217-278-request', '13'],
+    ['response-dependent-certified.x12', '005010X217-278-response', '11'],
+  ])('when the 278 %s is translated, then BHT02 picks %s, and generate gives back the same segments', async (file, guide, purpose) => {
+    const path = join(HIPAA_FIXTURES, '278', file);
+    const t = capture();
+    expect(await runCli(['translate', path], t.io)).toBe(0);
+    expect(t.err()).toBe('');
+    const doc = JSON.parse(t.out().trim()) as { guide: string; transaction: { beginningOfHierarchicalTransaction: { transactionSetPurposeCode: string }; utilizationManagementOrganization: { source: { loop: string } } } };
+    expect(doc.guide).toBe(guide);
+    expect(doc.transaction.beginningOfHierarchicalTransaction.transactionSetPurposeCode).toBe(purpose);
+    expect(doc.transaction.utilizationManagementOrganization.source.loop).toBe('2000A');
+
+    const g = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--control-number', '1', '--now', '2026-01-05T09:30:00Z', '-'], g.io)).toBe(0);
+    const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    const [ic] = parseX12(g.out());
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+  });
+
+  it('when a 278 says BHT02 08, which selects neither X217 guide, then its generic document and stderr say why', async () => {
+    const c = capture();
+    const text = readFileSync(join(HIPAA_FIXTURES, '278', 'response-dependent-certified.x12'), 'latin1').replace('BHT*0007*11*', 'BHT*0007*08*');
+    const io = { ...c.io, stdin: Readable.from([Buffer.from(text, 'latin1')]) };
+    expect(await runCli(['translate', '-'], io)).toBe(0);
+    const reason = "278 under 005010X217: BHT02 '08' selects no guide; BHT02 must be one of 005010X217-278-request (01, 13, 36) or 005010X217-278-response (11)";
+    const doc = JSON.parse(c.out().trim()) as { guide?: string; guideReason: string; segments: unknown[] };
+    expect(doc.guide).toBeUndefined();
+    expect(doc.guideReason).toBe(reason);
+    expect(doc.segments).toHaveLength(30);
+    expect(c.err()).toBe(`note: set 1 (ST02 0001) read as generic segments: ${reason}\n`);
   });
 
   it('when a set breaks the guide, then the document is still printed, the errors go to stderr without values, and the exit is 1', async () => {
