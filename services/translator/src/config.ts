@@ -11,7 +11,7 @@ export const translatorConfigSchema = z.object({
   ...platformKeyEnvShape,
   /** Files translated at once per process. */
   TRANSLATOR_PREFETCH: envInt(2, 1),
-  /** Threads that translate the sets of large files (0 or 1: none); default the cores, at most 4. */
+  /** Threads that translate the sets of large files, the service's own among them (0 or 1: only it); default DEFAULT_THREADS. */
   TRANSLATOR_THREADS: envInt(DEFAULT_THREADS, 0),
   TRANSLATOR_MAX_ATTEMPTS: envInt(5, 1),
   TRANSLATOR_RETRY_BASE_DELAY_MS: envInt(1000, 0),

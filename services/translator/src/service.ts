@@ -5,7 +5,7 @@ import { prometheusTranslatorMetrics } from './adapters/metrics';
 import { createFileReceivedConsumer } from './entry-points/file-received-consumer';
 
 export interface TranslatorServiceDeps extends Omit<TranslatorDeps, 'clock' | 'metrics' | 'threads'> {
-  /** Threads that translate the sets of large files (0 or 1: none; default the cores, at most 4), kept for the service's life. */
+  /** Threads that translate the sets of large files (the service's own among them; 0 or 1: only it; default DEFAULT_THREADS), kept for the service's life. */
   threads?: number;
   clock?: () => Date;
   /** The process's Prometheus registry: the translator's counters go there. */

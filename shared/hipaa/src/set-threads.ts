@@ -16,9 +16,9 @@ export interface EachOptions extends DocumentOptions {
   /** The file id the documents name as their source. */
   fileId?: string;
   /**
-   * Threads to translate on: a number (0 or 1: none, every set on the caller's thread; default: the
-   * cores available, at most 4), started for this read and stopped after it, or the caller's own
-   * TranslationThreads (kept).
+   * Threads to translate on, the caller's own one of them: a number (0 or 1: the caller's thread
+   * only; default DEFAULT_THREADS), the others started for this read and stopped after it, or the
+   * caller's own TranslationThreads (kept).
    */
   threads?: number | TranslationThreads;
   /** Bytes of sets translated on the caller's thread before the threads start (default 2 MB, or the TranslationThreads' own). */
@@ -32,7 +32,12 @@ export interface SetEvent {
   transactionIndex: number;
 }
 
-export const DEFAULT_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * The default: on 4 cores or more, the cores (at most 4); below that, the caller's thread only. On
+ * the shared 2-core bench machine two threads cost about 40 % more CPU than one and ran slower
+ * (tools/bench/README.md), so two cores are not enough to gain.
+ */
+export const DEFAULT_THREADS = availableParallelism() >= 4 ? Math.min(4, availableParallelism()) : 1;
 const INLINE_BYTES = 2 * 1024 * 1024;
 
 /** The compiled worker next to this module (from src/ under ts-jest: the build's dist/). */
@@ -70,10 +75,18 @@ export class TranslationThreads {
   private next = 0;
   private closed = false;
 
-  /** `inlineBytes`: bytes of sets a read translates on its own thread before it uses these. */
+  /** Worker threads: `size` less the reader's own thread, which translates its share too. */
+  readonly workerCount: number;
+
+  /**
+   * `size`: the threads that translate, the reader's own one of them (2: one worker thread, every
+   * other set on the reader's thread); `inlineBytes`: bytes of sets a read translates on its own
+   * thread before it uses the workers.
+   */
   constructor(readonly size: number = DEFAULT_THREADS, readonly inlineBytes: number = INLINE_BYTES) {
-    this.workers = new Array<Worker | undefined>(size).fill(undefined);
-    this.load = new Array<number>(size).fill(0);
+    this.workerCount = Math.max(1, size - 1);
+    this.workers = new Array<Worker | undefined>(this.workerCount).fill(undefined);
+    this.load = new Array<number>(this.workerCount).fill(0);
   }
 
   private worker(i: number): Worker {
@@ -96,7 +109,7 @@ export class TranslationThreads {
     const bytes = Buffer.from(new ArrayBuffer(tx.bytes.length));
     tx.bytes.copy(bytes);
     let k = 0;
-    for (let i = 1; i < this.size; i++) if (this.load[i] < this.load[k]) k = i;
+    for (let i = 1; i < this.workerCount; i++) if (this.load[i] < this.load[k]) k = i;
     const request: SetRequest = {
       id, init: tx.initWith(bytes), interchange: interchangeOnly(interchange), group: groupOnly(group),
       ...(fileId === undefined ? {} : { fileId }), transactionIndex, options,
@@ -162,13 +175,14 @@ export async function* documentsForEach(events: AsyncIterable<X12Event>, options
   const threads = options.threads ?? DEFAULT_THREADS;
   const size = typeof threads === 'number' ? threads : threads.size;
   const inlineBytes = options.inlineBytes ?? (typeof threads === 'number' ? INLINE_BYTES : threads.inlineBytes);
-  const window = 4 * size;
+  const window = 4 * Math.max(1, size - 1);
   const { threads: _t, inlineBytes: _i, fileId, ...documentOptions } = options;
   const queue: Slot[] = [];
   let pool: TranslationThreads | undefined;
   let seen = 0;
   let position = 0;
   let inFlight = 0;
+  let turn = 0;
   const settled = async (slot: Slot): Promise<SetEvent> => {
     if (slot.running !== undefined) inFlight--;
     const set = slot.set ?? (slot.running === undefined ? undefined : await slot.running);
@@ -186,7 +200,8 @@ export async function* documentsForEach(events: AsyncIterable<X12Event>, options
       const { transaction: tx, interchange, group } = event;
       seen += tx.bytes.length;
       if (pool === undefined && size > 1 && seen > inlineBytes) pool = typeof threads === 'number' ? new TranslationThreads(size) : threads;
-      if (pool === undefined) {
+      // with threads, the reader's thread takes every size-th set itself
+      if (pool === undefined || ++turn % size === 0) {
         const set = documentsFor(tx, { interchange, group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) }, documentOptions);
         if (queue.length === 0) yield { event, set, transactionIndex: position };
         else queue.push({ event, set, transactionIndex: position });

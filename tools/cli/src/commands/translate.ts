@@ -20,8 +20,8 @@ Streaming: memory is bounded by the largest transaction set (a few sets with --t
 --no-validate   skip the checks (by default, the envelope, syntax and guide errors of edi
                 validate go to stderr, one line per issue with its place and codes, never a value)
 --file-id ID    the file id the documents name as their source (as the service's fileId)
---threads N     translate the sets of a large input on N threads (default: the cores, at most
-                4; 0 or 1: on one thread); the output and its order are the same
+--threads N     translate the sets of a large input on N threads, this one among them (default:
+                the cores, at most 4, on 4 cores or more; else 1); the output is the same
 
 Exit status: 0 every set valid, 1 guide or syntax errors were found (documents still printed)
 or the input is not X12, 2 usage error.`;
