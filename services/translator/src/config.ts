@@ -1,5 +1,4 @@
 import { commonEnvShape, envInt, loadConfig, z, type Env } from '@ediflow/config';
-import { DEFAULT_THREADS } from '@ediflow/hipaa';
 import { platformKeyEnvShape } from '@ediflow/platform-key';
 
 export const translatorConfigSchema = z.object({
@@ -11,8 +10,8 @@ export const translatorConfigSchema = z.object({
   ...platformKeyEnvShape,
   /** Files translated at once per process. */
   TRANSLATOR_PREFETCH: envInt(2, 1),
-  /** Threads that translate the sets of large files, the service's own among them (0 or 1: only it); default DEFAULT_THREADS. */
-  TRANSLATOR_THREADS: envInt(DEFAULT_THREADS, 0),
+  /** Threads that translate the sets of large files, the service's own among them (1: only it); 0: DEFAULT_THREADS. */
+  TRANSLATOR_THREADS: envInt(0, 0),
   TRANSLATOR_MAX_ATTEMPTS: envInt(5, 1),
   TRANSLATOR_RETRY_BASE_DELAY_MS: envInt(1000, 0),
 });

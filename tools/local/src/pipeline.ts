@@ -47,7 +47,7 @@ export interface IngestSettings {
 
 export interface TranslatorSettings {
   prefetch: number;
-  /** Threads that translate the sets of large files (the service's own among them; 0 or 1: only it; default DEFAULT_THREADS). */
+  /** Threads that translate the sets of large files (the service's own among them; 1: only it; 0 or unset: hipaa's DEFAULT_THREADS). */
   threads?: number;
   maxAttempts: number;
   retryBaseDelayMs: number;

@@ -219,7 +219,7 @@ export function createTranslator(deps: TranslatorDeps) {
       const builder = new ReportBuilder({ warnOnly });
       let k = 0;
       const genericReasons = new Set<string>();
-      const sets = documentsForEach(readX12((await store.get(body.sourceKey)).body), { ...options, fileId, threads: deps.threads ?? 0 });
+      const sets = documentsForEach(readX12((await store.get(body.sourceKey)).body), { ...options, fileId, threads: deps.threads ?? 1 });
       for await (const { event, set, transactionIndex: positionInInterchange } of sets) {
         if (event.type !== 'transaction' || set === undefined) {
           builder.add(event);

@@ -20,8 +20,9 @@ Streaming: memory is bounded by the largest transaction set (a few sets with --t
 --no-validate   skip the checks (by default, the envelope, syntax and guide errors of edi
                 validate go to stderr, one line per issue with its place and codes, never a value)
 --file-id ID    the file id the documents name as their source (as the service's fileId)
---threads N     translate the sets of a large input on N threads, this one among them (default:
-                the cores, at most 4, on 4 cores or more; else 1); the output is the same
+--threads N     translate the sets of a large input on N threads, this one among them (1: only
+                it; 0, the default: the cores, at most 4, on 4 cores or more, else 1); the
+                output is the same
 
 Exit status: 0 every set valid, 1 guide or syntax errors were found (documents still printed)
 or the input is not X12, 2 usage error.`;
@@ -35,7 +36,7 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
   const split = (values.split ?? 'transaction') as string;
   if (split !== 'transaction' && split !== 'claim') throw new UsageError(`translate: --split must be transaction or claim, not ${split}`);
   const fileId = values['file-id'] as string | undefined;
-  const threads = values.threads === undefined ? DEFAULT_THREADS : Number(values.threads);
+  const threads = values.threads === undefined || values.threads === '0' ? DEFAULT_THREADS : Number(values.threads);
   if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new UsageError('translate: --threads must be a whole number from 0 to 64');
   const input = await openInput(singleInput(positionals, 'translate'), io);
   const validating = values['no-validate'] !== true;
