@@ -16,6 +16,8 @@ export type { SupportedGuide } from './guides';
 export type { JsonObject, JsonValue } from './segment-json';
 export { documentsFor } from './facade';
 export type { DocumentOptions, SetDocuments } from './facade';
+export { DEFAULT_THREADS, TranslationThreads, documentsForEach } from './set-threads';
+export type { EachOptions, SetEvent } from './set-threads';
 export type { WrittenDocument } from './document-writer';
 export { guideValidator } from './guide-validator';
 export type {

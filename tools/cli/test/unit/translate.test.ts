@@ -101,6 +101,25 @@ describe('edi translate and edi generate', () => {
     expect(bad.err()).toContain('not a semantic document');
   });
 
+  it('when a large file is translated on threads, then stdout, stderr and the exit status are those of one thread; a bad --threads exits 2', async () => {
+    const text = readFileSync(FIXTURE, 'latin1');
+    const st = text.indexOf('ST*');
+    const ge = text.indexOf('GE*');
+    // 2,500 copies of the set (about 2.5 MB: past the bytes translated before the threads start), one control number each
+    const sets = Array.from({ length: 2500 }, (_, i) => text.slice(st, ge).replace(/ST\*837\*\d+/, `ST*837*${i + 1}`).replace(/SE\*(\d+)\*\d+/, `SE*$1*${i + 1}`));
+    const big = text.slice(0, st) + sets.join('') + text.slice(ge).replace(/GE\*\d+/, 'GE*2500');
+    const one = capture({ stdin: big });
+    const two = capture({ stdin: big });
+    const [a, b] = [await runCli(['translate', '--threads', '1', '-'], one.io), await runCli(['translate', '--threads', '2', '-'], two.io)];
+    expect(one.out().split('\n')).toHaveLength(2501);
+    expect(b).toBe(a);
+    expect(two.out() === one.out()).toBe(true);
+    expect(two.err()).toBe(one.err());
+    const bad = capture();
+    expect(await runCli(['translate', '--threads', 'many', FIXTURE], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--threads');
+  }, 60_000);
+
   it('when a document given to generate has a misspelt key or a number for an amount, then nothing is printed and stderr names the document and the places', async () => {
     const t = capture();
     expect(await runCli(['translate', FIXTURE], t.io)).toBe(0);
