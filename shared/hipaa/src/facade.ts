@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
+import { compiledGuide, lookupGuide, type GuideLookup, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -44,6 +44,8 @@ export interface DocumentOptions {
 export interface SetDocuments {
   /** The guide that shaped the documents; undefined: a set of no supported guide (one document of its segments). */
   guide: SupportedGuide | undefined;
+  /** How the guide was found (ST03, GS08 or, for 4010, the set id under ISA12), or why none was: what a log line says. */
+  lookup: GuideLookup;
   /** The documents' JSON text in UTF-8, in order (per claim: with the claim id). */
   documents: WrittenDocument[];
   /** The set's report for the 999 (IK5 ack, codes, issues), with the partner's warnOnly codes as warnings. */
@@ -180,18 +182,20 @@ const lines = (writer: DocumentWriter, options: DocumentOptions): { lines?: Buff
 export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options: DocumentOptions = {}): SetDocuments {
   const warnOnly = options.lenient === true ? [...(options.acceptWithErrors ?? []), ...GUIDE_ISSUE_CODES] : options.acceptWithErrors;
   const dictionary = checkTransactionSyntax(tx, ctx.interchange.header.version);
-  const guide = resolveGuide(tx.setId, tx.implementationRef, ctx.group.version);
+  const lookup = lookupGuide(tx.setId, tx.implementationRef, ctx.group.version, ctx.interchange.header.version);
+  const guide = lookup.guide;
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
     const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length));
     const writer = new DocumentWriter(tx, tx.bytes.length * 6 + head.length, options.lineBreaks);
     const document = writer.plain(head, starts, ends);
-    return { guide, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
+    return { guide, lookup, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
   }
   const compiled = compiledGuide(guide);
   const definition = compiled.definition;
   const table = guideTable(compiled);
-  const wants277 = options.acknowledgments?.includes('277CA') === true;
+  // the 277CA (005010X214) answers 5010 claims; a 4010 837 is answered by its 997 alone
+  const wants277 = options.acknowledgments?.includes('277CA') === true && definition.legacy !== true;
   const judged = definition.claims !== undefined && (options.lenient === true || wants277);
   const walked = walk(tx, compiled, { tape: true, checks: options.guideChecks !== false, claims: judged });
   const tape = walked.tape as Tape;
@@ -208,8 +212,8 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   const perClaim = splitLoop !== undefined && ((options.lenient === true && definition.claims !== undefined) || options.split === 'claim');
   const writer = new DocumentWriter(tx, tx.bytes.length * (perClaim ? 16 : 8) + 4096, options.lineBreaks);
   if (!perClaim) {
-    if (options.lenient === true && definition.claims !== undefined) return { guide, documents: [], verdict, decisions, ack277, ...lines(writer, options) };
-    return { guide, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277, ...lines(writer, options) };
+    if (options.lenient === true && definition.claims !== undefined) return { guide, lookup, documents: [], verdict, decisions, ack277, ...lines(writer, options) };
+    return { guide, lookup, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277, ...lines(writer, options) };
   }
   const ordinals = new Set(compiled.nodes.filter((c) => c.kind === 'loop' && c.id === splitLoop).map((c) => c.ordinal));
   const cut = new ClaimCut(tape, ordinals);
@@ -218,15 +222,15 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
     ? (k: number): boolean => decisions !== undefined && decisions[k] !== undefined && decisions[k].claimId === ids[k] && decisions[k].accepted
     : undefined;
   const documents = writer.claims(JSON.stringify(base), tape, table, cut, ids, keep);
-  return { guide, documents, verdict, decisions, ack277, ...lines(writer, options) };
+  return { guide, lookup, documents, verdict, decisions, ack277, ...lines(writer, options) };
 }
 
 /**
  * The guide's issues of one transaction set (empty when its guide is not supported): the same walk
  * and checks as documentsFor, without documents. For a ReportBuilder (guideValidator) or a test.
  */
-export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
-  const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
+export function checkTransaction(tx: TransactionSet, groupVersion = '', interchangeVersion = ''): X12Issue[] {
+  const guide = lookupGuide(tx.setId, tx.implementationRef, groupVersion, interchangeVersion).guide;
   if (guide === undefined) return [];
   return walk(tx, compiledGuide(guide), { tape: false, checks: true, claims: false }).issues;
 }

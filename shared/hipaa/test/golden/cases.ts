@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OWN, manifest, readCorpus, readOwn } from '../corpus';
 import {
-  allSources, edgeMutants, fuzzMutants, fuzzSources, placementMutants, repetitionMutants, validationMutants, writerMutants,
+  allSources, edgeMutants, fuzzMutants, fuzzSources, legacyMutants, legacySources, placementMutants, repetitionMutants, validationMutants, writerMutants,
 } from '../mutations';
 
 export interface GoldenCase {
@@ -27,5 +27,6 @@ export function goldenCases(): GoldenCase[] {
     ...fuzzMutants(fuzzSources()),
     ...repetitionMutants(sources),
     ...edgeMutants(),
+    ...legacyMutants(legacySources()),
   ];
 }
