@@ -113,7 +113,7 @@ export function lookupGuide(setId: string, implementationRef: string, groupVersi
     if (legacy.length === 1) return { guide: legacy[0], by: 'ISA12', reference: isa12 };
     if (legacy.length > 1) return { guide: undefined, reason: `${setId} under ISA12 00401 with GS08 '${gs08}' could be ${legacy.join(', ')}: GS08 must name the guide` };
   }
-  const named = [st03, gs08].filter((r) => r !== '');
+  const named = [...new Set([st03, gs08])].filter((r) => r !== '');
   if (named.length === 0) return { guide: undefined, reason: `ST03 and GS08 are empty` };
   const elsewhere = named.flatMap((r) => byRef.get(r) ?? []);
   if (elsewhere.length > 0) return { guide: undefined, reason: `${named.join(' / ')} is the reference of ${[...new Set(elsewhere.map((g) => DEFINITIONS[g].setId))].join(', ')}, not of ${setId}` };

@@ -215,6 +215,8 @@ export function createTranslator(deps: TranslatorDeps) {
       const envelopeReport = withFindings(envelopes.report, findings);
       // Read 2: each set walked once (guide checks and documents); publish what the acknowledgments accept.
       const builder = new ReportBuilder({ warnOnly });
+      // sets of no supported guide (published as generic segments), by the reason none fits: one log line per file
+      const generic = new Map<string, number>();
       let positionInInterchange = 0;
       let k = 0;
       for await (const event of readX12((await store.get(body.sourceKey)).body)) {
@@ -228,6 +230,10 @@ export function createTranslator(deps: TranslatorDeps) {
         const { interchange: ic, group, transaction: tx } = event;
         const set = documentsFor(tx, { interchange: ic, group, fileId, transactionIndex: positionInInterchange }, options);
         builder.add(event, set.verdict);
+        if (set.lookup.guide === undefined) {
+          const reason = `${tx.setId}: ${set.lookup.reason}`;
+          generic.set(reason, (generic.get(reason) ?? 0) + 1);
+        }
         const setAccepted = place !== undefined && set.verdict.ack !== 'R' && envelopeAccepts(envelopeReport, place);
         if (tracking && place !== undefined) {
           const guide = tx.implementationRef || group.version;
@@ -283,6 +289,10 @@ export function createTranslator(deps: TranslatorDeps) {
         }
         accepted += 1;
         metrics.transaction(tx.setId, 'accepted');
+      }
+      if (generic.size > 0) {
+        const reasons = [...generic].slice(0, 10).map(([reason, sets]) => ({ reason, sets }));
+        logger.info({ fileId, partnerId, sets: [...generic.values()].reduce((a, b) => a + b, 0), reasons }, 'sets of no supported guide published as generic segments');
       }
       const report = withFindings(builder.report(), findings);
       acknowledgments.unshift(...(await writeAcks(partner, fileId, report)));

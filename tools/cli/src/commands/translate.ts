@@ -10,10 +10,13 @@ import { issueLine, readOptions, toCliReport } from './report';
 const TRANSLATE_HELP = `Usage: edi translate [--split transaction|claim] [--no-validate] [--file-id ID] FILE|-
 
 Reads an X12 file (or stdin with -) and prints one semantic JSON document per line (NDJSON):
-loop-aware JSON for 837P, 837I, 837D, 835 and 277CA (005010X222A1, X223A2, X224A2, X221A1,
-X214), with the envelope context and segment numbers; other transaction sets print their
-envelope context and segments. These are the documents the translator service publishes.
-Streaming: memory is bounded by the largest transaction set.
+loop-aware JSON for the HIPAA 5010 guides (837P/I/D, 835, 277CA, 270/271, 276/277, 834, 820,
+999) and, for legacy partners, the 4010 ones (837P/I/D, 835, 270/271, 276/277, 834; their
+documents say "legacy": true), with the envelope context and segment numbers. The guide is
+found by ST03, then GS08 (errata releases too), then for a 4010 interchange by the set id;
+other transaction sets print their envelope context and segments, and stderr says why no
+guide fits ("note ... generic segments: ..."). These are the documents the translator
+service publishes. Streaming: memory is bounded by the largest transaction set.
 
 --split claim   one document per 837 claim (2300) or 835 claim payment (2100)
 --no-validate   skip the checks (by default, the envelope, syntax and guide errors of edi
@@ -47,6 +50,10 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
     const ctx = { interchange: e.interchange, group: e.group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) };
     const set = documentsFor(e.transaction, ctx, { split, guideChecks: validating, lineBreaks: true });
     builder?.add(e, set.verdict);
+    if (set.lookup.guide === undefined) {
+      const where = `ISA13 ${e.interchange.header.controlNumber} GS06 ${e.group.controlNumber} ST02 ${e.transaction.controlNumber}`;
+      await write(io.stderr, `note ${where}: ${e.transaction.setId} printed as generic segments: no guide: ${set.lookup.reason}\n`);
+    }
     // the documents, each on its line, as written (no copy)
     for (const line of set.lines ?? []) await write(io.stdout, line);
   }
