@@ -108,7 +108,7 @@ describe('the service and the CLI', () => {
     const functions = Object.entries(hipaa).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
     expect(functions).toEqual([
       'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'formatDecimal', 'generate277CA', 'guideDefinition',
-      'guideValidator', 'isLoop', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
+      'guideValidator', 'isLoop', 'lookupGuide', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
     ]);
   });
 });
