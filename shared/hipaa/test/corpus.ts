@@ -92,6 +92,11 @@ export function exchangeFixtures(): string[] {
   return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
 }
 
+/** This package's 4010 fixtures of the legacy guides the corpus has no file of (837D, 277, 834; written from the 4010 structure, fake data). */
+export function legacyFixtures(): string[] {
+  return readdirSync(join(OWN, '4010')).filter((f) => f.endsWith('.x12')).map((f) => `4010/${f}`);
+}
+
 export function ownFixtures(): string[] {
   return readdirSync(join(OWN, '837D')).map((f) => `837D/${f}`);
 }

@@ -2,7 +2,7 @@
 // of its own (an interchange around the mutated set). The same seed gives the same files, so the
 // golden outputs (test/golden) and the property tests read the same inputs.
 import { seededRandom } from '@ediflow/testkit';
-import { CLAIM_SETS, EXCHANGE_SETS, allGuideFiles, guideFiles, ownFixtures, readCorpus, readOwn, rebuiltBytes, transactions, type Tx } from './corpus';
+import { CLAIM_SETS, EXCHANGE_SETS, allGuideFiles, guideFiles, legacyFixtures, ownFixtures, readCorpus, readOwn, rebuiltBytes, transactions, type Tx } from './corpus';
 
 export interface Mutant {
   /** Family and round, e.g. 'writer/17'. */
@@ -28,10 +28,13 @@ export function fuzzSources(): Tx[] {
   ];
 }
 
-/** Every set of the 4010 guides in the corpus (claims, eligibility, claim status, enrollment), valid and invalid files. */
+/** Every set of the 4010 guides in the corpus (claims, eligibility, claim status; valid and invalid files) and in this package's 4010 fixtures. */
 export function legacySources(): Tx[] {
-  return [CLAIM_SETS, EXCHANGE_SETS].flatMap((folders) => (['valid', 'invalid'] as const).flatMap((status) => guideFiles(status, folders, '4010')))
-    .flatMap((p) => transactions(readCorpus(p), '4010'));
+  return [
+    ...[CLAIM_SETS, EXCHANGE_SETS].flatMap((folders) => (['valid', 'invalid'] as const).flatMap((status) => guideFiles(status, folders, '4010')))
+      .flatMap((p) => transactions(readCorpus(p), '4010')),
+    ...legacyFixtures().flatMap((p) => transactions(readOwn(p), '4010')),
+  ];
 }
 
 /** The 4010 mutants of the golden files: the fuzz and element-check families over the 4010 sets, named legacy-*. */

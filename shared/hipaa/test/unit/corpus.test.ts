@@ -1,12 +1,12 @@
 import { parseX12, sequentialControlNumbers } from '@ediflow/x12';
 import { toX12, type JsonObject, type SemanticDocument } from '@ediflow/hipaa';
-import { EXCHANGE_SETS, documentsOf, exchangeFixtures, expectSchemaValid, guideFiles, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
+import { EXCHANGE_SETS, documentsOf, exchangeFixtures, expectSchemaValid, guideFiles, legacyFixtures, normal, ownFixtures, readCorpus, readOwn, segmentsBack, transactions } from '../corpus';
 
 const VALID = guideFiles('valid');
 const EXCHANGE = guideFiles('valid', EXCHANGE_SETS);
 const FILES: [string, () => Buffer][] = [
   ...[...VALID, ...EXCHANGE].map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-  ...[...ownFixtures().filter((p) => p.endsWith('.x12')), ...exchangeFixtures()].map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
+  ...[...ownFixtures().filter((p) => p.endsWith('.x12')), ...exchangeFixtures(), ...legacyFixtures()].map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
 ];
 
 const STANDARD = { element: '*', component: ':', repetition: '^', segment: '~' };

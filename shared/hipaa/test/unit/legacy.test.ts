@@ -7,7 +7,7 @@
  */
 import { generateAcks, parseX12, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
 import { SUPPORTED_GUIDES, documentsFor, guideDefinition, guideValidator, lookupGuide, schemaFor, toX12, type SemanticDocument } from '@ediflow/hipaa';
-import { documentsOf, readCorpus, rebuiltBytes, transactions, type Tx } from '../corpus';
+import { documentsOf, readCorpus, readOwn, rebuiltBytes, transactions, type Tx } from '../corpus';
 import { legacyMutants, legacySources } from '../mutations';
 
 const clock = (): Date => new Date('2026-02-03T04:05:00Z');
@@ -21,7 +21,7 @@ function ack997(bytes: Buffer): string[] {
   return (acks.ack997 ?? '').split('~').map((l) => l.trim()).filter((l) => /^(AK[2-59])\*/.test(l));
 }
 
-const first = (path: string): Tx => transactions(readCorpus(path), '4010')[0];
+const first = (path: string): Tx => transactions(path.startsWith('4010/') ? readOwn(path) : readCorpus(path), '4010')[0];
 
 describe('4010 guide lookup', () => {
   it.each([
@@ -75,7 +75,7 @@ describe('4010 guides marked legacy', () => {
     for (const g of SUPPORTED_GUIDES.filter((x) => !LEGACY.includes(x))) expect((schemaFor(g) as { required: string[] }).required).not.toContain('legacy');
   });
 
-  it('when the 4010 corpus files are read, then their sets take six of the 4010 guides and every document says legacy', () => {
+  it('when the 4010 corpus files and fixtures are read, then their sets take every 4010 guide and every document says legacy', () => {
     const sources = legacySources();
     const guides = new Set<string>();
     for (const t of sources) {
@@ -83,8 +83,8 @@ describe('4010 guides marked legacy', () => {
       guides.add(doc.guide);
       expect(doc.legacy).toBe(true);
     }
-    // no 4010 837D, 277 or 834 file is in the corpus
-    expect([...guides].sort()).toEqual(['004010X091A1', '004010X092A1-270', '004010X092A1-271', '004010X093A1-276', '004010X096A1', '004010X098A1']);
+    // the corpus has no 4010 837D, 277 or 834: test/fixtures/4010 has one each
+    expect([...guides].sort()).toEqual([...LEGACY].sort());
   });
 });
 
@@ -103,6 +103,12 @@ describe('997 for mutated copies of 4010 corpus files', () => {
       ['AK3*DMG*19**8', 'AK4*2*1251*8*20110231'], 'AK5*R*5'],
     ['276/tigershark__TEST 276 TXNs.txt', 'a segment the guide does not know', (segs: string[][]) => { segs.splice(3, 0, ['ZZZ', '1']); },
       ['AK3*ZZZ*5**1'], 'AK5*R*4*5'],
+    ['4010/claim-status-response.x12', 'a claim status (STC) with no status date', (segs: string[][]) => { segs.find((s) => s[0] === 'STC')![2] = ''; },
+      ['AK3*STC*12**8', 'AK4*2*373*1'], 'AK5*R*5'],
+    ['4010/enrollment-add.x12', 'a member (INS01) neither subscriber nor not', (segs: string[][]) => { segs.find((s) => s[0] === 'INS')![1] = 'X'; },
+      ['AK3*INS*5*2000*8', 'AK4*1*1073*7*X'], 'AK5*R*5'],
+    ['4010/dental-two-claims.x12', 'a dental line (SV3) without its charge (its claim then does not balance either)', (segs: string[][]) => { segs.find((s) => s[0] === 'SV3')![2] = ''; },
+      ['AK3*CLM*15*2300*8', 'AK3*SV3*17*2400*8', 'AK4*2*782*1'], 'AK5*R*5'],
   ])('when %s has %s, then its 997 names the segment and element (AK3/AK4) and rejects the set', (path, _what, mutate, added, ak5) => {
     const t = first(path);
     const before = ack997(rebuiltBytes(t, () => undefined));
