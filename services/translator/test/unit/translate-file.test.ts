@@ -100,6 +100,15 @@ describe('translator', () => {
     expect(ack[0].header.receiverId).toBe('ACME');
   });
 
+  it('when sets of no supported guide are published as generic segments, then one log line says how many and why, without their values', async () => {
+    const { translate, published, logs } = await setup();
+    await translate(twoGroups(4, '2'));
+    expect(published).toHaveLength(2);
+    const line = logs.lines().find((l) => l.msg === 'sets of no supported guide published as generic segments');
+    expect(line).toMatchObject({ fileId: 'f1', partnerId: 'acme', sets: 2, reasons: [{ reason: "850: '005010' names a version, not an implementation guide", sets: 2 }] });
+    expect(logs.text()).not.toContain('PO1');
+  });
+
   it('when the same interchange carries two valid groups with the same ST02, then each set gets its own id', async () => {
     const { translate, published } = await setup();
     await translate(twoGroups(4, '2'));
