@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, lookupGuide, type GuideLookup, type SupportedGuide } from './guides';
+import { compiledGuide, lookupGuide, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -44,8 +44,8 @@ export interface DocumentOptions {
 export interface SetDocuments {
   /** The guide that shaped the documents; undefined: a set of no supported guide (one document of its segments). */
   guide: SupportedGuide | undefined;
-  /** How the guide was found (ST03, GS08 or, for 4010, the set id under ISA12), or why none was: what a log line says. */
-  lookup: GuideLookup;
+  /** When `guide` is undefined: why (the generic document says it too, as `guideReason`). */
+  guideReason?: string;
   /** The documents' JSON text in UTF-8, in order (per claim: with the claim id). */
   documents: WrittenDocument[];
   /** The set's report for the 999 (IK5 ack, codes, issues), with the partner's warnOnly codes as warnings. */
@@ -182,14 +182,13 @@ const lines = (writer: DocumentWriter, options: DocumentOptions): { lines?: Buff
 export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options: DocumentOptions = {}): SetDocuments {
   const warnOnly = options.lenient === true ? [...(options.acceptWithErrors ?? []), ...GUIDE_ISSUE_CODES] : options.acceptWithErrors;
   const dictionary = checkTransactionSyntax(tx, ctx.interchange.header.version);
-  const lookup = lookupGuide(tx.setId, tx.implementationRef, ctx.group.version, ctx.interchange.header.version);
-  const guide = lookup.guide;
+  const { guide, reason } = lookupGuide(tx, ctx.group.version, ctx.interchange.header.version);
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
-    const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length));
+    const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length, reason));
     const writer = new DocumentWriter(tx, tx.bytes.length * 6 + head.length, options.lineBreaks);
     const document = writer.plain(head, starts, ends);
-    return { guide, lookup, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
+    return { guide, ...(reason === undefined ? {} : { guideReason: reason }), documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
   }
   const compiled = compiledGuide(guide);
   const definition = compiled.definition;
@@ -212,8 +211,8 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   const perClaim = splitLoop !== undefined && ((options.lenient === true && definition.claims !== undefined) || options.split === 'claim');
   const writer = new DocumentWriter(tx, tx.bytes.length * (perClaim ? 16 : 8) + 4096, options.lineBreaks);
   if (!perClaim) {
-    if (options.lenient === true && definition.claims !== undefined) return { guide, lookup, documents: [], verdict, decisions, ack277, ...lines(writer, options) };
-    return { guide, lookup, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277, ...lines(writer, options) };
+    if (options.lenient === true && definition.claims !== undefined) return { guide, documents: [], verdict, decisions, ack277, ...lines(writer, options) };
+    return { guide, documents: [writer.whole(JSON.stringify(base), tape, table)], verdict, decisions, ack277, ...lines(writer, options) };
   }
   const ordinals = new Set(compiled.nodes.filter((c) => c.kind === 'loop' && c.id === splitLoop).map((c) => c.ordinal));
   const cut = new ClaimCut(tape, ordinals);
@@ -222,7 +221,7 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
     ? (k: number): boolean => decisions !== undefined && decisions[k] !== undefined && decisions[k].claimId === ids[k] && decisions[k].accepted
     : undefined;
   const documents = writer.claims(JSON.stringify(base), tape, table, cut, ids, keep);
-  return { guide, lookup, documents, verdict, decisions, ack277, ...lines(writer, options) };
+  return { guide, documents, verdict, decisions, ack277, ...lines(writer, options) };
 }
 
 /**
@@ -230,7 +229,7 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
  * and checks as documentsFor, without documents. For a ReportBuilder (guideValidator) or a test.
  */
 export function checkTransaction(tx: TransactionSet, groupVersion = '', interchangeVersion = ''): X12Issue[] {
-  const guide = lookupGuide(tx.setId, tx.implementationRef, groupVersion, interchangeVersion).guide;
+  const { guide } = lookupGuide(tx, groupVersion, interchangeVersion);
   if (guide === undefined) return [];
   return walk(tx, compiledGuide(guide), { tape: false, checks: true, claims: false }).issues;
 }

@@ -1,8 +1,9 @@
 /**
  * The guides this package knows, compiled once on first use, and how a transaction set
  * picks one (ST03, else GS08; errata releases map to the definition they share; a 4010 set whose
- * GS08 names no guide, by its set id), or why none fits.
+ * ST03 and GS08 name no guide, by its set id), or why none fits.
  */
+import { ByteSegment, nextSegment, type SegmentBounds, type TransactionSet } from '@ediflow/x12';
 import type { CompiledGuide, GuideDefinition } from './definition';
 import { compileGuide } from './definition';
 import def222 from './definitions/005010X222A1.json';
@@ -17,6 +18,8 @@ import def212r from './definitions/005010X212-277.json';
 import def220 from './definitions/005010X220A1.json';
 import def218 from './definitions/005010X218.json';
 import def231 from './definitions/005010X231A1.json';
+import def217q from './definitions/005010X217-278-request.json';
+import def217r from './definitions/005010X217-278-response.json';
 import def098 from './definitions/004010X098A1.json';
 import def096 from './definitions/004010X096A1.json';
 import def097 from './definitions/004010X097A1.json';
@@ -28,7 +31,7 @@ import def093r from './definitions/004010X093A1-277.json';
 import def095 from './definitions/004010X095A1.json';
 
 /** Guide ids with a definition, schema and translation. */
-export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1',
+export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1', '005010X217-278-request', '005010X217-278-response',
   '004010X098A1', '004010X096A1', '004010X097A1', '004010X091A1', '004010X092A1-270', '004010X092A1-271', '004010X093A1-276', '004010X093A1-277', '004010X095A1'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
@@ -45,6 +48,8 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '005010X220A1': def220 as unknown as GuideDefinition,
   '005010X218': def218 as unknown as GuideDefinition,
   '005010X231A1': def231 as unknown as GuideDefinition,
+  '005010X217-278-request': def217q as unknown as GuideDefinition,
+  '005010X217-278-response': def217r as unknown as GuideDefinition,
   '004010X098A1': def098 as unknown as GuideDefinition,
   '004010X096A1': def096 as unknown as GuideDefinition,
   '004010X097A1': def097 as unknown as GuideDefinition,
@@ -55,6 +60,16 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '004010X093A1-277': def093r as unknown as GuideDefinition,
   '004010X095A1': def095 as unknown as GuideDefinition,
 };
+
+/** The 4010 guides of each set id (read by set id under ISA12 00401 when ST03 and GS08 name no guide). */
+const legacyBySet = new Map<string, SupportedGuide[]>();
+for (const g of SUPPORTED_GUIDES) {
+  const d = DEFINITIONS[g];
+  if (d.legacy === true) legacyBySet.set(d.setId, [...(legacyBySet.get(d.setId) ?? []), g]);
+}
+
+/** A reference that names a version but no guide ('004010', '00401', anything without an X reference). */
+const namesNoGuide = (ref: string): boolean => !/^00[0-9]{4}X/.test(ref);
 
 const compiled = new Map<string, CompiledGuide>();
 /** Implementation reference -> the guides read under it (one per set id: 270 and 271 share X279A1). */
@@ -78,51 +93,68 @@ export function compiledGuide(guide: SupportedGuide): CompiledGuide {
   return c;
 }
 
-/** How a set's guide was found (`by` the element that named it), or why none was. */
-export type GuideLookup =
-  | { guide: SupportedGuide; by: 'ST03' | 'GS08' | 'ISA12'; reference: string }
-  | { guide: undefined; reason: string };
+/** The part of a transaction set the lookup reads: its ids, and its segments when a guide selects by an element (278 BHT02). */
+export type GuideLookupSet = Pick<TransactionSet, 'setId' | 'implementationRef' | 'bytes' | 'delimiters'>;
 
-/** The 4010 guides of each set id (ISA12 00401 and a GS08 that names no guide). */
-const legacyBySet = new Map<string, SupportedGuide[]>();
-for (const g of SUPPORTED_GUIDES) {
-  const d = DEFINITIONS[g];
-  if (d.legacy === true) legacyBySet.set(d.setId, [...(legacyBySet.get(d.setId) ?? []), g]);
+/** A transaction set's guide, or why it has none (the reason names codes and references, never a value of the data). */
+export interface GuideLookup {
+  guide: SupportedGuide | undefined;
+  /** When `guide` is undefined: why the set is read as generic segments. */
+  reason?: string;
 }
 
-/** A GS08 that names a version but no guide ('004010', '', anything without an X reference). */
-const namesNoGuide = (ref: string): boolean => !/^00[0-9]{4}X/.test(ref);
+/** Element `element` of the set's first `segment` among its first segments (the header: ST, BHT); '' when absent. */
+function headerElement(tx: GuideLookupSet, segment: string, element: number): string {
+  const b: SegmentBounds = { start: 0, end: 0 };
+  const seg = new ByteSegment(tx.delimiters, tx.bytes);
+  let n = 0;
+  for (let p = 0; n < 4 && nextSegment(tx.bytes, tx.delimiters, p, b); p = b.end + 1, n++) {
+    const s = seg.set('', 0, 0, b.start, b.end, false);
+    if (s.element(0) === segment) return s.element(element);
+  }
+  return '';
+}
 
 /**
- * The guide of a transaction set: ST03, then GS08, each when it names a known guide (or one of its
- * errata releases) of ST01's set; a reference two sets share (X279A1 for 270 and 271) picks by
- * ST01. Then, for a 4010 interchange (ISA12 00401) whose GS08 names no guide, the one 4010 guide
- * of the set id. 5010 sets are not read by their set id alone: under 5010 a version-only GS08
- * belongs to non-HIPAA uses of the same sets (a retail 820). Otherwise the reason none fits.
+ * The guide of a transaction set: its implementation reference (ST03, else GS08) when it names a
+ * known guide of ST01's set (or one of its errata releases); a reference two sets share (X279A1:
+ * 270 and 271) picks by ST01, and one set with two guides under one reference (X217: the 278
+ * request and response) picks by the element the definitions name (`select`: BHT02). Then, for a
+ * 4010 interchange (ISA12 00401) whose ST03 and GS08 name no guide, the one 4010 guide of the set
+ * id (an 837 there could be P, I or D: none). 5010 sets are not read by their set id alone: under
+ * 5010 a version-only GS08 belongs to non-HIPAA uses of the same sets (a retail 820). Without a
+ * guide, the reason says why.
  */
-export function lookupGuide(setId: string, implementationRef: string, groupVersion = '', interchangeVersion = ''): GuideLookup {
-  const st03 = implementationRef.trim();
-  const gs08 = groupVersion.trim();
-  for (const [by, ref] of [['ST03', st03], ['GS08', gs08]] as const) {
-    const g = byRef.get(ref)?.find((x) => DEFINITIONS[x].setId === setId);
-    if (g !== undefined) return { guide: g, by, reference: ref };
+export function lookupGuide(tx: GuideLookupSet, groupVersion = '', interchangeVersion = ''): GuideLookup {
+  const refs = [...new Set([tx.implementationRef.trim(), groupVersion.trim()])].filter((r) => r !== '');
+  for (const ref of refs) {
+    const candidates = byRef.get(ref)?.filter((x) => DEFINITIONS[x].setId === tx.setId) ?? [];
+    if (candidates.length === 0) continue;
+    const unselected = candidates.find((x) => DEFINITIONS[x].select === undefined);
+    if (unselected !== undefined) return { guide: unselected };
+    const sel = DEFINITIONS[candidates[0]].select as NonNullable<GuideDefinition['select']>;
+    const value = headerElement(tx, sel.segment, sel.element);
+    const g = candidates.find((x) => DEFINITIONS[x].select?.codes.includes(value) === true);
+    if (g !== undefined) return { guide: g };
+    const allowed = candidates.map((x) => `${x} (${DEFINITIONS[x].select?.codes.join(', ') ?? ''})`).join(' or ');
+    const where = `${sel.segment}${String(sel.element).padStart(2, '0')}`;
+    return { guide: undefined, reason: `${tx.setId} under ${ref}: ${where} ${value === '' ? 'is missing' : `'${value}'`} selects no guide; ${where} must be one of ${allowed}` };
   }
-  const isa12 = interchangeVersion.trim();
-  const legacy = legacyBySet.get(setId) ?? [];
-  if (isa12 === '00401' && namesNoGuide(st03) && namesNoGuide(gs08)) {
-    if (legacy.length === 1) return { guide: legacy[0], by: 'ISA12', reference: isa12 };
-    if (legacy.length > 1) return { guide: undefined, reason: `${setId} under ISA12 00401 with GS08 '${gs08}' could be ${legacy.join(', ')}: GS08 must name the guide` };
+  const legacy = legacyBySet.get(tx.setId) ?? [];
+  if (interchangeVersion.trim() === '00401' && refs.every(namesNoGuide) && legacy.length > 0) {
+    if (legacy.length === 1) return { guide: legacy[0] };
+    return { guide: undefined, reason: `${tx.setId} under ISA12 00401 with GS08 '${groupVersion.trim()}' could be ${legacy.join(', ')}: GS08 must name the guide` };
   }
-  const named = [...new Set([st03, gs08])].filter((r) => r !== '');
-  if (named.length === 0) return { guide: undefined, reason: `ST03 and GS08 are empty` };
-  const elsewhere = named.flatMap((r) => byRef.get(r) ?? []);
-  if (elsewhere.length > 0) return { guide: undefined, reason: `${named.join(' / ')} is the reference of ${[...new Set(elsewhere.map((g) => DEFINITIONS[g].setId))].join(', ')}, not of ${setId}` };
-  const what = named.map((r) => `'${r}'`).join(' / ');
-  if (named.every(namesNoGuide)) return { guide: undefined, reason: `${what} names a version, not an implementation guide` };
-  return { guide: undefined, reason: `no guide of ${setId} is known as ${what}` };
+  const named = refs.map((r) => `'${r}'`).join(' / ');
+  const other = refs.flatMap((r) => byRef.get(r) ?? []);
+  if (other.length > 0) return { guide: undefined, reason: `${named} is a guide of ${[...new Set(other.map((x) => DEFINITIONS[x].setId))].join(', ')}, not of transaction set ${tx.setId}` };
+  return { guide: undefined, reason: `no supported guide is named by ST03/GS08 ${named === '' ? '(none given)' : named} for transaction set ${tx.setId}` };
 }
 
-/** The guide of a transaction set (lookupGuide's), or undefined (caller falls back to raw segments). */
-export function resolveGuide(setId: string, implementationRef: string, groupVersion = '', interchangeVersion = ''): SupportedGuide | undefined {
-  return lookupGuide(setId, implementationRef, groupVersion, interchangeVersion).guide;
+/**
+ * The guide for a transaction set by its ids: as lookupGuide, for callers that hold no segments.
+ * A set whose guides select by an element (278) needs its segments: pass the set as `tx`.
+ */
+export function resolveGuide(setId: string, implementationRef: string, groupVersion = '', tx?: GuideLookupSet): SupportedGuide | undefined {
+  return lookupGuide(tx ?? { setId, implementationRef, bytes: Buffer.alloc(0), delimiters: { element: '*', component: ':', repetition: '^', segment: '~' } }, groupVersion).guide;
 }

@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet, type X12Issue } from '@ediflow/x12';
 import {
-  SUPPORTED_GUIDES, documentsFor, guideDefinition, guideValidator, resolveGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
+  SUPPORTED_GUIDES, documentsFor, guideDefinition, guideValidator, lookupGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
 } from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
@@ -58,7 +58,7 @@ export function transactions(bytes: Buffer, edition: Edition = 'any'): Tx[] {
   for (const ic of parseX12(bytes)) {
     for (const group of ic.groups) {
       group.transactions.forEach((tx, i) => {
-        const guide = resolveGuide(tx.setId, tx.implementationRef, group.version, ic.header.version);
+        const guide = lookupGuide(tx, group.version, ic.header.version).guide;
         if (guide !== undefined && (edition === 'any' || (guideDefinition(guide).legacy === true) === (edition === '4010'))) out.push({ ic, group, tx, index: i + 1 });
       });
     }
@@ -87,9 +87,12 @@ export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS, ed
   return out;
 }
 
-/** This package's fixtures of request and response guides the corpus has no file of (820, written from the X218 structure). */
+/**
+ * This package's fixtures of request and response guides the corpus has no conforming file of
+ * (820, written from the X218 structure; 278, from the X217 structure).
+ */
 export function exchangeFixtures(): string[] {
-  return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
+  return ['820', '278'].flatMap((d) => readdirSync(join(OWN, d)).filter((f) => f.endsWith('.x12')).map((f) => `${d}/${f}`));
 }
 
 /** This package's 4010 fixtures of the legacy guides the corpus has no file of (837D, 277, 834; written from the 4010 structure, fake data). */
