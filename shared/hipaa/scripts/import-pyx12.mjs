@@ -161,6 +161,8 @@ const FAMILY_SEGMENT_KEYS = {
   '271': { '2110C:EB': 'benefit', '2110D:EB': 'benefit' },
 };
 let family = '';
+/** True while a 4010 guide is imported. */
+let legacyImport = false;
 // Segments whose repeating element runs become one list (HI codes, CAS adjustments, PER numbers).
 const GROUPS = {
   HI: { key: 'codes', from: 1, size: 1, count: 12 },
@@ -170,8 +172,11 @@ const GROUPS = {
   LQ: undefined,
 };
 
+// A guide's own loop names where its loop ids mean something else than the family's (4010 837: 2010AB is the
+// pay-to provider, 2010BB the 837I's card holder).
+let loopKeys = {};
 function loopKeyFrom(family, id, name) {
-  const fixed = LOOP_KEYS[family]?.[id];
+  const fixed = loopKeys[id] ?? LOOP_KEYS[family]?.[id];
   if (fixed) return fixed;
   let ws = words(name);
   if (ws.length > 1 && /^name$/i.test(ws[ws.length - 1])) ws = ws.slice(0, -1);
@@ -244,6 +249,13 @@ function segmentDef(node, loopName, used, loopId) {
     const count = Math.min(g.count, Math.floor((elements.length - g.from + 1) / g.size));
     const itemKeys = elements.slice(g.from - 1, g.from - 1 + g.size).map((e) => e.key.replace(/\d+$/, ''));
     def.group = { key: g.key, from: g.from, size: g.size, count, itemKeys };
+    // in a 4010 guide the items of a list share their component names (its map names HI02's "Diagnosis Type Code"
+    // after HI02's own composite); the 5010 definitions keep theirs
+    const items = legacyImport ? elements.slice(g.from - 1, g.from - 1 + g.size * count) : [];
+    items.forEach((e, i) => {
+      const first = items[i % g.size].components;
+      if (i >= g.size && first !== undefined && e.components !== undefined) e.components.forEach((c, j) => { if (first[j] !== undefined) c.key = first[j].key; });
+    });
   }
   return def;
 }
@@ -379,9 +391,65 @@ const GUIDES = [
   },
 ];
 
+// ---- 4010 guides (legacy partners) ----
+// pyx12's 4010 maps nest the HL levels as the guides do; their loop ids are the 5010 ones where the
+// loops mean the same (837 2000A/B/C, 2300, 2400; 835 2000/2100/2110; 270/271; 834), and the names of
+// the rest come from the maps. Each definition says `legacy: true`.
+
+/** The 277CA entity (STC01-3) of each name loop of a 4010 837 whose NM101 has one code: read from the definition. */
+function entitiesOf(root) {
+  const out = {};
+  const visit = (l) => {
+    for (const c of l.children) {
+      if (!c.loop) continue;
+      const nm1 = c.children[0];
+      if (/^2(010|310|420)/.test(c.loop) && nm1?.segment === 'NM1' && nm1.elements[0]?.codes?.length === 1) out[c.loop] = nm1.elements[0].codes[0];
+      visit(c);
+    }
+  };
+  visit(root);
+  return out;
+}
+const claims4010 = () => ({ ...CLAIMS_837, entities: undefined });
+const LEGACY_837 = { split: { loop: '2300' }, balancing: true, legacy: true };
+const LEGACY_GUIDES = [
+  {
+    file: 'pyx12/map/837.4010.X098.A1.xml', guide: '004010X098A1', family: '837', title: 'Health Care Claim: Professional (4010)', aliases: ['004010X098'], ...LEGACY_837, claims: claims4010(),
+    loopKeys: { '2010AB': 'payToProvider', '2010BB': 'payer', '2010BC': 'responsibleParty', '2010BD': 'creditDebitCardHolder', '2305': 'homeHealthCarePlans' },
+  },
+  {
+    file: 'pyx12/map/837.4010.X096.A1.xml', guide: '004010X096A1', family: '837', title: 'Health Care Claim: Institutional (4010)', aliases: ['004010X096'], ...LEGACY_837, claims: claims4010(),
+    loopKeys: { '2010AB': 'payToProvider', '2010BB': 'creditDebitCardHolder', '2010BC': 'payer', '2010BD': 'responsibleParty', '2305': 'homeHealthCarePlans' },
+  },
+  {
+    file: 'pyx12/map/837.4010.X097.A1.xml', guide: '004010X097A1', family: '837', title: 'Health Care Claim: Dental (4010)', aliases: ['004010X097'], ...LEGACY_837, claims: claims4010(),
+    loopKeys: { '2010AB': 'payToProvider', '2010BB': 'payer', '2010BC': 'creditDebitCardHolder' },
+  },
+  { file: 'pyx12/map/835.4010.X091.A1.xml', guide: '004010X091A1', family: '835', title: 'Health Care Claim Payment/Advice (4010)', aliases: ['004010X091'], split: { loop: '2100' }, balancing: true, legacy: true },
+  {
+    file: 'pyx12/map/270.4010.X092.A1.xml', guide: '004010X092A1-270', version: '004010X092A1', family: '270', title: 'Health Care Eligibility Benefit Inquiry (4010)',
+    aliases: ['004010X092A1', '004010X092'], legacy: true,
+  },
+  {
+    file: 'pyx12/map/271.4010.X092.A1.xml', guide: '004010X092A1-271', version: '004010X092A1', family: '271', title: 'Health Care Eligibility Benefit Response (4010)',
+    aliases: ['004010X092A1', '004010X092'], legacy: true,
+  },
+  {
+    file: 'pyx12/map/276.4010.X093.A1.xml', guide: '004010X093A1-276', version: '004010X093A1', family: '277X212', setId: '276', title: 'Health Care Claim Status Request (4010)',
+    aliases: ['004010X093A1', '004010X093'], legacy: true, loopKeys: { '2200D': 'claims', '2200E': 'claims', '2210D': 'serviceLines', '2210E': 'serviceLines' },
+  },
+  {
+    file: 'pyx12/map/277.4010.X093.A1.xml', guide: '004010X093A1-277', version: '004010X093A1', family: '277X212', setId: '277', title: 'Health Care Claim Status Response (4010)',
+    aliases: ['004010X093A1', '004010X093'], legacy: true,
+  },
+  { file: 'pyx12/map/834.4010.X095.A1.xml', guide: '004010X095A1', family: '834', title: 'Benefit Enrollment and Maintenance (4010)', aliases: ['004010X095'], legacy: true },
+];
+
 const outDir = new URL('../src/definitions/', import.meta.url);
-for (const g of GUIDES) {
+for (const g of [...GUIDES, ...LEGACY_GUIDES]) {
   family = g.family;
+  loopKeys = g.loopKeys ?? {};
+  legacyImport = g.legacy === true;
   const doc = parseXml(read(g.file, g.commit));
   const st = findLoop(doc, 'ST_LOOP');
   const root = loopDef(st, g.family);
@@ -394,11 +462,13 @@ for (const g of GUIDES) {
     root.children.push(segmentDef(se, root.name, new Set(root.children.map((c) => c.key)), 'ST'));
   }
   relocate(root, g);
+  const claims = g.claims?.entities === undefined && g.claims !== undefined ? { ...g.claims, entities: entitiesOf(root) } : g.claims;
   const def = {
     guide: g.guide, ...(g.version === undefined ? {} : { version: g.version }), setId: g.setId ?? g.family, title: g.title, aliases: g.aliases,
+    ...(g.legacy === true ? { legacy: true } : {}),
     source: `facts from azoner/pyx12 ${g.file}${g.commit ? ` at ${g.commit}` : ''} (BSD-3-Clause)${g.note ? `, ${g.note}` : ''}; names and format are this project's`,
     ...(g.split === undefined ? {} : { split: g.split }),
-    ...(g.claims === undefined ? {} : { claims: g.claims }),
+    ...(claims === undefined ? {} : { claims }),
     ...(g.balancing === true ? { balancing: true } : {}),
     root,
   };

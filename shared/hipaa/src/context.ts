@@ -3,7 +3,7 @@
  * in, the file, its position; and the shape of a semantic document.
  */
 import type { Delimiters, FunctionalGroup, Interchange, TransactionSet } from '@ediflow/x12';
-import type { SupportedGuide } from './guides';
+import { guideDefinition, type SupportedGuide } from './guides';
 import type { JsonObject } from './segment-json';
 
 export type SplitMode = 'transaction' | 'claim';
@@ -41,6 +41,8 @@ export interface SemanticDocument {
   schemaVersion: 1;
   /** The guide whose definition shaped `transaction`, e.g. '005010X222A1'. */
   guide: SupportedGuide;
+  /** Present (true) when the guide is a 4010 one, read for partners that still send 4010. */
+  legacy?: true;
   /** ST01. */
   transactionSet: string;
   /** ST02. */
@@ -101,6 +103,7 @@ export function documentBase(guide: SupportedGuide, tx: TransactionSet, ctx: Tra
   const base: Omit<SemanticDocument, 'transaction'> = {
     schemaVersion: 1,
     guide,
+    ...(guideDefinition(guide).legacy === true ? { legacy: true as const } : {}),
     transactionSet: tx.setId,
     controlNumber: tx.controlNumber,
     implementationRef: tx.implementationRef,

@@ -31,11 +31,12 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
   required: ['guide', 'setId', 'title', 'aliases', 'source', 'root'],
   additionalProperties: false,
   properties: {
-    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?(-[0-9]{3}([A-Z]|-request|-response)?)?$' },
-    version: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?$', description: 'the implementation reference (GS08/ST03) when the id is not it: guides of one reference for two sets (270/271, 276/277)' },
+    guide: { type: 'string', pattern: '^00[45]010X[0-9]{3}(A[0-9])?(-[0-9]{3}([A-Z]|-request|-response)?)?$' },
+    version: { type: 'string', pattern: '^00[45]010X[0-9]{3}(A[0-9])?$', description: 'the implementation reference (GS08/ST03) when the id is not it: guides of one reference for two sets (270/271, 276/277)' },
     setId: { enum: ['837', '835', '277', '270', '271', '276', '278', '834', '820', '999'] },
     title: { type: 'string' },
     aliases: { type: 'array', items: { type: 'string' } },
+    legacy: { const: true, description: 'a 4010 guide, kept for partners that still send 4010 (its documents and schema say so)' },
     source: { type: 'string' },
     split: {
       type: 'object', required: ['loop'], additionalProperties: false,

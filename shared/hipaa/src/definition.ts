@@ -83,7 +83,7 @@ export interface ClaimLevels {
 }
 
 export interface GuideDefinition {
-  /** e.g. '005010X222A1'; with the set id where one reference has two sets ('005010X279A1-271'). */
+  /** e.g. '005010X222A1', '004010X098A1'; with the set id where one reference has two sets ('005010X279A1-271'). */
   guide: string;
   /** The implementation reference (GS08/ST03) when `guide` is not it. */
   version?: string;
@@ -92,6 +92,8 @@ export interface GuideDefinition {
   title: string;
   /** Other GS08/ST03 values read with this definition (errata releases). */
   aliases: string[];
+  /** A 4010 guide (legacy partners): its JSON Schema says so, and no 277CA (005010X214) answers its claims. */
+  legacy?: true;
   source: string;
   /** The loop a per-claim split cuts at; absent: the guide's sets are not split. */
   split?: { loop: string };

@@ -182,7 +182,7 @@ const lines = (writer: DocumentWriter, options: DocumentOptions): { lines?: Buff
 export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options: DocumentOptions = {}): SetDocuments {
   const warnOnly = options.lenient === true ? [...(options.acceptWithErrors ?? []), ...GUIDE_ISSUE_CODES] : options.acceptWithErrors;
   const dictionary = checkTransactionSyntax(tx, ctx.interchange.header.version);
-  const { guide, reason } = lookupGuide(tx, ctx.group.version);
+  const { guide, reason } = lookupGuide(tx, ctx.group.version, ctx.interchange.header.version);
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
     const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length, reason));
@@ -193,7 +193,8 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   const compiled = compiledGuide(guide);
   const definition = compiled.definition;
   const table = guideTable(compiled);
-  const wants277 = options.acknowledgments?.includes('277CA') === true;
+  // the 277CA (005010X214) answers 5010 claims; a 4010 837 is answered by its 997 alone
+  const wants277 = options.acknowledgments?.includes('277CA') === true && definition.legacy !== true;
   const judged = definition.claims !== undefined && (options.lenient === true || wants277);
   const walked = walk(tx, compiled, { tape: true, checks: options.guideChecks !== false, claims: judged });
   const tape = walked.tape as Tape;
@@ -227,8 +228,8 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
  * The guide's issues of one transaction set (empty when its guide is not supported): the same walk
  * and checks as documentsFor, without documents. For a ReportBuilder (guideValidator) or a test.
  */
-export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
-  const { guide } = lookupGuide(tx, groupVersion);
+export function checkTransaction(tx: TransactionSet, groupVersion = '', interchangeVersion = ''): X12Issue[] {
+  const { guide } = lookupGuide(tx, groupVersion, interchangeVersion);
   if (guide === undefined) return [];
   return walk(tx, compiledGuide(guide), { tape: false, checks: true, claims: false }).issues;
 }

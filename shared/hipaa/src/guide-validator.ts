@@ -9,8 +9,8 @@ import { checkTransaction } from './facade';
 export function guideValidator(): TransactionValidator {
   return {
     name: 'hipaa-guide',
-    validate(tx: TransactionSet, group: FunctionalGroup, _ic: Interchange): X12Issue[] {
-      return checkTransaction(tx, group.version);
+    validate(tx: TransactionSet, group: FunctionalGroup, ic: Interchange): X12Issue[] {
+      return checkTransaction(tx, group.version, ic.header.version);
     },
   };
 }

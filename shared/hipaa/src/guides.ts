@@ -1,6 +1,7 @@
 /**
  * The guides this package knows, compiled once on first use, and how a transaction set
- * picks one (ST03, else GS08; errata releases map to the definition they share).
+ * picks one (ST03, else GS08; errata releases map to the definition they share; a 4010 set whose
+ * ST03 and GS08 name no guide, by its set id), or why none fits.
  */
 import { ByteSegment, nextSegment, type SegmentBounds, type TransactionSet } from '@ediflow/x12';
 import type { CompiledGuide, GuideDefinition } from './definition';
@@ -19,9 +20,19 @@ import def218 from './definitions/005010X218.json';
 import def231 from './definitions/005010X231A1.json';
 import def217q from './definitions/005010X217-278-request.json';
 import def217r from './definitions/005010X217-278-response.json';
+import def098 from './definitions/004010X098A1.json';
+import def096 from './definitions/004010X096A1.json';
+import def097 from './definitions/004010X097A1.json';
+import def091 from './definitions/004010X091A1.json';
+import def092q from './definitions/004010X092A1-270.json';
+import def092r from './definitions/004010X092A1-271.json';
+import def093q from './definitions/004010X093A1-276.json';
+import def093r from './definitions/004010X093A1-277.json';
+import def095 from './definitions/004010X095A1.json';
 
 /** Guide ids with a definition, schema and translation. */
-export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1', '005010X217-278-request', '005010X217-278-response'] as const;
+export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1', '005010X217-278-request', '005010X217-278-response',
+  '004010X098A1', '004010X096A1', '004010X097A1', '004010X091A1', '004010X092A1-270', '004010X092A1-271', '004010X093A1-276', '004010X093A1-277', '004010X095A1'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
 const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
@@ -39,7 +50,26 @@ const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
   '005010X231A1': def231 as unknown as GuideDefinition,
   '005010X217-278-request': def217q as unknown as GuideDefinition,
   '005010X217-278-response': def217r as unknown as GuideDefinition,
+  '004010X098A1': def098 as unknown as GuideDefinition,
+  '004010X096A1': def096 as unknown as GuideDefinition,
+  '004010X097A1': def097 as unknown as GuideDefinition,
+  '004010X091A1': def091 as unknown as GuideDefinition,
+  '004010X092A1-270': def092q as unknown as GuideDefinition,
+  '004010X092A1-271': def092r as unknown as GuideDefinition,
+  '004010X093A1-276': def093q as unknown as GuideDefinition,
+  '004010X093A1-277': def093r as unknown as GuideDefinition,
+  '004010X095A1': def095 as unknown as GuideDefinition,
 };
+
+/** The 4010 guides of each set id (read by set id under ISA12 00401 when ST03 and GS08 name no guide). */
+const legacyBySet = new Map<string, SupportedGuide[]>();
+for (const g of SUPPORTED_GUIDES) {
+  const d = DEFINITIONS[g];
+  if (d.legacy === true) legacyBySet.set(d.setId, [...(legacyBySet.get(d.setId) ?? []), g]);
+}
+
+/** A reference that names a version but no guide ('004010', '00401', anything without an X reference). */
+const namesNoGuide = (ref: string): boolean => !/^00[0-9]{4}X/.test(ref);
 
 const compiled = new Map<string, CompiledGuide>();
 /** Implementation reference -> the guides read under it (one per set id: 270 and 271 share X279A1). */
@@ -87,11 +117,15 @@ function headerElement(tx: GuideLookupSet, segment: string, element: number): st
 
 /**
  * The guide of a transaction set: its implementation reference (ST03, else GS08) when it names a
- * known 5010 guide of ST01's set; a reference two sets share (X279A1: 270 and 271) picks by ST01,
- * and one set with two guides under one reference (X217: the 278 request and response) picks by
- * the element the definitions name (`select`: BHT02). Without a guide, the reason says why.
+ * known guide of ST01's set (or one of its errata releases); a reference two sets share (X279A1:
+ * 270 and 271) picks by ST01, and one set with two guides under one reference (X217: the 278
+ * request and response) picks by the element the definitions name (`select`: BHT02). Then, for a
+ * 4010 interchange (ISA12 00401) whose ST03 and GS08 name no guide, the one 4010 guide of the set
+ * id (an 837 there could be P, I or D: none). 5010 sets are not read by their set id alone: under
+ * 5010 a version-only GS08 belongs to non-HIPAA uses of the same sets (a retail 820). Without a
+ * guide, the reason says why.
  */
-export function lookupGuide(tx: GuideLookupSet, groupVersion = ''): GuideLookup {
+export function lookupGuide(tx: GuideLookupSet, groupVersion = '', interchangeVersion = ''): GuideLookup {
   const refs = [...new Set([tx.implementationRef.trim(), groupVersion.trim()])].filter((r) => r !== '');
   for (const ref of refs) {
     const candidates = byRef.get(ref)?.filter((x) => DEFINITIONS[x].setId === tx.setId) ?? [];
@@ -105,6 +139,11 @@ export function lookupGuide(tx: GuideLookupSet, groupVersion = ''): GuideLookup 
     const allowed = candidates.map((x) => `${x} (${DEFINITIONS[x].select?.codes.join(', ') ?? ''})`).join(' or ');
     const where = `${sel.segment}${String(sel.element).padStart(2, '0')}`;
     return { guide: undefined, reason: `${tx.setId} under ${ref}: ${where} ${value === '' ? 'is missing' : `'${value}'`} selects no guide; ${where} must be one of ${allowed}` };
+  }
+  const legacy = legacyBySet.get(tx.setId) ?? [];
+  if (interchangeVersion.trim() === '00401' && refs.every(namesNoGuide) && legacy.length > 0) {
+    if (legacy.length === 1) return { guide: legacy[0] };
+    return { guide: undefined, reason: `${tx.setId} under ISA12 00401 with GS08 '${groupVersion.trim()}' could be ${legacy.join(', ')}: GS08 must name the guide` };
   }
   const named = refs.map((r) => `'${r}'`).join(' / ');
   const other = refs.flatMap((r) => byRef.get(r) ?? []);

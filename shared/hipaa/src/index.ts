@@ -1,5 +1,6 @@
 /**
- * @ediflow/hipaa - HIPAA 5010 implementation guides as data (837P, 837I, 837D, 835, 277CA).
+ * @ediflow/hipaa - HIPAA implementation guides as data: 5010 (837P/I/D, 835, 277CA, 270/271, 276/277,
+ * 834, 820, 999) and, for legacy partners, 4010 (837P/I/D, 835, 270/271, 276/277, 834).
  *
  * X12 -> JSON has one door: documentsFor(set, context, partner settings) walks a transaction set
  * once through its guide, checking it and recording what it places, and gives the documents

@@ -159,17 +159,20 @@ export function schemaFor(guide: SupportedGuide): Schema {
   const defs: Schema = {};
   const names = new Map<string, string>();
   const root = loopRef(def.root, defs, names);
+  const legacy = def.legacy === true;
+  const description = 'Generated from the guide definition in @ediflow/hipaa. Element values are strings exactly as sent (amounts keep their decimal text).';
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `https://ediflow.dev/schemas/hipaa/${guide}/v${SCHEMA_VERSION}.json`,
     title: `${def.title} (${guide}) semantic document, version ${SCHEMA_VERSION}`,
-    description: 'Generated from the guide definition in @ediflow/hipaa. Element values are strings exactly as sent (amounts keep their decimal text).',
+    description: legacy ? `A 4010 guide, kept for legacy partners (HIPAA requires 5010 since 2012). ${description}` : description,
     type: 'object',
     additionalProperties: false,
-    required: ['schemaVersion', 'guide', 'transactionSet', 'controlNumber', 'implementationRef', 'interchange', 'group', 'delimiters', 'source', 'key', 'transaction'],
+    required: ['schemaVersion', 'guide', ...(legacy ? ['legacy'] : []), 'transactionSet', 'controlNumber', 'implementationRef', 'interchange', 'group', 'delimiters', 'source', 'key', 'transaction'],
     properties: {
       schemaVersion: { const: SCHEMA_VERSION },
       guide: { const: guide },
+      ...(legacy ? { legacy: { const: true, description: 'a 4010 guide (legacy partners)' } } : {}),
       transactionSet: { const: def.setId },
       controlNumber: str('ST02'),
       implementationRef: str('ST03, else GS08, as sent'),

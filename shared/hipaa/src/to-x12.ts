@@ -105,10 +105,12 @@ export function toX12(document: SemanticDocument, options: ToX12Options): string
   const body = [st, ...inner, se];
   const ic = document.interchange;
   const g = document.group;
+  // a 4010 guide's interchange is a 4010 one: ISA11 is the standards identifier U (4010 has no repetition separator)
+  const legacy = guideDefinition(document.guide).legacy === true;
   const isa = [
     'ISA', '00', fixed('', 10), '00', fixed('', 10), fixed(ic.senderQualifier, 2), fixed(ic.senderId, 15), fixed(ic.receiverQualifier, 2), fixed(ic.receiverId, 15),
     `${pad2(now.getUTCFullYear() % 100)}${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`, `${pad2(now.getUTCHours())}${pad2(now.getUTCMinutes())}`,
-    d.repetition !== '' ? d.repetition : '^', '00501', isa13, '0', ic.usage === 'T' ? 'T' : 'P', d.component,
+    legacy ? 'U' : d.repetition !== '' ? d.repetition : '^', legacy ? '00401' : '00501', isa13, '0', ic.usage === 'T' ? 'T' : 'P', d.component,
   ];
   const gs = [
     'GS', g.functionalId !== '' ? g.functionalId : 'HC', g.senderCode, g.receiverCode, `${now.getUTCFullYear()}${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`,

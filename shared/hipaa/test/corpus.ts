@@ -5,7 +5,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseX12, type FunctionalGroup, type Interchange, type TransactionSet, type X12Issue } from '@ediflow/x12';
 import {
-  SUPPORTED_GUIDES, documentsFor, guideValidator, resolveGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
+  SUPPORTED_GUIDES, documentsFor, guideDefinition, guideValidator, lookupGuide, treeSegments, type DocumentOptions, type JsonObject, type SemanticDocument,
 } from '@ediflow/hipaa';
 
 export const CORPUS = join(__dirname, '..', '..', 'x12', 'test', 'fixtures', 'corpus');
@@ -49,13 +49,17 @@ export interface Tx {
   index: number;
 }
 
-/** Every transaction set of a supported guide in a file. */
-export function transactions(bytes: Buffer): Tx[] {
+/** Which guides: the 5010 ones, the 4010 ones (legacy partners), or any. */
+export type Edition = '5010' | '4010' | 'any';
+
+/** Every transaction set of a supported guide (of `edition`) in a file. */
+export function transactions(bytes: Buffer, edition: Edition = 'any'): Tx[] {
   const out: Tx[] = [];
   for (const ic of parseX12(bytes)) {
     for (const group of ic.groups) {
       group.transactions.forEach((tx, i) => {
-        if (resolveGuide(tx.setId, tx.implementationRef, group.version, tx) !== undefined) out.push({ ic, group, tx, index: i + 1 });
+        const guide = lookupGuide(tx, group.version, ic.header.version).guide;
+        if (guide !== undefined && (edition === 'any' || (guideDefinition(guide).legacy === true) === (edition === '4010'))) out.push({ ic, group, tx, index: i + 1 });
       });
     }
   }
@@ -67,15 +71,15 @@ export const CLAIM_SETS = /^(837|837P|837I|835|277CA)\//;
 /** The request and response guides' corpus folders (eligibility, claim status, enrollment, premium payment, 999). */
 export const EXCHANGE_SETS = /^(270|271|276|277|278|834|820|999)\//;
 
-/** Corpus files of the supported 5010 guides in `folders`, by manifest status. */
-export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS): string[] {
+/** Corpus files of the supported guides (of `edition`) in `folders`, by manifest status. */
+export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS, edition: Edition = 'any'): string[] {
   const rows = manifest().filter((r) => r.status === status && folders.test(r.path));
   const out: string[] = [];
   for (const r of rows) {
     let bytes: Buffer;
     try {
       bytes = readCorpus(r.path);
-      if (transactions(bytes).length > 0) out.push(r.path);
+      if (transactions(bytes, edition).length > 0) out.push(r.path);
     } catch {
       // not X12 at all (files the engine rejects): not this package's concern
     }
@@ -91,6 +95,11 @@ export function exchangeFixtures(): string[] {
   return ['820', '278'].flatMap((d) => readdirSync(join(OWN, d)).filter((f) => f.endsWith('.x12')).map((f) => `${d}/${f}`));
 }
 
+/** This package's 4010 fixtures of the legacy guides the corpus has no file of (837D, 277, 834; written from the 4010 structure, fake data). */
+export function legacyFixtures(): string[] {
+  return readdirSync(join(OWN, '4010')).filter((f) => f.endsWith('.x12')).map((f) => `4010/${f}`);
+}
+
 export function ownFixtures(): string[] {
   return readdirSync(join(OWN, '837D')).map((f) => `837D/${f}`);
 }
@@ -99,10 +108,10 @@ export function ownFixtures(): string[] {
  * Every file of the supported guides, each with a reader: corpus files valid and invalid, the 837D
  * fixtures and the LinuxForHealth samples (what the byte paths are compared on).
  */
-export function allGuideFiles(): [string, () => Buffer][] {
+export function allGuideFiles(edition: Edition = 'any'): [string, () => Buffer][] {
   return [
-    ...guideFiles('valid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
-    ...guideFiles('invalid').map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+    ...guideFiles('valid', CLAIM_SETS, edition).map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
+    ...guideFiles('invalid', CLAIM_SETS, edition).map((p): [string, () => Buffer] => [p, () => readCorpus(p)]),
     ...ownFixtures().filter((p) => p.endsWith('.x12')).map((p): [string, () => Buffer] => [p, () => readOwn(p)]),
     ...readdirSync(join(OWN, 'lfh')).filter((f) => /\.(837|837i|835)$/.test(f)).map((f): [string, () => Buffer] => [`lfh/${f}`, () => readOwn(`lfh/${f}`)]),
   ];

@@ -2,7 +2,7 @@
 // of its own (an interchange around the mutated set). The same seed gives the same files, so the
 // golden outputs (test/golden) and the property tests read the same inputs.
 import { seededRandom } from '@ediflow/testkit';
-import { allGuideFiles, guideFiles, ownFixtures, readCorpus, readOwn, rebuiltBytes, transactions, type Tx } from './corpus';
+import { CLAIM_SETS, EXCHANGE_SETS, allGuideFiles, guideFiles, legacyFixtures, ownFixtures, readCorpus, readOwn, rebuiltBytes, transactions, type Tx } from './corpus';
 
 export interface Mutant {
   /** Family and round, e.g. 'writer/17'. */
@@ -10,18 +10,37 @@ export interface Mutant {
   bytes: Buffer;
 }
 
-/** Every set of every file of the supported guides (corpus, 837D fixtures, LinuxForHealth samples). */
+/**
+ * Every 5010 set of every file of the claim guides (corpus, 837D fixtures, LinuxForHealth samples).
+ * The 4010 guides have sources and mutants of their own (legacySources): a seeded round picks
+ * from a list, so the 5010 mutants stay the files they were.
+ */
 export function allSources(): Tx[] {
-  return allGuideFiles().flatMap(([, read]) => transactions(read()));
+  return allGuideFiles('5010').flatMap(([, read]) => transactions(read(), '5010'));
 }
 
-/** The sets the guide-layer fuzz test mutates (no LinuxForHealth samples). */
+/** The 5010 sets the guide-layer fuzz test mutates (no LinuxForHealth samples). */
 export function fuzzSources(): Tx[] {
   return [
-    ...guideFiles('valid').flatMap((p) => transactions(readCorpus(p))),
-    ...guideFiles('invalid').flatMap((p) => transactions(readCorpus(p))),
+    ...guideFiles('valid', CLAIM_SETS, '5010').flatMap((p) => transactions(readCorpus(p), '5010')),
+    ...guideFiles('invalid', CLAIM_SETS, '5010').flatMap((p) => transactions(readCorpus(p), '5010')),
     ...ownFixtures().filter((p) => p.endsWith('.x12')).flatMap((p) => transactions(readOwn(p))),
   ];
+}
+
+/** Every set of the 4010 guides in the corpus (claims, eligibility, claim status; valid and invalid files) and in this package's 4010 fixtures. */
+export function legacySources(): Tx[] {
+  return [
+    ...[CLAIM_SETS, EXCHANGE_SETS].flatMap((folders) => (['valid', 'invalid'] as const).flatMap((status) => guideFiles(status, folders, '4010')))
+      .flatMap((p) => transactions(readCorpus(p), '4010')),
+    ...legacyFixtures().flatMap((p) => transactions(readOwn(p), '4010')),
+  ];
+}
+
+/** The 4010 mutants of the golden files: the fuzz and element-check families over the 4010 sets, named legacy-*. */
+export function legacyMutants(sources: Tx[]): Mutant[] {
+  const rename = (m: Mutant): Mutant => ({ ...m, name: `legacy-${m.name}` });
+  return [...fuzzMutants(sources, 120).map(rename), ...validationMutants(sources, 120).map(rename)];
 }
 
 /**

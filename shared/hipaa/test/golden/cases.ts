@@ -2,9 +2,9 @@
 // mutations the comparison tests read (test/mutations.ts), by name.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OWN, manifest, readCorpus, readOwn } from '../corpus';
+import { OWN, legacyFixtures, manifest, readCorpus, readOwn } from '../corpus';
 import {
-  allSources, edgeMutants, fuzzMutants, fuzzSources, placementMutants, repetitionMutants, validationMutants, writerMutants,
+  allSources, edgeMutants, fuzzMutants, fuzzSources, legacyMutants, legacySources, placementMutants, repetitionMutants, validationMutants, writerMutants,
 } from '../mutations';
 
 export interface GoldenCase {
@@ -27,5 +27,7 @@ export function goldenCases(): GoldenCase[] {
     ...fuzzMutants(fuzzSources()),
     ...repetitionMutants(sources),
     ...edgeMutants(),
+    ...legacyFixtures().map((p) => ({ name: p, bytes: readOwn(p) })),
+    ...legacyMutants(legacySources()),
   ];
 }

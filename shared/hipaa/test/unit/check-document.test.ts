@@ -77,7 +77,7 @@ describe('documentProblems', () => {
       '/transaction/unrecognizedSegments/0: must be { segment, position, elements } of strings',
     ]);
     expect(documentProblems('text')).toEqual(['/: must be an object (a semantic document), not a string']);
-    expect(documentProblems({ ...DOCUMENTS[0], guide: '004010X098A1' })).toEqual([expect.stringMatching(/^\/guide: must be one of 005010X222A1, /)]);
+    expect(documentProblems({ ...DOCUMENTS[0], guide: '003070X098' })).toEqual([expect.stringMatching(/^\/guide: must be one of 005010X222A1, /)]);
   });
 
   it('when a segment holds elementN inside its definition, or a list longer than the guide allows, then that is a problem, not a silent drop', () => {

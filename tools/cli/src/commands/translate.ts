@@ -11,10 +11,12 @@ const TRANSLATE_HELP = `Usage: edi translate [--split transaction|claim] [--no-v
 
 Reads an X12 file (or stdin with -) and prints one semantic JSON document per line (NDJSON):
 loop-aware JSON for the HIPAA 5010 guides (837P/I/D, 835, 277CA, 270/271, 276/277, 278 request
-and response, 834, 820, 999), with the envelope context and segment numbers; other transaction
-sets print their envelope context, their segments and why no guide reads them (guideReason, and
-a note on stderr). These are the documents the translator service publishes.
-Streaming: memory is bounded by the largest transaction set (a few sets with --threads).
+and response, 834, 820, 999) and, for legacy partners, the 4010 ones (837P/I/D, 835, 270/271,
+276/277, 834; their documents say "legacy": true), with the envelope context and segment numbers.
+The guide is found by ST03, then GS08 (errata releases too), then for a 4010 interchange by the
+set id; other transaction sets print their envelope context, their segments and why no guide
+reads them (guideReason, and a note on stderr). These are the documents the translator service
+publishes. Streaming: memory is bounded by the largest transaction set (a few sets with --threads).
 
 --split claim   one document per 837 claim (2300) or 835 claim payment (2100)
 --no-validate   skip the checks (by default, the envelope, syntax and guide errors of edi

@@ -43,6 +43,28 @@ describe('edi translate and edi generate', () => {
     expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
   });
 
+  it('when a 4010 837P is translated, then its document is the legacy guide\'s, split per claim gives one per CLM, and generate gives back the same segments in a 4010 interchange', async () => {
+    const path = join(__dirname, '..', 'fixtures', 'pyx12hist__simple_837p.txt');
+    const t = capture();
+    // its two claims do not balance (CLM02 21, lines 21 + 21): the documents are printed, the errors go to stderr
+    expect(await runCli(['translate', path], t.io)).toBe(1);
+    expect(t.err()).toMatch(/^error ISA13 000001168 GS06 1167 ST02 1179 segment CLM #19 .* loop 2300 element CLM02 \[IK304 8 IK403 I12\] GUIDE_BALANCE: /);
+    const doc = JSON.parse(t.out().trim()) as { guide: string; legacy: boolean; implementationRef: string };
+    expect(doc).toMatchObject({ guide: '004010X098A1', legacy: true, implementationRef: '004010X098A1' });
+
+    const split = capture();
+    expect(await runCli(['translate', '--split', 'claim', '--no-validate', path], split.io)).toBe(0);
+    expect(split.out().trim().split('\n').map((l) => (JSON.parse(l) as { split: { claimId: string } }).split.claimId)).toEqual(['3215338', '5555']);
+
+    const g = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--control-number', '1179', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
+    const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    const [ic] = parseX12(g.out());
+    expect(ic.header.version).toBe('00401');
+    expect(ic.groups[0].version).toBe('004010X098A1');
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+  });
+
   it.each([
     ['request-outpatient.x12', '005010X217-278-request', '13'],
     ['response-dependent-certified.x12', '005010X217-278-response', '11'],
