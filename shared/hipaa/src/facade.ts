@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
+import { compiledGuide, isReleaseCode, resolveGuide, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -131,7 +131,7 @@ function walk(tx: TransactionSet, guide: CompiledGuide, options: { tape: boolean
   const builder = new SetWalk(
     guide,
     options.tape ? new Tape() : undefined,
-    options.checks ? new ElementChecker(elements) : undefined,
+    options.checks ? new ElementChecker(elements, (ref, value) => isReleaseCode(guide.definition, ref, value)) : undefined,
     options.checks && guide.definition.balancing === true ? new Balancer(elements) : undefined,
     options.claims && levels !== undefined ? new ClaimReader(levels) : undefined,
     options.checks ? businessUnits(guide) : undefined,

@@ -2,8 +2,8 @@
  * The guides this package knows, compiled once on first use, and how a transaction set
  * picks one (ST03, else GS08; errata releases map to the definition they share).
  */
-import type { CompiledGuide, GuideDefinition } from './definition';
-import { compileGuide } from './definition';
+import type { CompiledGuide, ElementDef, GuideDefinition, LoopDef } from './definition';
+import { compileGuide, isLoop } from './definition';
 import def222 from './definitions/005010X222A1.json';
 import def223 from './definitions/005010X223A2.json';
 import def224 from './definitions/005010X224A2.json';
@@ -69,4 +69,43 @@ export function resolveGuide(setId: string, implementationRef: string, groupVers
     if (g !== undefined) return g;
   }
   return undefined;
+}
+
+/** Per X12 release (the first six characters of a guide id, e.g. 005010): data element number -> every code some guide of it lists. */
+const releaseCodes = new Map<string, Map<string, Set<string>>>();
+
+function collectCodes(elements: readonly ElementDef[], into: Map<string, Set<string>>): void {
+  for (const e of elements) {
+    if (e.components !== undefined) collectCodes(e.components, into);
+    if (e.ref === undefined || e.codes === undefined || !/^\d+$/.test(e.ref)) continue;
+    let set = into.get(e.ref);
+    if (set === undefined) into.set(e.ref, (set = new Set()));
+    for (const c of e.codes) set.add(c);
+  }
+}
+
+function collectLoop(loop: LoopDef, into: Map<string, Set<string>>): void {
+  for (const c of loop.children) {
+    if (isLoop(c)) collectLoop(c, into);
+    else collectCodes(c.elements, into);
+  }
+}
+
+/**
+ * Whether `value` is a code of data element `ref` in the X12 release of `guide`: some guide of that
+ * release lists it for that element. A guide narrows the X12 code list of an element and never adds
+ * to it, so a value another guide (or another place of this one) lists is an X12 code that this
+ * place does not use (IK403 I6); a value no guide here lists is reported as invalid (7). Built once
+ * per release, on the first code that fails its list.
+ */
+export function isReleaseCode(guide: GuideDefinition, ref: string | undefined, value: string): boolean {
+  if (ref === undefined) return false;
+  const release = guide.guide.slice(0, 6);
+  let codes = releaseCodes.get(release);
+  if (codes === undefined) {
+    codes = new Map();
+    for (const g of SUPPORTED_GUIDES) if (g.startsWith(release)) collectLoop(DEFINITIONS[g].root, codes);
+    releaseCodes.set(release, codes);
+  }
+  return codes.get(ref)?.has(value) === true;
 }

@@ -78,7 +78,9 @@ export class StructureIssues implements StructureChecks {
     if (f.hlAt !== undefined) {
       const hl04 = f.hlAt.hl04;
       const children = f.rt.children.some((c, i) => c.kind === 'loop' && c.first.id === 'HL' && f.counts[i] > 0);
-      if ((hl04 === '0' && children) || (hl04 === '1' && !children)) {
+      // an HL04 outside the level's code list is the element checks' finding (7 or I6), once
+      const listed = f.rt.first.id !== 'HL' || f.rt.first.def.elements[3]?.codes?.includes(hl04) !== false;
+      if (listed && ((hl04 === '0' && children) || (hl04 === '1' && !children))) {
         this.out.push({
           code: 'GUIDE_HL_CHILD', severity: 'error', level: 'transaction', source: 'guide', offset: f.hlAt.offset,
           message: `HL04 does not match the child levels of loop ${f.rt.id}`,

@@ -231,7 +231,7 @@ const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: stri
   ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['834', '834/lfh__add-dependent.834', ['INS', 1, 'X', /IK3\*INS\*6\*2000\*8~\nIK4\*1\*1073\*7\*X~/], [without('REF', '0F'), /IK3\*REF\*\d+\*2000\*3~/]],
   ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*\*3~/]],
-  ['820', '820/individual-premiums.x12', ['RMR', 1, 'ZZ', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*ZZ~/], [without('TRN'), /IK3\*TRN\*\d+\*\*3~/]],
+  ['820', '820/individual-premiums.x12', ['RMR', 1, 'Q9', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*Q9~/], [without('TRN'), /IK3\*TRN\*\d+\*\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
 ];
 
