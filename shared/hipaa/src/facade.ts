@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, isReleaseCode, resolveGuide, type SupportedGuide } from './guides';
+import { compiledGuide, isReleaseCode, isReleaseSegment, resolveGuide, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -136,7 +136,7 @@ function walk(tx: TransactionSet, guide: CompiledGuide, options: { tape: boolean
     options.claims && levels !== undefined ? new ClaimReader(levels) : undefined,
     options.checks ? businessUnits(guide) : undefined,
   );
-  walkSet(guide, new SegmentCursor(tx), builder, options.checks ? new StructureIssues(structure) : undefined);
+  walkSet(guide, new SegmentCursor(tx), builder, options.checks ? new StructureIssues(structure, (id) => isReleaseSegment(guide.definition, id)) : undefined);
   if (!options.checks) return { issues: [], tape: builder.tape, claims: builder.claims };
   const issues = merged(structure, elements);
   return { issues: builder.units?.named(issues) ?? issues, tape: builder.tape, claims: builder.claims };

@@ -73,6 +73,8 @@ export function resolveGuide(setId: string, implementationRef: string, groupVers
 
 /** Per X12 release (the first six characters of a guide id, e.g. 005010): data element number -> every code some guide of it lists. */
 const releaseCodes = new Map<string, Map<string, Set<string>>>();
+/** Per X12 release: every segment id some guide of it places. */
+const releaseSegments = new Map<string, Set<string>>();
 
 function collectCodes(elements: readonly ElementDef[], into: Map<string, Set<string>>): void {
   for (const e of elements) {
@@ -84,11 +86,29 @@ function collectCodes(elements: readonly ElementDef[], into: Map<string, Set<str
   }
 }
 
-function collectLoop(loop: LoopDef, into: Map<string, Set<string>>): void {
+function collectLoop(loop: LoopDef, into: Map<string, Set<string>>, ids: Set<string>): void {
   for (const c of loop.children) {
-    if (isLoop(c)) collectLoop(c, into);
-    else collectCodes(c.elements, into);
+    if (isLoop(c)) collectLoop(c, into, ids);
+    else {
+      ids.add(c.segment);
+      collectCodes(c.elements, into);
+    }
   }
+}
+
+/** The codes and segment ids of the guides of `guide`'s release, read once. */
+function release(guide: GuideDefinition): { codes: Map<string, Set<string>>; segments: Set<string> } {
+  const name = guide.guide.slice(0, 6);
+  let codes = releaseCodes.get(name);
+  let segments = releaseSegments.get(name);
+  if (codes === undefined || segments === undefined) {
+    codes = new Map();
+    segments = new Set();
+    for (const g of SUPPORTED_GUIDES) if (g.startsWith(name)) collectLoop(DEFINITIONS[g].root, codes, segments);
+    releaseCodes.set(name, codes);
+    releaseSegments.set(name, segments);
+  }
+  return { codes, segments };
 }
 
 /**
@@ -99,13 +119,14 @@ function collectLoop(loop: LoopDef, into: Map<string, Set<string>>): void {
  * per release, on the first code that fails its list.
  */
 export function isReleaseCode(guide: GuideDefinition, ref: string | undefined, value: string): boolean {
-  if (ref === undefined) return false;
-  const release = guide.guide.slice(0, 6);
-  let codes = releaseCodes.get(release);
-  if (codes === undefined) {
-    codes = new Map();
-    for (const g of SUPPORTED_GUIDES) if (g.startsWith(release)) collectLoop(DEFINITIONS[g].root, codes);
-    releaseCodes.set(release, codes);
-  }
-  return codes.get(ref)?.has(value) === true;
+  return ref !== undefined && release(guide).codes.get(ref)?.has(value) === true;
+}
+
+/**
+ * Whether `id` is a segment of the X12 release of `guide`: some guide of that release places it. A
+ * segment this guide has no place for is then not in the transaction set as defined (IK304 6); an id
+ * no guide here knows is an unrecognized segment id (1).
+ */
+export function isReleaseSegment(guide: GuideDefinition, id: string): boolean {
+  return release(guide).segments.has(id);
 }
