@@ -5,8 +5,13 @@
 // and IK403 (621) codes as 005010X231A1 lists them, the IK5 (717/618) that follows from them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AK304_FOR_IK304, AK403_FOR_IK403, ELEMENT_ERROR_CODES, SEGMENT_ERROR_CODES, X12FormatError, generateAcks, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
-import { guideValidator } from '@ediflow/hipaa';
+import {
+  AK304_FOR_IK304, AK403_FOR_IK403, ELEMENT_ERROR_CODES, SEGMENT_ERROR_CODES, SegmentCursor, X12FormatError, generateAcks, parseX12Document, sequentialControlNumbers, validate,
+  type TransactionValidator, type X12Issue,
+} from '@ediflow/x12';
+import { compileGuide, guideDefinition, guideValidator, isLoop, type LoopDef } from '@ediflow/hipaa';
+import { StructureIssues } from '../../src/structure-checks';
+import { walkSet, type WalkBuilder } from '../../src/walker';
 import { CLOCK, mutated, setAck } from '../acks';
 import { OWN, readCorpus } from '../corpus';
 
@@ -173,11 +178,41 @@ describe('conformance: each rule passes and fails as X12 says (999 X231A1)', () 
   it('when the rules are listed, then every IK304 and IK403 code ediflow produces has a failing example', () => {
     const segment = new Set(RULES.flatMap((r) => r.expected.filter((l) => l.startsWith('IK3*')).map((l) => l.split('*')[4])));
     const element = new Set(RULES.flatMap((r) => r.expected.filter((l) => l.startsWith('IK4*')).map((l) => l.split('*')[3])));
-    // IK304 I4, I6-I9 and IK403 I9, I11, I13 are not produced (README: the definitions cannot decide them)
+    // IK304 I4 is checked on a marked definition (below); I6-I9 and IK403 I9, I11, I13 are not produced (README: the definitions cannot decide them)
     expect([...segment].sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     expect([...element].sort()).toEqual(['1', '10', '12', '13', '2', '3', '4', '5', '6', '7', '8', '9', 'I10', 'I12', 'I6']);
     for (const c of segment) expect(SEGMENT_ERROR_CODES).toHaveProperty(c);
     for (const c of element) expect(ELEMENT_ERROR_CODES).toHaveProperty(c);
+  });
+});
+
+describe('conformance: IK304 I4, on a definition that marks a segment not used', () => {
+  // No 5010 definition here marks a segment N (pyx12's maps leave the TR3's not-used segments out);
+  // the walker's rule is checked on the 834 definition with its 2100A PER marked N.
+  const nothing: WalkBuilder<number> = { root: () => 0, open: () => 0, segment: () => undefined, unplaced: () => undefined, close: () => undefined };
+
+  function ackWithPerNotUsed(text: string): string[] {
+    const definition = structuredClone(guideDefinition('005010X220A1'));
+    const find = (loop: LoopDef): LoopDef | undefined => (loop.loop === '2100A' ? loop : loop.children.filter(isLoop).map(find).find((l) => l !== undefined));
+    const per = find(definition.root)!.children.find((c) => !isLoop(c) && c.segment === 'PER')!;
+    per.usage = 'N';
+    const guide = compileGuide(definition);
+    const structure: TransactionValidator = {
+      name: 'structure', validate: (tx) => {
+        const out: X12Issue[] = [];
+        walkSet(guide, new SegmentCursor(tx), nothing, new StructureIssues(out));
+        return out;
+      },
+    };
+    const report = validate(parseX12Document(Buffer.from(text, 'latin1')), { validators: [structure] });
+    const segs = generateAcks(report, { controlNumbers: sequentialControlNumbers(1), clock: CLOCK, lineBreak: '' }).ack999!.split('~');
+    return segs.slice(segs.findIndex((l) => l.startsWith('AK2*')) + 1, segs.findIndex((l) => l.startsWith('IK5*')) + 1);
+  }
+
+  it('when the member has no PER, then the set is accepted; when it has one, then IK304 I4 and IK502 I5', () => {
+    const member = 'NM1*IL*1*SMITH*ROBERT*J***34*000000002~';
+    expect(ackWithPerNotUsed(FILES['834'])).toEqual(['IK5*A']);
+    expect(ackWithPerNotUsed(mutated(FILES['834'], member, `${member}\nPER*IP**TE*5554718931~`))).toEqual(['IK3*PER*10**I4', 'IK5*R*I5']);
   });
 });
 
