@@ -64,6 +64,8 @@ export interface SegmentsDocument {
   transactionSet: string;
   controlNumber: string;
   implementationGuide: string;
+  /** Why no supported guide shaped this document (no guide of the set under its reference, or a 278 whose BHT02 selects neither X217 guide). */
+  guideReason?: string;
   interchange: InterchangeContext;
   group: GroupContext;
   /** Segment numbers (ST = 1) of the first and last segment, and the byte offset of the ST. */
@@ -114,12 +116,13 @@ export function documentBase(guide: SupportedGuide, tx: TransactionSet, ctx: Tra
 }
 
 /** A segments document's fields before `segments` (its last field), in their order; `segmentCount` counts what the cursor read. */
-export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, segmentCount: number): Omit<SegmentsDocument, 'segments'> {
+export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, segmentCount: number, guideReason?: string): Omit<SegmentsDocument, 'segments'> {
   const source: SegmentsDocument['source'] = ctx.fileId === undefined ? { firstSegment: 1, lastSegment: segmentCount, offset: tx.offset } : { fileId: ctx.fileId, firstSegment: 1, lastSegment: segmentCount, offset: tx.offset };
   return {
     transactionSet: tx.setId,
     controlNumber: tx.controlNumber,
     implementationGuide: tx.implementationRef,
+    ...(guideReason === undefined ? {} : { guideReason }),
     interchange: interchangeContext(ctx.interchange),
     group: groupContext(ctx.group),
     source,
