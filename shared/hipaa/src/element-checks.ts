@@ -1,8 +1,8 @@
 /**
  * Element checks of a placed segment, made on its bytes: required elements missing (IK403 1),
  * not-used elements present (I10), too many elements (3), repetitions (12), components (13), and
- * per value its type (6), length (4, 5), date (8), time (9), the guide's code list (7) and pattern
- * (I12); then the segment's syntax notes (2, 10). A string is made only for what needs one: a
+ * per value its type (6), length (4, 5), date (8), time (9), the guide's code list (I6 for an X12 code
+ * this place does not use, 7 for any other value) and pattern (I12); then the segment's syntax notes (2, 10). A string is made only for what needs one: a
  * code looked up, a pattern, an issue's bad value. Messages hold no element values.
  */
 import { isValidDateAt, isValidTimeAt, shortString, type ByteSegment, type ElementErrorCode, type X12Issue } from '@ediflow/x12';
@@ -194,7 +194,15 @@ export class ElementChecker {
   private readonly table = new Uint8Array(256);
   private tableKey = -1;
 
-  constructor(private readonly out: X12Issue[]) {}
+  /**
+   * `isCode(ref, value)`: whether a value outside this place's code list is still a code X12 defines
+   * for data element `ref` (IK403 I6, code value not used in the implementation) rather than an
+   * invalid one (7).
+   */
+  constructor(
+    private readonly out: X12Issue[],
+    private readonly isCode: (ref: string | undefined, value: string) => boolean = () => false,
+  ) {}
 
   /** The byte table for these delimiters (made again only when they change). */
   private tableFor(sep: number, repSep: number, comp: number): Uint8Array {
@@ -267,7 +275,10 @@ export class ElementChecker {
     if (kind === DATE && !isValidDateAt(src, a, b)) return ['8', 'invalid date'];
     if (kind === TIME && !isValidTimeAt(src, a, b)) return ['9', 'invalid time'];
     const codes = plan.codes[i];
-    if (codes !== undefined && !codes.has(seg.text(a, b))) return ['7', 'code value not in the guide'];
+    if (codes !== undefined) {
+      const value = seg.text(a, b);
+      if (!codes.has(value)) return this.isCode(plan.defs[i].ref, value) ? ['I6', 'code value not used in this guide here'] : ['7', 'code value not in the guide'];
+    }
     const pattern = plan.patterns[i];
     if (pattern !== undefined && !pattern.test(seg.text(a, b))) return ['I12', 'does not match the guide pattern'];
     return undefined;

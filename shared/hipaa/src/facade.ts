@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, lookupGuide, type SupportedGuide } from './guides';
+import { compiledGuide, isReleaseCode, isReleaseSegment, lookupGuide, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -133,12 +133,12 @@ function walk(tx: TransactionSet, guide: CompiledGuide, options: { tape: boolean
   const builder = new SetWalk(
     guide,
     options.tape ? new Tape() : undefined,
-    options.checks ? new ElementChecker(elements) : undefined,
+    options.checks ? new ElementChecker(elements, (ref, value) => isReleaseCode(guide.definition, ref, value)) : undefined,
     options.checks && guide.definition.balancing === true ? new Balancer(elements) : undefined,
     options.claims && levels !== undefined ? new ClaimReader(levels) : undefined,
     options.checks ? businessUnits(guide) : undefined,
   );
-  walkSet(guide, new SegmentCursor(tx), builder, options.checks ? new StructureIssues(structure) : undefined);
+  walkSet(guide, new SegmentCursor(tx), builder, options.checks ? new StructureIssues(structure, (id) => isReleaseSegment(guide.definition, id)) : undefined);
   if (!options.checks) return { issues: [], tape: builder.tape, claims: builder.claims };
   const issues = merged(structure, elements);
   return { issues: builder.units?.named(issues) ?? issues, tape: builder.tape, claims: builder.claims };

@@ -4,8 +4,8 @@
  * ST03 and GS08 name no guide, by its set id), or why none fits.
  */
 import { ByteSegment, nextSegment, type SegmentBounds, type TransactionSet } from '@ediflow/x12';
-import type { CompiledGuide, GuideDefinition } from './definition';
-import { compileGuide } from './definition';
+import type { CompiledGuide, ElementDef, GuideDefinition, LoopDef } from './definition';
+import { compileGuide, isLoop } from './definition';
 import def222 from './definitions/005010X222A1.json';
 import def223 from './definitions/005010X223A2.json';
 import def224 from './definitions/005010X224A2.json';
@@ -157,4 +157,64 @@ export function lookupGuide(tx: GuideLookupSet, groupVersion = '', interchangeVe
  */
 export function resolveGuide(setId: string, implementationRef: string, groupVersion = '', tx?: GuideLookupSet): SupportedGuide | undefined {
   return lookupGuide(tx ?? { setId, implementationRef, bytes: Buffer.alloc(0), delimiters: { element: '*', component: ':', repetition: '^', segment: '~' } }, groupVersion).guide;
+}
+
+/** Per X12 release (the first six characters of a guide id, e.g. 005010): data element number -> every code some guide of it lists. */
+const releaseCodes = new Map<string, Map<string, Set<string>>>();
+/** Per X12 release: every segment id some guide of it places. */
+const releaseSegments = new Map<string, Set<string>>();
+
+function collectCodes(elements: readonly ElementDef[], into: Map<string, Set<string>>): void {
+  for (const e of elements) {
+    if (e.components !== undefined) collectCodes(e.components, into);
+    if (e.ref === undefined || e.codes === undefined || !/^\d+$/.test(e.ref)) continue;
+    let set = into.get(e.ref);
+    if (set === undefined) into.set(e.ref, (set = new Set()));
+    for (const c of e.codes) set.add(c);
+  }
+}
+
+function collectLoop(loop: LoopDef, into: Map<string, Set<string>>, ids: Set<string>): void {
+  for (const c of loop.children) {
+    if (isLoop(c)) collectLoop(c, into, ids);
+    else {
+      ids.add(c.segment);
+      collectCodes(c.elements, into);
+    }
+  }
+}
+
+/** The codes and segment ids of the guides of `guide`'s release, read once. */
+function release(guide: GuideDefinition): { codes: Map<string, Set<string>>; segments: Set<string> } {
+  const name = guide.guide.slice(0, 6);
+  let codes = releaseCodes.get(name);
+  let segments = releaseSegments.get(name);
+  if (codes === undefined || segments === undefined) {
+    codes = new Map();
+    segments = new Set();
+    for (const g of SUPPORTED_GUIDES) if (g.startsWith(name)) collectLoop(DEFINITIONS[g].root, codes, segments);
+    releaseCodes.set(name, codes);
+    releaseSegments.set(name, segments);
+  }
+  return { codes, segments };
+}
+
+/**
+ * Whether `value` is a code of data element `ref` in the X12 release of `guide`: some guide of that
+ * release lists it for that element. A guide narrows the X12 code list of an element and never adds
+ * to it, so a value another guide (or another place of this one) lists is an X12 code that this
+ * place does not use (IK403 I6); a value no guide here lists is reported as invalid (7). Built once
+ * per release, on the first code that fails its list.
+ */
+export function isReleaseCode(guide: GuideDefinition, ref: string | undefined, value: string): boolean {
+  return ref !== undefined && release(guide).codes.get(ref)?.has(value) === true;
+}
+
+/**
+ * Whether `id` is a segment of the X12 release of `guide`: some guide of that release places it. A
+ * segment this guide has no place for is then not in the transaction set as defined (IK304 6); an id
+ * no guide here knows is an unrecognized segment id (1).
+ */
+export function isReleaseSegment(guide: GuideDefinition, id: string): boolean {
+  return release(guide).segments.has(id);
 }

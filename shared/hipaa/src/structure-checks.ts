@@ -1,6 +1,6 @@
 /**
- * Structure issues of a guide walk, with their 999 codes: unexpected segment (IK304 2, or 1 when
- * the guide does not know the id), out of sequence (7), required segment or loop missing (3,
+ * Structure issues of a guide walk, with their 999 codes: unexpected segment (IK304 2; 6 when the
+ * guide does not know the id but another guide of its release does, 1 when none does), out of sequence (7), required segment or loop missing (3,
  * reported at the position of the segment that came where it was expected: the next one placed
  * after it in its loop, or the one that closed the loop; IK303 the missing loop's id, or the
  * enclosing loop's for a segment), over maximum use (5), loop over its repeats (4),
@@ -12,7 +12,11 @@ import type { RtLoop } from './definition';
 import type { OpenLoop, StructureChecks } from './walker';
 
 export class StructureIssues implements StructureChecks {
-  constructor(private readonly out: X12Issue[]) {}
+  /** `isSegment(id)`: whether an id the guide does not know is still an X12 segment (IK304 6 rather than 1). */
+  constructor(
+    private readonly out: X12Issue[],
+    private readonly isSegment: (id: string) => boolean = () => false,
+  ) {}
 
   private issue(seg: ByteSegment, code: SegmentErrorCode, loopId: string, message: string, id = seg.id, position = seg.position): void {
     this.out.push({
@@ -22,7 +26,9 @@ export class StructureIssues implements StructureChecks {
   }
 
   unexpected(seg: ByteSegment, loop: RtLoop, known: boolean): void {
-    this.issue(seg, known ? '2' : '1', loop.id, known ? `segment ${seg.id} not expected in loop ${loop.id}` : `segment ${seg.id} not in this guide`);
+    if (known) this.issue(seg, '2', loop.id, `segment ${seg.id} not expected in loop ${loop.id}`);
+    else if (this.isSegment(seg.id)) this.issue(seg, '6', loop.id, `segment ${seg.id} not in this transaction set`);
+    else this.issue(seg, '1', loop.id, `segment ${seg.id} not in this guide`);
   }
 
   firstMissing(seg: ByteSegment, loop: RtLoop): void {
@@ -78,7 +84,9 @@ export class StructureIssues implements StructureChecks {
     if (f.hlAt !== undefined) {
       const hl04 = f.hlAt.hl04;
       const children = f.rt.children.some((c, i) => c.kind === 'loop' && c.first.id === 'HL' && f.counts[i] > 0);
-      if ((hl04 === '0' && children) || (hl04 === '1' && !children)) {
+      // an HL04 outside the level's code list is the element checks' finding (7 or I6), once
+      const listed = f.rt.first.id !== 'HL' || f.rt.first.def.elements[3]?.codes?.includes(hl04) !== false;
+      if (listed && ((hl04 === '0' && children) || (hl04 === '1' && !children))) {
         this.out.push({
           code: 'GUIDE_HL_CHILD', severity: 'error', level: 'transaction', source: 'guide', offset: f.hlAt.offset,
           message: `HL04 does not match the child levels of loop ${f.rt.id}`,

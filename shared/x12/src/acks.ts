@@ -3,7 +3,7 @@
  * (4010 groups), each in its own ISA/GS/ST envelope with sender and receiver
  * swapped. Control numbers and dates come from injected sources.
  */
-import type { ElementErrorCode, SegmentErrorCode, TransactionErrorCode } from './codes';
+import { AK304_FOR_IK304, AK403_FOR_IK403, ak502ForIk502, type SegmentErrorCode, type TransactionErrorCode } from './codes';
 import { isValidDate, isValidTime } from './elements';
 import type { X12Issue } from './issues';
 import type { GroupReport, InterchangeReport, TransactionReport, ValidationReport } from './validate';
@@ -49,8 +49,6 @@ const MAX_SEGMENT_NOTES = 100;
 const MAX_ELEMENT_NOTES = 99;
 /** IK303/AK303 holds a loop id of the transaction set diagram (1-4 characters, e.g. 2300): not 1000A, not the header. */
 const LOOP_ID = /^\d[0-9A-Z]{0,3}$/;
-const SEGMENT_CODES_997 = new Set<SegmentErrorCode>(['1', '2', '3', '4', '5', '6', '7', '8']);
-const ELEMENT_CODES_997 = new Set<ElementErrorCode>(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
 
 interface Ctx {
   e: string;
@@ -169,16 +167,16 @@ function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: 
   const setId = fit(ctx, t.setId, 3, 3);
   if (is999 && t.implementationRef.trim() !== '') w.seg('AK2', setId, fitControl(ctx, t.controlNumber), fit(ctx, t.implementationRef, 1, 35));
   else w.seg('AK2', setId, fitControl(ctx, t.controlNumber));
-  const notes = segmentNotes(t.issues).filter((n) => is999 || SEGMENT_CODES_997.has(n.code));
+  // the 997 carries each code as 4010 has it (codes.ts: AK304_FOR_IK304, AK403_FOR_IK403)
+  const notes = segmentNotes(t.issues);
   for (const n of notes.slice(0, MAX_SEGMENT_NOTES)) {
     const loop = n.loopId !== undefined && LOOP_ID.test(n.loopId) ? n.loopId : '';
-    w.seg(is999 ? 'IK3' : 'AK3', n.id, String(n.position), loop, n.code);
+    w.seg(is999 ? 'IK3' : 'AK3', n.id, String(n.position), loop, is999 ? n.code : AK304_FOR_IK304[n.code]);
     // CTX Business Unit Identifier (005010X231A1 2100): the unit the segment is in, when it is known
     // and writable (its value at most 35 characters, without the acknowledgment's delimiters)
     const unit = is999 && n.businessUnit !== undefined ? clean(ctx, n.businessUnit.value).trim().slice(0, 35) : '';
     if (unit !== '') w.seg('CTX', `${n.businessUnit!.name}${ctx.c}${unit}`);
-    const elements = n.elements.filter((i) => is999 || ELEMENT_CODES_997.has(i.element!.syntaxCode));
-    for (const i of elements.slice(0, MAX_ELEMENT_NOTES)) {
+    for (const i of n.elements.slice(0, MAX_ELEMENT_NOTES)) {
       const el = i.element!;
       let pos = String(el.position);
       if (is999) {
@@ -187,11 +185,11 @@ function ackTransaction(ctx: Ctx, t: TransactionReport, kind: '999' | '997', w: 
       } else if (el.component !== undefined) pos += ctx.c + String(el.component);
       const ref = el.reference !== undefined && /^\d{1,4}$/.test(el.reference) ? el.reference : '';
       const bad = el.badValue !== undefined && el.syntaxCode !== '1' ? clean(ctx, el.badValue) : '';
-      w.seg(is999 ? 'IK4' : 'AK4', pos, ref, el.syntaxCode, bad);
+      w.seg(is999 ? 'IK4' : 'AK4', pos, ref, is999 ? el.syntaxCode : AK403_FOR_IK403[el.syntaxCode], bad);
     }
   }
-  // the 997 has no implementation codes: its AK5 says 5 for them
-  const codes = is999 ? t.errorCodes : [...new Set(t.errorCodes.map((c): TransactionErrorCode => (c === 'I5' ? '5' : c)))].filter((c) => /^\d+$/.test(c) && Number(c) <= 27);
+  // the 997 has no implementation codes: its AK5 says what 4010 has for them
+  const codes = is999 ? t.errorCodes : [...new Set(t.errorCodes.map(ak502ForIk502).filter((c): c is TransactionErrorCode => c !== undefined))];
   w.seg(is999 ? 'IK5' : 'AK5', t.ack, ...codes);
 }
 

@@ -86,6 +86,30 @@ export const ELEMENT_ERROR_CODES = {
 } as const;
 export type ElementErrorCode = keyof typeof ELEMENT_ERROR_CODES;
 
+/**
+ * The 997's (004010) AK304 for each IK304 code. The 997 has codes 1-8 only and X12 defines no 997
+ * form of the implementation (I) codes, so each takes the closest base code: a not-used segment
+ * present (I4, I9) is an unexpected segment (2, as pyx12's 997 reports a not-used segment); a
+ * segment or loop the implementation needs and did not get (I6, I7, I8) is a required segment
+ * missing (3).
+ */
+export const AK304_FOR_IK304: Readonly<Record<SegmentErrorCode, SegmentErrorCode>> = {
+  '1': '1', '2': '2', '3': '3', '4': '4', '5': '5', '6': '6', '7': '7', '8': '8', I4: '2', I6: '3', I7: '3', I8: '3', I9: '2',
+};
+
+/**
+ * The 997's (004010) AK403 for each IK403 code. The 997 has codes 1-10 only: too many repetitions or
+ * components (12, 13) are too many data elements (3); a code value not used in the implementation
+ * (I6) or a pattern failure (I12) an invalid code value (7, as pyx12 reports a pattern failure); an
+ * implementation dependent element missing (I9) a conditional required element missing (2); too few
+ * repetitions (I11) a required element missing (1); a not-used element present (I10, I13) an
+ * exclusion condition violated (10, as pyx12 reports a not-used element).
+ */
+export const AK403_FOR_IK403: Readonly<Record<ElementErrorCode, ElementErrorCode>> = {
+  '1': '1', '2': '2', '3': '3', '4': '4', '5': '5', '6': '6', '7': '7', '8': '8', '9': '9', '10': '10',
+  '12': '3', '13': '3', I6: '7', I9: '2', I10: '10', I11: '1', I12: '7', I13: '10',
+};
+
 /** IK501 / AK501 (717) and AK901 (715) acknowledgment codes. P exists only in AK901. */
 export const SET_ACK_CODES = {
   A: 'Accepted',
@@ -127,6 +151,17 @@ export const TRANSACTION_ERROR_CODES = {
   I6: 'Implementation convention not supported',
 } as const;
 export type TransactionErrorCode = keyof typeof TRANSACTION_ERROR_CODES;
+
+/**
+ * The 997's (004010) AK502 for each IK502 code: the same where 4010 has it (1-27); an implementation
+ * segment error (I5) is one or more segments in error (5), an implementation convention not
+ * supported (I6) a transaction set not supported (1).
+ */
+export function ak502ForIk502(code: TransactionErrorCode): TransactionErrorCode | undefined {
+  if (code === 'I5') return '5';
+  if (code === 'I6') return '1';
+  return Number(code) <= 27 ? code : undefined;
+}
 
 /** AK905..AK909 (716) functional group syntax error codes. */
 export const GROUP_ERROR_CODES = {

@@ -393,7 +393,7 @@ export class X12Reader {
     }
     const sepByte = buf[pos + 3];
     if (isAlnum(sepByte) || sepByte === 0x20 || sepByte === LF || sepByte === CR) {
-      throw new X12FormatError('X12_BAD_ISA', 'invalid data element separator in ISA', this.base + pos + 3);
+      throw new X12FormatError('X12_BAD_ISA', 'invalid data element separator in ISA', this.base + pos + 3, '026');
     }
     // find the 16th element separator
     const seps: number[] = [];
@@ -402,13 +402,13 @@ export class X12Reader {
     for (; p < limit && seps.length < 16; p++) if (buf[p] === sepByte) seps.push(p);
     if (seps.length < 16 || seps[15] + 2 >= end) {
       if (!final && end < pos + 400) return -1;
-      if (final) throw new X12FormatError('X12_TRUNCATED_ISA', 'ISA header is incomplete', this.base + pos);
-      throw new X12FormatError('X12_BAD_ISA', 'ISA header does not have 16 elements', this.base + pos);
+      if (final) throw new X12FormatError('X12_TRUNCATED_ISA', 'ISA header is incomplete', this.base + pos, '023');
+      throw new X12FormatError('X12_BAD_ISA', 'ISA header does not have 16 elements', this.base + pos, '022');
     }
     const compByte = buf[seps[15] + 1];
     const termByte = buf[seps[15] + 2];
     if (isAlnum(termByte) || termByte === sepByte || termByte === compByte) {
-      throw new X12FormatError('X12_BAD_ISA', 'invalid segment terminator after ISA16', this.base + seps[15] + 2);
+      throw new X12FormatError('X12_BAD_ISA', 'invalid segment terminator after ISA16', this.base + seps[15] + 2, '004');
     }
     const repField = buf.toString('latin1', seps[10] + 1, seps[11]);
     const repByte = repField.length === 1 ? repField.charCodeAt(0) : 0x55;

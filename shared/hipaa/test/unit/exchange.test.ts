@@ -342,7 +342,10 @@ describe('health care services review (278, 005010X217)', () => {
     expect(text).toMatch(/AK2\*278\*0001\*005010X217~\nIK3\*BHT\*2\*\*8~\nIK4\*6\*640\*7\*RQ~\nIK3\*UM\*4\*\*2~/);
     // NM1*FA*2*CITY HOSPITAL****XX*9876543210: one empty element short, the NPI lands in NM108
     expect(text).toMatch(/IK3\*NM1\*11\*\*8~\nIK4\*8\*66\*5\*9876543210~\nIK4\*9\*67\*1~/);
-    expect(text).toMatch(/IK5\*R\*5~/);
+    // HL03 19 (a 4010 level code) and the patient's NM101 IL / NM108 MI in the UMO's NM1: X12 codes this place does not use (I6)
+    expect(text).toMatch(/IK3\*HL\*14\*\*8~\nIK4\*3\*735\*I6\*19~/);
+    expect(text).toMatch(/IK3\*NM1\*5\*\*8~\nIK4\*1\*98\*I6\*IL~\nIK4\*8\*66\*I6\*MI~/);
+    expect(text).toMatch(/IK5\*R\*5\*I5~/);
   });
 });
 
@@ -353,7 +356,7 @@ const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: stri
   ['277', '277/lfh__claim-level-status-ncpdp.277', ['TRN', 1, '9', /IK3\*TRN\*11\*\*8~\nIK4\*1\*481\*7\*9~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['834', '834/lfh__add-dependent.834', ['INS', 1, 'X', /IK3\*INS\*6\*2000\*8~\nIK4\*1\*1073\*7\*X~/], [without('REF', '0F'), /IK3\*REF\*\d+\*2000\*3~/]],
   ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*\*3~/]],
-  ['820', '820/individual-premiums.x12', ['RMR', 1, 'ZZ', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*ZZ~/], [without('TRN'), /IK3\*TRN\*\d+\*\*3~/]],
+  ['820', '820/individual-premiums.x12', ['RMR', 1, 'Q9', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*Q9~/], [without('TRN'), /IK3\*TRN\*\d+\*\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
   ['278 request', '278/request-outpatient.x12', ['UM', 1, 'ZZ', /IK3\*UM\*16\*\*8~\nIK4\*1\*1525\*7\*ZZ~/], [without('NM1', 'X3'), /IK3\*NM1\*4\*\*3~/]],
   ['278 response', '278/response-dependent-certified.x12', ['HCR', 1, 'ZZ', /IK3\*HCR\*16\*\*8~\nIK4\*1\*306\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*8\*\*3~/]],

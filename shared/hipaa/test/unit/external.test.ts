@@ -38,8 +38,8 @@ const place = (i: X12Issue): string =>
 const SAMPLE_ERRORS: Record<string, string[]> = {
   // composites written with '>' while ISA16 is ':' (CLM05, HI, SV101 are one component each); SV107 pointer "1.00" is not N0
   'demo.example9.837': ['CLM@2300:8/5-1:5', 'CLM@2300:8/5-2:1', 'CLM@2300:8/5-3:1', 'HI@2300:8/1-1:5', 'HI@2300:8/1-2:1', 'SV1@2400:8/1-1:5', 'SV1@2400:8/1-2:1', 'SV1@2400:8/7-1:6'],
-  // 837I: 2010AA N403 is a 5-digit ZIP (guide: 9 digits), CLM06 is not used in 837I, DTP*434 statement dates sent as D8 (guide: RD8)
-  'institutional-claim.837i': ['N4@2010AA:8/3:I12', 'CLM@2300:8/6:I10', 'DTP@2300:8/2:7'],
+  // 837I: 2010AA N403 is a 5-digit ZIP (guide: 9 digits), CLM06 is not used in 837I, DTP*434 statement dates sent as D8 (guide: RD8; D8 is an X12 format code this place does not use, I6)
+  'institutional-claim.837i': ['N4@2010AA:8/3:I12', 'CLM@2300:8/6:I10', 'DTP@2300:8/2:I6'],
   // no payer technical contact PER*BL in 1000A; TS309/TS311 (4010 summary amounts) are not used in 5010
   'medicare-part-a.835': ['PER@1000A:3', 'TS3@2000:8/9:I10', 'TS3@2000:8/11:I10', 'TS3@2000:8/9:I10', 'TS3@2000:8/11:I10'],
   // '>' composites while ISA16 is ':' (CLM05, three HI, two SV202); CLM06 not used in 837I

@@ -175,6 +175,6 @@ export function reportText(r: CliReport, name: string): string {
 export function notX12Report(err: X12FormatError): CliReport {
   return {
     valid: false, errorCount: 1, warningCount: 0, interchanges: [],
-    issues: [{ severity: 'error', level: 'file', code: err.code, message: err.message, offset: err.offset }],
+    issues: [{ severity: 'error', level: 'file', code: err.code, message: err.message, offset: err.offset, ...(err.ta1Note !== undefined ? { ta1Note: err.ta1Note } : {}) }],
   };
 }

@@ -115,6 +115,16 @@ describe('edi validate', () => {
     expect(text.out()).toMatch(/^error byte 0 X12_NOT_X12: .*\nstdin: invalid \(1 error, 0 warnings\)\n$/);
   });
 
+  it('when the ISA cannot be read (its segment terminator is a letter), then the report names TA105 004', async () => {
+    const text = interchange([set('0001')]).replace(/~/, 'Q');
+    const c = capture();
+    expect(await runCli(['validate', '--json', file('terminator.x12', text)], c.io)).toBe(1);
+    expect((JSON.parse(c.out()) as CliReport).issues).toEqual([expect.objectContaining({ level: 'file', code: 'X12_BAD_ISA', ta1Note: '004' })]);
+    const plain = capture();
+    expect(await runCli(['validate', file('terminator.x12', text)], plain.io)).toBe(1);
+    expect(plain.out()).toMatch(/^error byte \d+ \[TA105 004\] X12_BAD_ISA: /);
+  });
+
   it('when --help is given, then the help warns that --show-values may print PHI', async () => {
     const c = capture();
     expect(await runCli(['validate', '--help'], c.io)).toBe(0);
