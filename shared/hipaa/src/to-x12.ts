@@ -180,68 +180,86 @@ export function toX12(input: X12Document | readonly X12Document[], options: ToX1
     if (isSemantic(doc) && !SUPPORTED_GUIDES.includes(doc.guide)) throw new InvalidInputError('HIPAA_GUIDE_UNSUPPORTED', `document ${i + 1}: guide not supported`, { details: { document: i + 1 } });
     checked(doc, i + 1, renew === undefined);
   });
-  const nl = options.lineBreak ?? '\n';
-  const out: string[] = [];
-  let d = DEFAULT_DELIMITERS;
-  const write = (e: string[]): void => {
-    out.push(e.join(d.element) + d.segment + nl);
+  const out = new SegmentLines(options.lineBreak ?? '\n');
+  if (renew !== undefined) newEnvelopes(documents, renew, out);
+  else keptEnvelopes(documents, options.delimiters, out);
+  return out.text();
+}
+
+/** Segments written as lines with the delimiters of the interchange at hand. */
+class SegmentLines {
+  d: Delimiters = DEFAULT_DELIMITERS;
+  private readonly out: string[] = [];
+
+  constructor(private readonly nl: string) {}
+
+  readonly write = (e: string[]): void => {
+    this.out.push(e.join(this.d.element) + this.d.segment + this.nl);
   };
-  if (renew !== undefined) {
-    for (const doc of documents) {
-      d = options.delimiters ?? doc.delimiters ?? DEFAULT_DELIMITERS;
-      const now = renew.clock();
-      const isa13 = String(renew.controlNumbers.next('interchange')).padStart(9, '0');
-      const gs06 = String(renew.controlNumbers.next('group'));
-      const st02 = renew.keepTransactionControlNumber === true ? doc.controlNumber : String(renew.controlNumbers.next('transaction')).padStart(4, '0');
-      const body = setSegments(doc, d, st02);
-      const time = `${pad2(now.getUTCHours())}${pad2(now.getUTCMinutes())}`;
-      const ymd = `${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`;
-      const ic = doc.interchange;
-      const ref = isSemantic(doc) ? (doc.implementationRef !== '' ? doc.implementationRef : (guideDefinition(doc.guide).version ?? doc.guide)) : doc.implementationGuide !== '' ? doc.implementationGuide : doc.group.version;
-      const fresh = { ...ic, authorizationQualifier: '00', authorization: '', securityQualifier: '00', security: '', ackRequested: '0', usage: ic.usage === 'T' ? 'T' : 'P' };
-      write(isaOf(fresh, d, { date: `${pad2(now.getUTCFullYear() % 100)}${ymd}`, time, version: '00501', controlNumber: isa13 }));
-      write(gsOf({ ...doc.group, functionalId: doc.group.functionalId !== '' ? doc.group.functionalId : 'HC', agency: 'X' }, { date: `${now.getUTCFullYear()}${ymd}`, time, controlNumber: gs06, version: ref }));
-      body.forEach(write);
-      write(['GE', '1', gs06]);
-      write(['IEA', '1', isa13]);
-    }
-    return out.join('');
+
+  text(): string {
+    return this.out.join('');
   }
-  // the envelopes the documents carry: open ISA and GS are closed when the next document is of another
+}
+
+/** Each document in an interchange of its own, with new control numbers and the clock's dates. */
+function newEnvelopes(documents: readonly X12Document[], renew: NewEnvelopeOptions, out: SegmentLines): void {
+  for (const doc of documents) {
+    const d = (out.d = renew.delimiters ?? doc.delimiters ?? DEFAULT_DELIMITERS);
+    const now = renew.clock();
+    const isa13 = String(renew.controlNumbers.next('interchange')).padStart(9, '0');
+    const gs06 = String(renew.controlNumbers.next('group'));
+    const st02 = renew.keepTransactionControlNumber === true ? doc.controlNumber : String(renew.controlNumbers.next('transaction')).padStart(4, '0');
+    const body = setSegments(doc, d, st02);
+    const time = `${pad2(now.getUTCHours())}${pad2(now.getUTCMinutes())}`;
+    const ymd = `${pad2(now.getUTCMonth() + 1)}${pad2(now.getUTCDate())}`;
+    const ic = doc.interchange;
+    const ref = isSemantic(doc) ? (doc.implementationRef !== '' ? doc.implementationRef : (guideDefinition(doc.guide).version ?? doc.guide)) : doc.implementationGuide !== '' ? doc.implementationGuide : doc.group.version;
+    const fresh = { ...ic, authorizationQualifier: '00', authorization: '', securityQualifier: '00', security: '', ackRequested: '0', usage: ic.usage === 'T' ? 'T' : 'P' };
+    const version = typeof ic.version === 'string' && ic.version !== '' ? ic.version : '00501';
+    out.write(isaOf(fresh, d, { date: `${pad2(now.getUTCFullYear() % 100)}${ymd}`, time, version, controlNumber: isa13 }));
+    out.write(gsOf({ ...doc.group, functionalId: doc.group.functionalId !== '' ? doc.group.functionalId : 'HC', agency: 'X' }, { date: `${now.getUTCFullYear()}${ymd}`, time, controlNumber: gs06, version: ref }));
+    body.forEach(out.write);
+    out.write(['GE', '1', gs06]);
+    out.write(['IEA', '1', isa13]);
+  }
+}
+
+/** The envelopes the documents carry: an open ISA or GS is closed when the next document is of another. */
+function keptEnvelopes(documents: readonly X12Document[], delimiters: Delimiters | undefined, out: SegmentLines): void {
   let ic: { key: string; doc: X12Document; groups: number; index: number } | undefined;
   let group: { key: string; doc: X12Document; sets: number } | undefined;
   const closeGroup = (): void => {
     if (group === undefined || ic === undefined) return;
-    write(['GE', String(group.sets), group.doc.group.controlNumber]);
+    out.write(['GE', String(group.sets), group.doc.group.controlNumber]);
     ic.groups += 1;
     group = undefined;
   };
   const closeInterchange = (): void => {
     closeGroup();
-    if (ic !== undefined) write(['IEA', String(ic.groups), ic.doc.interchange.controlNumber]);
+    if (ic !== undefined) out.write(['IEA', String(ic.groups), ic.doc.interchange.controlNumber]);
     ic = undefined;
   };
   for (const doc of documents) {
-    const own = options.delimiters ?? doc.delimiters ?? DEFAULT_DELIMITERS;
+    const own = delimiters ?? doc.delimiters ?? DEFAULT_DELIMITERS;
     const key = interchangeKey(doc, own);
-    const index = doc.source.transactionIndex ?? Number.MAX_SAFE_INTEGER;
-    if (ic === undefined || ic.key !== key || (doc.source.transactionIndex !== undefined && index <= ic.index)) {
+    const index = doc.source.transactionIndex;
+    // the same ISA context again with a set position that does not rise: the next interchange
+    if (ic === undefined || ic.key !== key || (index !== undefined && index <= ic.index)) {
       closeInterchange();
-      d = own;
+      out.d = own;
       ic = { key, doc, groups: 0, index: 0 };
-      write(isaOf(doc.interchange, d, undefined));
+      out.write(isaOf(doc.interchange, own, undefined));
     }
-    ic.index = index;
+    ic.index = index ?? ic.index;
     const gkey = JSON.stringify(doc.group);
     if (group === undefined || group.key !== gkey) {
       closeGroup();
       group = { key: gkey, doc, sets: 0 };
-      const g = doc.group;
-      write(gsOf(g, g));
+      out.write(gsOf(doc.group, doc.group));
     }
     group.sets += 1;
-    setSegments(doc, d, doc.controlNumber).forEach(write);
+    setSegments(doc, own, doc.controlNumber).forEach(out.write);
   }
   closeInterchange();
-  return out.join('');
 }
