@@ -69,6 +69,21 @@ describe('edi translate and edi generate', () => {
     expect(bad.err()).toContain('document 1 is not a document of edi translate');
   });
 
+  it('when documents split per claim are given to generate, then it refuses them naming the document, and with new control numbers writes one set per claim', async () => {
+    const t = capture();
+    const twoClaims = join(__dirname, '..', '..', '..', '..', 'shared', 'hipaa', 'test', 'fixtures', '837D', 'patient-two-claims.x12');
+    expect(await runCli(['translate', '--split', 'claim', twoClaims], t.io)).toBe(0);
+    const claims = t.out().trim().split('\n');
+    expect(claims).toHaveLength(2);
+    const kept = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '-'], kept.io)).toBe(1);
+    expect(kept.out()).toBe('');
+    expect(kept.err()).toBe(`generate: document 1 is claim 1 of ${claims.length} of a set split per claim: its set cannot be written back as sent (translate without --split claim), or take new control numbers (each claim a set of its own)\n`);
+    const renewed = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--new-control-numbers', '--now', '2024-01-02T03:04:00Z', '-'], renewed.io)).toBe(0);
+    expect(parseX12(renewed.out()).map((ic) => ic.groups[0].transactions[0].segments.filter((seg) => seg.id === 'CLM').length)).toEqual(claims.map(() => 1));
+  });
+
   it('when a document given to generate has a misspelt key or a number for an amount, then nothing is printed and stderr names the document and the places', async () => {
     const t = capture();
     expect(await runCli(['translate', FIXTURE], t.io)).toBe(0);
