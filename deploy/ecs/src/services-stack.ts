@@ -170,7 +170,9 @@ export class ServicesStack extends Stack {
 
     // Every service has a private DNS name, so the console reads its /healthz, /readyz and /metrics.
     const ingest = add('ingest', 'ingest', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners, ...platformKey }, { ...broker, PGP_PASSPHRASE: ecs.Secret.fromSecretsManager(pgpPassphrase) }, { dnsName: 'ingest' });
-    const translator = add('translator', 'translator', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners, ...platformKey }, { ...broker, PGP_PASSPHRASE: ecs.Secret.fromSecretsManager(pgpPassphrase) }, { dnsName: 'translator' });
+    // one translation thread per vCPU of the task (the runtime's core count is the host's, not the task's share)
+    const translatorThreads = String(Math.max(1, Math.floor(TASK_SIZES.translator.cpu / 1024)));
+    const translator = add('translator', 'translator', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners, TRANSLATOR_THREADS: translatorThreads, ...platformKey }, { ...broker, PGP_PASSPHRASE: ecs.Secret.fromSecretsManager(pgpPassphrase) }, { dnsName: 'translator' });
     const notifierSecrets: Record<string, ecs.Secret> = { ...broker, NOTIFIER_REPLAY_TOKEN: ecs.Secret.fromSecretsManager(replayToken) };
     for (const [env, source] of Object.entries(props.notifierSecrets ?? {})) notifierSecrets[env] = fromSecretsManager(this, `NotifierSecret-${env}`, source);
     const notifier = add('notifier', 'notifier', { ...common, PARTNERS_OBJECT_KEY: CONFIG_KEYS.partners }, notifierSecrets, { dnsName: 'notifier' });

@@ -20,7 +20,8 @@ export const TASK_SIZES: Record<ServiceName, TaskSize> = {
     memoryMiB: 2048,
     why:
       'Translation is CPU-bound and its memory is bounded by the largest transaction set, not the file (a 200 MB single-set file peaks near 210 MB RSS); ' +
-      'TRANSLATOR_PREFETCH=2 files at once gives the 2 GB headroom.',
+      'TRANSLATOR_PREFETCH=2 files at once gives the 2 GB headroom. TRANSLATOR_THREADS is set to the vCPUs (1 here: sets translate on the main thread); ' +
+      'a larger task translates a large file\'s sets on that many threads.',
   },
   notifier: {
     cpu: 512,

@@ -10,6 +10,8 @@ export const translatorConfigSchema = z.object({
   ...platformKeyEnvShape,
   /** Files translated at once per process. */
   TRANSLATOR_PREFETCH: envInt(2, 1),
+  /** Threads that translate the sets of large files, the service's own among them (1: only it); 0: DEFAULT_THREADS. */
+  TRANSLATOR_THREADS: envInt(0, 0),
   TRANSLATOR_MAX_ATTEMPTS: envInt(5, 1),
   TRANSLATOR_RETRY_BASE_DELAY_MS: envInt(1000, 0),
 });

@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     encryptOutbound: createPgpOutboundEncryptor(signingKey),
     inlineLimitBytes: config.MESSAGE_INLINE_LIMIT_BYTES,
     prefetch: config.TRANSLATOR_PREFETCH,
+    threads: config.TRANSLATOR_THREADS,
     maxAttempts: config.TRANSLATOR_MAX_ATTEMPTS,
     retryBaseDelayMs: config.TRANSLATOR_RETRY_BASE_DELAY_MS,
   });

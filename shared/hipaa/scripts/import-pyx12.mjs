@@ -608,3 +608,246 @@ for (const g of GUIDES) {
   writeFileSync(new URL('005010X212-276.json', outDir), `${JSON.stringify(d)}\n`);
   console.log('005010X212-276', JSON.stringify(d).length);
 }
+
+// ---- 278 (005010X217) request and response ----
+// pyx12 has only the 4010 maps of the 278 (X094A1: 278.4010.X094.A1.xml the request, BHT02 13;
+// 278.4010.X094.27.A1.xml the response, BHT02 11). 5010 reshaped the levels below the subscriber:
+// a patient event level (2000E: UM, HCR, dates, diagnosis, CRC/CL1/CR*, PWK, MSG, with the event's
+// providers 2010EA, transport locations and other UMO or contact loops) under the subscriber or the
+// dependent, and service levels (2000F: UM, HCR, SV1/SV2/SV3, TOO, HSD) below it. The structure is
+// written here from the X217 request and response layouts (loop order, usage, repeats); the
+// segments' elements (positions, data elements, lengths, code lists) come from the 4010 maps, the
+// X279A1 eligibility maps (names, demographics) and the 837 definitions (SV1, SV2, SV3, TOO), with
+// the 5010 code values where they changed (BHT01 0007, BHT02, UM01/UM02, HCR01, entity codes).
+// Request and response share ST01 278 and the reference: `select` names the element that tells
+// them apart (BHT02), and resolveGuide reads it.
+{
+  family = '278';
+  const tree = (file) => {
+    const doc = parseXml(read(file));
+    return loopDef(findLoop(doc, 'ST_LOOP'), '278');
+  };
+  const req4010 = tree('pyx12/map/278.4010.X094.A1.xml');
+  const res4010 = tree('pyx12/map/278.4010.X094.27.A1.xml');
+  const eligibility = JSON.parse(readFileSync(new URL('005010X279A1-270.json', outDir), 'utf8'));
+  const professional = JSON.parse(readFileSync(new URL('005010X222A1.json', outDir), 'utf8'));
+  const institutional = JSON.parse(readFileSync(new URL('005010X223A2.json', outDir), 'utf8'));
+  const dental = JSON.parse(readFileSync(new URL('005010X224A2.json', outDir), 'utf8'));
+  /** The first segment of an id (and qualifier code, when given) anywhere in a definition tree, cloned. */
+  const find = (l, id, code) => {
+    for (const c of l.children) {
+      if (c.loop) {
+        const f = find(c, id, code);
+        if (f) return f;
+      } else if (c.segment === id && (code === undefined || (c.elements[0].codes ?? []).includes(code) || (c.elements[0].components?.[0]?.codes ?? []).includes(code))) return c;
+    }
+    return undefined;
+  };
+  const take = (l, id, code, key, name, usage, maxUse, first) => {
+    const f = find(l, id, code) ?? (l === res4010 ? find(req4010, id, code) : find(res4010, id, code));
+    if (!f) throw new Error(`no ${id}*${code ?? ''} in the source tree`);
+    const s = clone(f);
+    Object.assign(s, { key, name, usage, maxUse });
+    if (first !== undefined) {
+      if (s.elements[0].components) s.elements[0].components[0].codes = first;
+      else s.elements[0].codes = first;
+    }
+    return s;
+  };
+  const loopOf = (id, key, name, usage, repeat, children) => ({ loop: id, key, name, usage, repeat, children });
+  const hl = (name, code) => {
+    const s = take(eligibility.root, 'HL', undefined, 'hierarchicalLevel', name, 'R', 1);
+    s.elements[2].codes = [code];
+    // every level below the UMO names its parent
+    if (code !== '20') s.elements[1] = { ...s.elements[1], usage: 'R' };
+    s.elements[3] = { ...s.elements[3], usage: 'R', codes: ['0', '1'] };
+    return s;
+  };
+  const nm1 = (src, code, name, codes) => take(src, 'NM1', code, 'name', name, 'R', 1, codes);
+  // REF02 named by what the REF is (the 4010 names are the requester's)
+  const ref = (src, code, key, name, maxUse, codes) => {
+    const s = take(src, 'REF', code, key, name, 'S', maxUse, codes);
+    s.elements[1] = key === 'supplementalIdentification' ? { ...s.elements[1], key: 'identifier', name: 'Supplemental Identifier' } : { ...s.elements[1], key, name };
+    return s;
+  };
+  const address = () => [take(eligibility.root, 'N3', undefined, 'address', 'Address', 'S', 1), take(eligibility.root, 'N4', undefined, 'cityStateZipCode', 'City, State, ZIP Code', 'S', 1)];
+  const per = (maxUse = 1) => take(req4010, 'PER', undefined, 'contactInformation', 'Contact Information', 'S', maxUse);
+  // 5010 names the taxonomy code list PXC (4010: ZZ)
+  const prv = () => {
+    const s = take(req4010, 'PRV', undefined, 'providerInformation', 'Provider Information', 'S', 1);
+    s.elements[1] = { ...s.elements[1], codes: ['PXC'] };
+    return s;
+  };
+  const aaa = () => take(res4010, 'AAA', undefined, 'requestValidations', 'Request Validation', 'S', 9);
+  const dmg = () => take(eligibility.root, 'DMG', undefined, 'demographicInformation', 'Demographic Information', 'S', 1);
+  // the subscriber's INS (Y, 18) and the dependent's (N, relationship): the birth sequence (INS17) is situational here
+  const ins = (dependent) => {
+    const s = take(eligibility.root, 'INS', dependent ? 'N' : 'Y', 'relationship', 'Relationship', 'S', 1);
+    s.elements[16] = { ...s.elements[16], usage: 'S' };
+    return s;
+  };
+  const dtp = (code, key, name, formats) => {
+    const s = take(req4010, 'DTP', undefined, key, name, 'S', 1, [code]);
+    s.elements[1] = { ...s.elements[1], codes: formats };
+    s.elements[2] = { ...s.elements[2], key, name };
+    return s;
+  };
+  const crc = (code, key, name) => take(res4010, 'CRC', undefined, key, name, 'S', 1, [code]);
+  const um = (response) => {
+    const s = take(req4010, 'UM', undefined, 'review', 'Health Care Services Review Information', response ? 'S' : 'R', 1, ['AR', 'HS', 'IN', 'SC']);
+    s.elements[1] = { ...s.elements[1], codes: ['1', '2', '3', '4', 'I', 'S'], usage: response ? 'S' : 'R' };
+    s.elements[8] = { ...s.elements[8], usage: 'S' };
+    return s;
+  };
+  const hcr = () => {
+    const s = take(res4010, 'HCR', undefined, 'decision', 'Health Care Services Review', 'S', 1, ['A1', 'A2', 'A3', 'A4', 'A6', 'C', 'CT', 'NA']);
+    s.elements[2] = { ...s.elements[2], codes: undefined, external: '886' };
+    delete s.elements[2].codes;
+    return s;
+  };
+  const trn = (maxUse, codes) => {
+    const s = take(req4010, 'TRN', undefined, 'traceNumbers', 'Trace Number', 'S', maxUse, codes);
+    s.elements[1] = { ...s.elements[1], key: 'traceNumber', name: 'Trace Number' };
+    return s;
+  };
+  // 5010 reads ICD-10 codes too: ABK, ABF, ABJ beside the ICD-9 BK, BF, BJ
+  const diagnosis = () => {
+    const s = take(req4010, 'HI', undefined, 'diagnosis', 'Patient Diagnosis', 'S', 1);
+    for (const e of s.elements) {
+      const q = e.components?.[0];
+      if (q?.codes) q.codes = [...q.codes.flatMap((c) => (['BK', 'BF', 'BJ'].includes(c) ? [`A${c}`, c] : [c]))];
+    }
+    return s;
+  };
+  // a service line names its procedure (SV101, SV301) or its revenue code or procedure (SV201, SV202); the rest is situational
+  const service = (src, id, key, name) => {
+    const s = take(src, id, undefined, key, name, 'S', 1);
+    s.elements = s.elements.map((e, i) => ((i === 0 && id !== 'SV2') || e.usage === 'N' ? e : { ...e, usage: 'S' }));
+    return s;
+  };
+  const lines = () => [
+    service(professional.root, 'SV1', 'professionalService', 'Professional Service'),
+    service(institutional.root, 'SV2', 'institutionalService', 'Institutional Service Line'),
+    service(dental.root, 'SV3', 'dentalService', 'Dental Service'),
+    take(dental.root, 'TOO', undefined, 'toothInformation', 'Tooth Information', 'S', 32),
+  ];
+  const hsd = () => take(req4010, 'HSD', undefined, 'servicesDelivery', 'Health Care Services Delivery', 'S', 1);
+  const pwk = (key, name) => take(req4010, 'PWK', undefined, key, name, 'S', 10);
+  const msg = () => take(req4010, 'MSG', undefined, 'messageText', 'Message Text', 'S', 1);
+  const eventDates = (response) => [
+    dtp('439', 'accidentDate', 'Accident Date', ['D8']),
+    dtp('484', 'lastMenstrualPeriodDate', 'Last Menstrual Period Date', ['D8']),
+    dtp('ABC', 'estimatedDateOfBirth', 'Estimated Date of Birth', ['D8']),
+    dtp('431', 'onsetDate', 'Onset of Current Symptoms or Illness Date', ['D8']),
+    dtp('AAH', 'eventDate', 'Event Date', ['D8', 'RD8']),
+    dtp('435', 'admissionDate', 'Admission Date', ['D8', 'RD8']),
+    dtp('096', 'dischargeDate', 'Discharge Date', ['D8']),
+    ...(response ? certificationDates() : []),
+  ];
+  const certificationDates = () => [
+    dtp('102', 'certificationIssueDate', 'Certification Issue Date', ['D8']),
+    dtp('036', 'certificationExpirationDate', 'Certification Expiration Date', ['D8']),
+    dtp('007', 'certificationEffectiveDate', 'Certification Effective Date', ['D8', 'RD8']),
+  ];
+  const reviewRefs = (response) => [
+    ref(req4010, undefined, response ? 'authorizationNumber' : 'previousAuthorizationNumber', response ? 'Authorization Number' : 'Previous Review Authorization Number', 1, ['BB']),
+    ref(req4010, undefined, response ? 'administrativeReferenceNumber' : 'previousAdministrativeReferenceNumber', response ? 'Administrative Reference Number' : 'Previous Review Administrative Reference Number', 1, ['NT']),
+  ];
+  const medical = () => [
+    take(req4010, 'CL1', undefined, 'institutionalClaimCode', 'Institutional Claim Code', 'S', 1),
+    take(req4010, 'CR1', undefined, 'ambulanceTransport', 'Ambulance Transport Information', 'S', 1),
+    take(req4010, 'CR2', undefined, 'spinalManipulation', 'Spinal Manipulation Service Information', 'S', 1),
+    take(req4010, 'CR5', undefined, 'homeOxygenTherapy', 'Home Oxygen Therapy Information', 'S', 1),
+    take(req4010, 'CR6', undefined, 'homeHealthCare', 'Home Health Care Information', 'S', 1),
+  ];
+  const certifications = () => [
+    crc('07', 'ambulanceCertification', 'Ambulance Certification Information'),
+    crc('08', 'chiropracticCertification', 'Chiropractic Certification Information'),
+    crc('09', 'durableMedicalEquipment', 'Durable Medical Equipment Information'),
+    crc('11', 'oxygenTherapyCertification', 'Oxygen Therapy Certification Information'),
+    crc('75', 'functionalLimitations', 'Functional Limitations Information'),
+    crc('76', 'activitiesPermitted', 'Activities Permitted Information'),
+    crc('77', 'mentalStatus', 'Mental Status Information'),
+  ];
+  const PROVIDERS = ['1T', '71', '72', '73', '77', 'AAJ', 'DD', 'DK', 'DN', 'FA', 'G3', 'P3', 'QB', 'QV', 'SJ'];
+  const contact = (id, key, name) => loopOf(id, key, name, 'S', 1, [nm1(req4010, undefined, name, ['2B', '36', '40', 'FA', 'P3', 'X3', '1P', 'PR']), ...address(), per(3)]);
+  const transport = (id, response) => loopOf(id, 'transportLocations', 'Patient Event Transport Information', 'S', 5, [
+    nm1(req4010, undefined, 'Patient Event Transport Information', ['45', 'FS', 'ND', 'PW', 'R3']), ...address(), ...(response ? [aaa()] : []),
+  ]);
+  const provider = (id, key, name, response) => loopOf(id, key, name, 'S', 12, [
+    nm1(req4010, undefined, name, PROVIDERS), ref(req4010, undefined, 'supplementalIdentification', 'Supplemental Identification', 7), ...address(), per(), ...(response ? [aaa()] : []), prv(),
+  ]);
+  const serviceLevel = (response) => loopOf('2000F', 'services', 'Service Level', 'S', 0, [
+    hl('Service Level', 'SS'), trn(response ? 3 : 2, response ? ['1', '2'] : ['1']), ...(response ? [aaa()] : []), um(response), ...(response ? [hcr()] : []),
+    ...reviewRefs(response), dtp('472', 'serviceDate', 'Service Date', ['D8', 'RD8']), ...(response ? certificationDates() : []),
+    ...(response ? [take(req4010, 'HI', undefined, 'requestForAdditionalInformation', 'Request for Additional Information', 'S', 1)] : []),
+    ...lines(), hsd(), pwk('additionalServiceInformation', 'Additional Service Information'), msg(),
+    ...(response
+      ? [provider('2010FA', 'serviceProviders', 'Service Provider Name', true), contact('2010FB', 'additionalServiceInformationContact', 'Additional Service Information Contact Name')]
+      : [provider('2010F', 'serviceProviders', 'Service Provider Name', false)]),
+  ]);
+  const patientEvent = (response, usage) => loopOf('2000E', 'patientEvent', 'Patient Event Level', usage, 1, [
+    hl('Patient Event Level', 'EV'), trn(response ? 3 : 2, response ? ['1', '2'] : ['1']), ...(response ? [aaa()] : []), um(response), ...(response ? [hcr()] : []),
+    ...reviewRefs(response), ...eventDates(response), diagnosis(), hsd(), ...(response ? [] : certifications()), ...medical(),
+    pwk('additionalPatientInformation', 'Additional Patient Information'), msg(),
+    provider('2010EA', 'patientEventProviders', 'Patient Event Provider Name', response),
+    ...(response
+      ? [contact('2010EB', 'additionalPatientInformationContact', 'Additional Patient Information Contact Name'), transport('2010EC', true)]
+      : [transport('2010EB', false), loopOf('2010EC', 'otherUmo', 'Patient Event Other UMO Name', 'S', 1, [
+        nm1(req4010, undefined, 'Patient Event Other UMO Name', ['X3']), ref(req4010, undefined, 'denialReason', 'Other UMO Denial Reason', 1, ['ZZ']),
+        dtp('598', 'denialDate', 'Other UMO Denial Date', ['D8'])])]),
+    serviceLevel(response),
+  ]);
+  // the subscriber's name as the eligibility inquiry has it; the dependent's the same with QC, its identifier situational
+  const personName = (code, name) => {
+    const s = nm1(eligibility.root, 'IL', name, [code]);
+    if (code === 'QC') for (const i of [7, 8]) s.elements[i] = { ...s.elements[i], usage: 'S' };
+    return s;
+  };
+  const person = (id, key, name, code, response) => loopOf(id, key, name, 'R', 1, [
+    personName(code, name), ref(eligibility.root, undefined, 'supplementalIdentification', 'Supplemental Identification', 9), ...address(),
+    ...(response ? [aaa()] : []), dmg(), ins(code === 'QC'),
+  ]);
+  const definition = (response) => {
+    const bht = take(response ? res4010 : req4010, 'BHT', undefined, 'beginningOfHierarchicalTransaction', 'Beginning of Hierarchical Transaction', 'R', 1, ['0007']);
+    bht.elements[1].codes = response ? ['11'] : ['01', '13', '36'];
+    bht.elements[5] = response ? bht.elements[5] : { ...bht.elements[5], usage: 'S', codes: ['RU'] };
+    const st = take(req4010, 'ST', undefined, 'transactionSetHeader', 'Transaction Set Header', 'R', 1);
+    st.elements[2] = el('1705', 'implementationConventionReference', 'Implementation Convention Reference', 'R');
+    const root = loopOf('ST', 'transaction', 'Transaction Set Header', 'R', 1, [
+      st, bht,
+      loopOf('2000A', 'utilizationManagementOrganization', 'Utilization Management Organization (UMO) Level', 'R', 1, [
+        hl('Utilization Management Organization (UMO) Level', '20'), ...(response ? [aaa()] : []),
+        loopOf('2010A', 'name', 'Utilization Management Organization (UMO) Name', 'R', 1, [
+          nm1(req4010, undefined, 'Utilization Management Organization (UMO) Name', ['X3']), ...(response ? [per(), aaa()] : []),
+        ]),
+        loopOf('2000B', 'requester', 'Requester Level', 'R', 1, [
+          hl('Requester Level', '21'),
+          loopOf('2010B', 'name', 'Requester Name', 'R', 1, [
+            nm1(req4010, undefined, 'Requester Name', ['1P', 'FA']), ref(req4010, undefined, 'supplementalIdentification', 'Supplemental Identification', 8),
+            ...(response ? [aaa()] : [...address(), per()]), prv(),
+          ]),
+          loopOf('2000C', 'subscriber', 'Subscriber Level', 'R', 1, [
+            hl('Subscriber Level', '22'),
+            person('2010C', 'name', 'Subscriber Name', 'IL', response),
+            patientEvent(response, 'S'),
+            loopOf('2000D', 'dependent', 'Dependent Level', 'S', 1, [hl('Dependent Level', '23'), person('2010D', 'name', 'Dependent Name', 'QC', response), patientEvent(response, response ? 'S' : 'R')]),
+          ]),
+        ]),
+      ]),
+      take(req4010, 'SE', undefined, 'transactionSetTrailer', 'Transaction Set Trailer', 'R', 1),
+    ]);
+    return {
+      guide: `005010X217-278-${response ? 'response' : 'request'}`, version: '005010X217', setId: '278',
+      title: `Health Care Services Review: ${response ? 'Response' : 'Request for Review'}`, aliases: ['005010X217'],
+      select: { segment: 'BHT', element: 2, codes: response ? ['11'] : ['01', '13', '36'] },
+      source: 'facts from azoner/pyx12 pyx12/map/278.4010.X094.A1.xml and 278.4010.X094.27.A1.xml (BSD-3-Clause) for the segments\' elements, pyx12/map/270.5010.X279.A1.xml at a564361e2f302b9a740421ce88c26f4b473f97da for names and demographics, the 837 definitions for SV1/SV2/SV3/TOO, the loops from the X217 structure (their layout as in EdiFabric/X12.NET\'s 5010 278 template); names and format are this project\'s',
+      root,
+    };
+  };
+  for (const response of [false, true]) {
+    const d = definition(response);
+    writeFileSync(new URL(`${d.guide}.json`, outDir), `${JSON.stringify(d)}\n`);
+    console.log(d.guide, JSON.stringify(d).length);
+  }
+}

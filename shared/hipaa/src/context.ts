@@ -90,6 +90,8 @@ export interface SegmentsDocument {
   transactionSet: string;
   controlNumber: string;
   implementationGuide: string;
+  /** Why no supported guide shaped this document (no guide of the set under its reference, or a 278 whose BHT02 selects neither X217 guide). */
+  guideReason?: string;
   interchange: InterchangeContext;
   group: GroupContext;
   delimiters: Delimiters;
@@ -144,7 +146,7 @@ export function documentBase(guide: SupportedGuide, tx: TransactionSet, ctx: Tra
 }
 
 /** A segments document's fields before `segments` (its last field), in their order; `segmentCount` counts what the cursor read. */
-export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, segmentCount: number): Omit<SegmentsDocument, 'segments'> {
+export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, segmentCount: number, guideReason?: string): Omit<SegmentsDocument, 'segments'> {
   const source: SegmentsDocument['source'] = ctx.fileId === undefined ? { firstSegment: 1, lastSegment: segmentCount, offset: tx.offset } : { fileId: ctx.fileId, firstSegment: 1, lastSegment: segmentCount, offset: tx.offset };
   if (ctx.transactionIndex !== undefined) source.transactionIndex = ctx.transactionIndex;
   return {
@@ -152,6 +154,7 @@ export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, 
     transactionSet: tx.setId,
     controlNumber: tx.controlNumber,
     implementationGuide: tx.implementationRef,
+    ...(guideReason === undefined ? {} : { guideReason }),
     interchange: interchangeContext(ctx.interchange),
     group: groupContext(ctx.group),
     delimiters: { ...tx.delimiters },

@@ -31,7 +31,7 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
   required: ['guide', 'setId', 'title', 'aliases', 'source', 'root'],
   additionalProperties: false,
   properties: {
-    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?(-[0-9]{3}[A-Z]?)?$' },
+    guide: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?(-[0-9]{3}([A-Z]|-request|-response)?)?$' },
     version: { type: 'string', pattern: '^005010X[0-9]{3}(A[0-9])?$', description: 'the implementation reference (GS08/ST03) when the id is not it: guides of one reference for two sets (270/271, 276/277)' },
     setId: { enum: ['837', '835', '277', '270', '271', '276', '278', '834', '820', '999'] },
     title: { type: 'string' },
@@ -52,6 +52,13 @@ export const DEFINITION_SCHEMA: Record<string, unknown> = {
       },
     },
     balancing: { type: 'boolean', description: 'the 837 and 835 amount rules apply (CLM02, BPR02, CLP04, SVC03)' },
+    select: {
+      type: 'object',
+      description: 'the header element that picks this guide among the guides of one set and reference (278 X217: BHT02)',
+      required: ['segment', 'element', 'codes'],
+      additionalProperties: false,
+      properties: { segment: { type: 'string', pattern: '^[A-Z][A-Z0-9]{1,2}$' }, element: { type: 'integer', minimum: 1 }, codes: { type: 'array', minItems: 1, items: { type: 'string' } } },
+    },
     root: { $ref: '#/definitions/loop' },
   },
   definitions: {

@@ -99,6 +99,11 @@ export interface GuideDefinition {
   claims?: ClaimLevels;
   /** The claim and payment amount rules (src/balancing.ts) apply: 837 and 835 guides. */
   balancing?: boolean;
+  /**
+   * Where one set id has two guides under one reference (278 X217 request and response): the
+   * header element that tells them apart (BHT02) and the codes that select this guide.
+   */
+  select?: { segment: string; element: number; codes: string[] };
   root: LoopDef;
 }
 

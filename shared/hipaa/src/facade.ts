@@ -19,7 +19,7 @@ import { documentBase, groupContext, interchangeContext, segmentsDocumentBase, t
 import type { CompiledGuide, RtLoop, RtSegment } from './definition';
 import { DocumentWriter, guideTable, type WrittenDocument } from './document-writer';
 import { ElementChecker } from './element-checks';
-import { compiledGuide, resolveGuide, type SupportedGuide } from './guides';
+import { compiledGuide, lookupGuide, type SupportedGuide } from './guides';
 import { firstElementIsString } from './segment-writer';
 import { StructureIssues } from './structure-checks';
 import { EVENT, SEGMENT, SHIFT, Tape } from './tape';
@@ -44,6 +44,8 @@ export interface DocumentOptions {
 export interface SetDocuments {
   /** The guide that shaped the documents; undefined: a set of no supported guide (one document of its segments). */
   guide: SupportedGuide | undefined;
+  /** When `guide` is undefined: why (the generic document says it too, as `guideReason`). */
+  guideReason?: string;
   /** The documents' JSON text in UTF-8, in order (per claim: with the claim id). */
   documents: WrittenDocument[];
   /** The set's report for the 999 (IK5 ack, codes, issues), with the partner's warnOnly codes as warnings. */
@@ -180,13 +182,13 @@ const lines = (writer: DocumentWriter, options: DocumentOptions): { lines?: Buff
 export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options: DocumentOptions = {}): SetDocuments {
   const warnOnly = options.lenient === true ? [...(options.acceptWithErrors ?? []), ...GUIDE_ISSUE_CODES] : options.acceptWithErrors;
   const dictionary = checkTransactionSyntax(tx, ctx.interchange.header.version);
-  const guide = resolveGuide(tx.setId, tx.implementationRef, ctx.group.version);
+  const { guide, reason } = lookupGuide(tx, ctx.group.version);
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
-    const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length));
+    const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length, reason));
     const writer = new DocumentWriter(tx, tx.bytes.length * 8 + head.length, options.lineBreaks);
     const document = writer.plain(head, starts, ends);
-    return { guide, documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
+    return { guide, ...(reason === undefined ? {} : { guideReason: reason }), documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
   }
   const compiled = compiledGuide(guide);
   const definition = compiled.definition;
@@ -226,7 +228,7 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
  * and checks as documentsFor, without documents. For a ReportBuilder (guideValidator) or a test.
  */
 export function checkTransaction(tx: TransactionSet, groupVersion = ''): X12Issue[] {
-  const guide = resolveGuide(tx.setId, tx.implementationRef, groupVersion);
+  const { guide } = lookupGuide(tx, groupVersion);
   if (guide === undefined) return [];
   return walk(tx, compiledGuide(guide), { tape: false, checks: true, claims: false }).issues;
 }

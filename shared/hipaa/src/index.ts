@@ -11,11 +11,14 @@
  */
 export type { ClaimLevels, CompiledGuide, ElementDef, ElementGroupDef, GuideDefinition, LoopDef, SegmentDef, Usage } from './definition';
 export { compileGuide, isLoop } from './definition';
-export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, resolveGuide } from './guides';
+export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, lookupGuide, resolveGuide } from './guides';
+export type { GuideLookup, GuideLookupSet } from './guides';
 export type { SupportedGuide } from './guides';
 export type { JsonObject, JsonValue } from './segment-json';
 export { documentsFor } from './facade';
 export type { DocumentOptions, SetDocuments } from './facade';
+export { DEFAULT_THREADS, TranslationThreads, documentsForEach } from './set-threads';
+export type { EachOptions, SetEvent } from './set-threads';
 export type { WrittenDocument } from './document-writer';
 export { guideValidator } from './guide-validator';
 export type {

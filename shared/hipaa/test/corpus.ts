@@ -55,7 +55,7 @@ export function transactions(bytes: Buffer): Tx[] {
   for (const ic of parseX12(bytes)) {
     for (const group of ic.groups) {
       group.transactions.forEach((tx, i) => {
-        if (resolveGuide(tx.setId, tx.implementationRef, group.version) !== undefined) out.push({ ic, group, tx, index: i + 1 });
+        if (resolveGuide(tx.setId, tx.implementationRef, group.version, tx) !== undefined) out.push({ ic, group, tx, index: i + 1 });
       });
     }
   }
@@ -83,9 +83,12 @@ export function guideFiles(status: 'valid' | 'invalid', folders = CLAIM_SETS): s
   return out;
 }
 
-/** This package's fixtures of request and response guides the corpus has no file of (820, written from the X218 structure). */
+/**
+ * This package's fixtures of request and response guides the corpus has no conforming file of
+ * (820, written from the X218 structure; 278, from the X217 structure).
+ */
 export function exchangeFixtures(): string[] {
-  return readdirSync(join(OWN, '820')).filter((f) => f.endsWith('.x12')).map((f) => `820/${f}`);
+  return ['820', '278'].flatMap((d) => readdirSync(join(OWN, d)).filter((f) => f.endsWith('.x12')).map((f) => `${d}/${f}`));
 }
 
 export function ownFixtures(): string[] {

@@ -215,6 +215,15 @@ export class TransactionSet {
     return this.cache !== undefined;
   }
 
+  /** What this set was made from, with `bytes` in place of its own (a copy that can move to another thread). */
+  initWith(bytes: Buffer): TransactionSetInit {
+    return {
+      setId: this.setId, controlNumber: this.controlNumber, implementationRef: this.implementationRef, issues: this.issues, lead: this.lead,
+      bytes, offset: this.offset, index: this.index, segmentCount: this.segmentCount, hasSe: this.hasSe, delimiters: this.delimiters,
+      utf8: this.utf8, ascii: this.ascii,
+    };
+  }
+
   /** Segments outside ASCII are read as UTF-8 when they are valid UTF-8 (else as latin1). */
   get decodesUtf8(): boolean {
     return this.utf8;

@@ -1,5 +1,5 @@
 import { fork, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What a measurement job reports back; maxRssMb is the child's own peak RSS (process.resourceUsage().maxRSS). */
@@ -77,7 +77,9 @@ export async function fastestOf(rounds: number, measurements: Array<() => Promis
 /**
  * Runs `edi` of the checkout `root` with `args` as a whole process (node startup included), its
  * stdout to /dev/null, and times it from spawn to exit; `file` is the input whose size the
- * result reports. Rejects when the command exits other than `expectStatus` or times out.
+ * result reports. Rejects when the command exits other than `expectStatus` or times out; then the
+ * message gives the highest RSS seen (VmHWM, read every 250 ms on Linux), as a process killed for
+ * its memory reports nothing itself.
  */
 export function runCli(root: string, args: string[], file: string, options: { timeoutMs?: number; expectStatus?: number } = {}): Promise<JobResult> {
   const started = process.hrtime.bigint();
@@ -91,13 +93,24 @@ export function runCli(root: string, args: string[], file: string, options: { ti
   (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
     report += d.toString('utf8');
   });
+  let peakKb = 0;
+  const sample = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm !== null) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // gone already, or not Linux
+    }
+  }, 250);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(sample);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (code !== (options.expectStatus ?? 0) || report === '') {
-        reject(new Error(`edi ${args.join(' ')} exited with ${signal ?? code}${stderr === '' ? '' : `: ${stderr.split('\n')[0]}`}`));
+        const seen = peakKb > 0 ? ` (peak RSS seen ${Math.round(peakKb / 1024)} MB)` : '';
+        reject(new Error(`edi ${args.join(' ')} exited with ${signal ?? code}${seen}${stderr === '' ? '' : `: ${stderr.split('\n')[0]}`}`));
         return;
       }
       resolve({ seconds, bytes: statSync(file).size, maxRssMb: (JSON.parse(report) as { maxRssMb: number }).maxRssMb });

@@ -1,6 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { seededRandom as rng } from '@ediflow/testkit';
+import { envelopeHeader, envelopeTrailer, pad, terminator, writeGenerated } from './generate-file';
 
 /**
  * Writes a valid 005010X222A1 837P interchange of about `targetBytes`: one ISA/GS,
@@ -16,16 +15,11 @@ export interface Generate837Options {
   newlines?: boolean;
 }
 
-const pad = (v: string | number, n: number) => String(v).padStart(n, '0');
-
 export async function* generate837P(options: Generate837Options): AsyncGenerator<string> {
   const random = rng(options.seed ?? 42);
   const perTx = options.claimsPerTransaction ?? 500;
-  const nl = options.newlines === false ? '' : '\n';
-  const t = `~${nl}`;
-  const isa13 = '000000001';
-  yield `ISA*00*          *00*          *ZZ*BENCHSUBMITTER *ZZ*BENCHRECEIVER  *240101*1200*^*00501*${isa13}*0*T*:${t}`;
-  yield `GS*HC*BENCHSUBMITTER*BENCHRECEIVER*20240101*1200*1*X*005010X222A1${t}`;
+  const t = terminator(options.newlines);
+  yield envelopeHeader('HC', '005010X222A1', t);
   let written = 200;
   let st = 0;
   let claim = 0;
@@ -71,19 +65,10 @@ export async function* generate837P(options: Generate837Options): AsyncGenerator
     written += text.length;
     yield text;
   }
-  yield `GE*${st}*1${t}`;
-  yield `IEA*1*${isa13}${t}`;
+  yield envelopeTrailer(st, t);
 }
 
 /** Writes a generated file to disk and returns its size. */
-export async function write837P(path: string, options: Generate837Options): Promise<number> {
-  const out = createWriteStream(path);
-  let size = 0;
-  for await (const chunk of generate837P(options)) {
-    size += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return size;
+export function write837P(path: string, options: Generate837Options): Promise<number> {
+  return writeGenerated(path, generate837P(options));
 }

@@ -23,3 +23,7 @@ export { ingestSection } from './sections/ingest';
 export { bridgeSection } from './sections/bridge';
 export { notifierSection } from './sections/notifier';
 export { translateSection } from './sections/translate';
+export { generate834, write834 } from './generate-834';
+export type { Generate834Options } from './generate-834';
+export { generate271, write271 } from './generate-271';
+export type { Generate271Options } from './generate-271';

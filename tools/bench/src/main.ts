@@ -5,12 +5,15 @@ import { formatSection } from './format';
 import type { SectionResult } from './section';
 import { SECTIONS } from './sections';
 import { BASE_REF } from './base-build';
+import { DEFAULT_SHAPES, TRANSLATE_ROWS } from './sections/translate';
 
-const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--base REF|DIR] [--json]]
+const USAGE = `Usage: npm run bench [-- [--1gb] [--only name,name] [--rows key,key] [--members N] [--base REF|DIR] [--json]]
   --1gb          also measure 1 GB files (x12: peak RSS flat from 200 MB to 1 GB; ingest: peak RSS of a 1 GB file)
   --base REF|DIR the build translate compares with: a commit (exported and installed in the run's temporary
                  folder) or a built checkout; default the build before the hipaa façade (${BASE_REF})
   --only LIST    run only these sections (${SECTIONS.map((s) => s.name).join(', ')})
+  --rows LIST    translate: run only these rows (${TRANSLATE_ROWS.join(', ')})
+  --members N    translate: members (INS loops) per 834 set in the 834 row (default ${DEFAULT_SHAPES.membersPerSet})
   --json         print the results as JSON after the tables`;
 
 async function main(): Promise<void> {
@@ -27,6 +30,16 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  const rowsAt = args.indexOf('--rows');
+  const rows = rowsAt >= 0 ? (args[rowsAt + 1] ?? '').split(',') : undefined;
+  const membersAt = args.indexOf('--members');
+  const membersPerSet = membersAt >= 0 ? Number(args[membersAt + 1]) : undefined;
+  const badRows = rows?.filter((r) => !TRANSLATE_ROWS.includes(r)) ?? [];
+  if (badRows.length > 0 || (membersPerSet !== undefined && !(Number.isInteger(membersPerSet) && membersPerSet > 0))) {
+    console.error(`${badRows.length > 0 ? `unknown row(s): ${badRows.join(', ')}` : '--members wants a positive integer'}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   const tmpDir = mkdtempSync(join(tmpdir(), 'ediflow-bench-'));
   const cleanup = (): void => rmSync(tmpDir, { recursive: true, force: true });
   process.once('SIGINT', () => {
@@ -34,7 +47,7 @@ async function main(): Promise<void> {
     process.exit(130);
   });
   const baseAt = args.indexOf('--base');
-  const options = { tmpDir, oneGb: args.includes('--1gb'), base: baseAt >= 0 ? args[baseAt + 1] : undefined, log: (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`) };
+  const options = { tmpDir, oneGb: args.includes('--1gb'), base: baseAt >= 0 ? args[baseAt + 1] : undefined, rows, membersPerSet, log: (l: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${l}\n`) };
   const results: { section: string; result: SectionResult }[] = [];
   const started = Date.now();
   const loadBefore = loadavg()[0];

@@ -11,6 +11,10 @@ export interface BenchOptions {
   oneGb: boolean;
   /** --base: the build to compare with (a commit, or a built checkout), where a section compares builds. */
   base?: string;
+  /** --rows: run only these rows of a section that names its rows (translate: TRANSLATE_ROWS). */
+  rows?: string[];
+  /** --members: members (INS loops) per 834 set in translate's 834 row. */
+  membersPerSet?: number;
   /** Progress lines for the operator (stderr). */
   log: (line: string) => void;
 }

@@ -47,6 +47,8 @@ export interface IngestSettings {
 
 export interface TranslatorSettings {
   prefetch: number;
+  /** Threads that translate the sets of large files (the service's own among them; 1: only it; 0 or unset: hipaa's DEFAULT_THREADS). */
+  threads?: number;
   maxAttempts: number;
   retryBaseDelayMs: number;
 }
@@ -103,6 +105,7 @@ export function createPipeline(deps: PipelineDeps) {
     encryptOutbound: createPgpOutboundEncryptor(deps.platformKey),
     inlineLimitBytes: deps.inlineLimitBytes,
     prefetch: tr.prefetch,
+    ...(tr.threads === undefined ? {} : { threads: tr.threads }),
     maxAttempts: tr.maxAttempts,
     retryBaseDelayMs: tr.retryBaseDelayMs,
   });

@@ -165,7 +165,7 @@ export function planLocal(env: Env): LocalPlan {
       maxConnectionsPerAddress: c.SFTP_MAX_CONNECTIONS_PER_ADDRESS,
       maxAuthAttempts: c.SFTP_MAX_AUTH_ATTEMPTS,
     },
-    translator: { prefetch: c.TRANSLATOR_PREFETCH, maxAttempts: c.TRANSLATOR_MAX_ATTEMPTS, retryBaseDelayMs: c.TRANSLATOR_RETRY_BASE_DELAY_MS },
+    translator: { prefetch: c.TRANSLATOR_PREFETCH, threads: c.TRANSLATOR_THREADS, maxAttempts: c.TRANSLATOR_MAX_ATTEMPTS, retryBaseDelayMs: c.TRANSLATOR_RETRY_BASE_DELAY_MS },
     notifier: settingsFromConfig(c),
     subscriptionsFile: c.NOTIFIER_SUBSCRIPTIONS_FILE,
     bridge: {

@@ -12,7 +12,7 @@ import { createStacks } from '../../src/app';
 import type { ConsoleSettings } from '../../src/console-service';
 import { CONSOLE_SETTINGS } from '../console-settings';
 import { SCALING, queueDrivenServices, scaleInThreshold, scaleOutThreshold } from '../../src/scaling-policy';
-import { DRAIN_BOUND_SECONDS, HTTP_PORT, STOP_TIMEOUT_SECONDS } from '../../src/sizing';
+import { DRAIN_BOUND_SECONDS, HTTP_PORT, STOP_TIMEOUT_SECONDS, TASK_SIZES } from '../../src/sizing';
 import { RDS_CA_FILE } from '../../src/tracking-database-stack';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -165,6 +165,12 @@ describe('services stack', () => {
     expect(json(env.BROKER_URL)).toContain('failover:(');
     expect(json(env.BROKER_URL)).toContain('StompEndpoints');
     expect(env).toMatchObject({ STORE_KIND: 's3', PARTNERS_OBJECT_KEY: 'config/partners.json', PGP_PRIVATE_KEY_WRAPPED_OBJECT_KEY: 'config/platform-key.wrapped.json' });
+  });
+
+  it('when synthesized, then the translator translates on as many threads as its task has vCPUs', () => {
+    const [, translator] = containers.find(([id]) => id.startsWith('translator'))!;
+    const env = Object.fromEntries((translator.Environment as { Name: string; Value: unknown }[]).map((e) => [e.Name, e.Value]));
+    expect(env.TRANSLATOR_THREADS).toBe(String(Math.max(1, Math.floor(TASK_SIZES.translator.cpu / 1024))));
   });
 
   it('when synthesized, then deployments roll back on failure, and the bridge never runs two tasks at once', () => {

@@ -17,7 +17,7 @@ import {
   type FileReceivedBody,
 } from '@ediflow/messages';
 import { ReportBuilder, generateAcks, readX12, withInterchangeIssue, type ValidationReport, type X12Issue } from '@ediflow/x12';
-import { GUIDE_ISSUE_CODES, documentsFor, generate277CA, type DocumentOptions } from '@ediflow/hipaa';
+import { GUIDE_ISSUE_CODES, documentsForEach, generate277CA, type DocumentOptions, type TranslationThreads } from '@ediflow/hipaa';
 import { fileControlNumbers } from './control-numbers';
 import { InterchangeDigest, createInterchangeRegister } from './interchange-register';
 import type { TranslatorMetrics } from './metrics';
@@ -40,6 +40,8 @@ export interface TranslatorDeps {
   inlineLimitBytes?: number;
   /** Where the file's outcome, sets and claims are recorded (the tracking service); nowhere when omitted. */
   tracking?: TrackingEmitter;
+  /** Threads that translate the sets of a large file; the caller's thread when omitted. */
+  threads?: TranslationThreads;
 }
 
 /** The terminal state of a file, kept at work/<fileId>/outcome.json (DESIGN.md invariant 1). */
@@ -215,18 +217,21 @@ export function createTranslator(deps: TranslatorDeps) {
       const envelopeReport = withFindings(envelopes.report, findings);
       // Read 2: each set walked once (guide checks and documents); publish what the acknowledgments accept.
       const builder = new ReportBuilder({ warnOnly });
-      let positionInInterchange = 0;
       let k = 0;
-      for await (const event of readX12((await store.get(body.sourceKey)).body)) {
-        if (event.type === 'interchangeStart') positionInInterchange = 0;
-        if (event.type !== 'transaction') {
+      const genericReasons = new Set<string>();
+      const sets = documentsForEach(readX12((await store.get(body.sourceKey)).body), { ...options, fileId, threads: deps.threads ?? 1 });
+      for await (const { event, set, transactionIndex: positionInInterchange } of sets) {
+        if (event.type !== 'transaction' || set === undefined) {
           builder.add(event);
           continue;
         }
-        positionInInterchange += 1;
         const place = envelopes.places[k++];
         const { interchange: ic, group, transaction: tx } = event;
-        const set = documentsFor(tx, { interchange: ic, group, fileId, transactionIndex: positionInInterchange }, options);
+        // a set no guide reads goes on as generic segments; the log says why (codes and references only), once per reason and file
+        if (set.guideReason !== undefined && !genericReasons.has(set.guideReason)) {
+          genericReasons.add(set.guideReason);
+          logger.info({ fileId, partnerId, setId: tx.setId, controlNumber: tx.controlNumber, position: positionInInterchange, reason: set.guideReason }, 'transaction set read as generic segments');
+        }
         builder.add(event, set.verdict);
         const setAccepted = place !== undefined && set.verdict.ack !== 'R' && envelopeAccepts(envelopeReport, place);
         if (tracking && place !== undefined) {

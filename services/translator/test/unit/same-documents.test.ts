@@ -23,7 +23,7 @@ const ROOT = path.join(__dirname, '..', '..', '..', '..');
 const noMetrics: TranslatorMetrics = { transaction: () => undefined, file: () => undefined, reusedInterchange: () => undefined };
 
 /** The bodies the service publishes for the file, for a partner who splits as given (and takes guide errors as warnings: every set is published). */
-async function published(x12: string, split: 'transaction' | 'claim'): Promise<unknown[]> {
+async function published(x12: string, split: 'transaction' | 'claim', threads?: hipaa.TranslationThreads): Promise<unknown[]> {
   const store = new EmbeddedObjectStore({ root: await mkdtemp(path.join(os.tmpdir(), 'same-documents-')) });
   const bus = new MemoryBus();
   await bus.connect();
@@ -39,6 +39,7 @@ async function published(x12: string, split: 'transaction' | 'claim'): Promise<u
       partners: [{ id: 'acme', name: 'Acme', isaSenders: [{ qualifier: 'ZZ', id: 'ACME' }], requireSignature: false, allowPlaintext: true, acknowledgments: ['999'], acceptWithErrors: ['SE_COUNT_MISMATCH', 'GUIDE_*'], split }],
     })),
     encryptOutbound: async (_partner, plain) => ({ bytes: plain, suffix: '' }),
+    ...(threads === undefined ? {} : { threads }),
   });
   await store.put('work/f1/source.x12', x12);
   const message: Envelope<FileReceivedBody> = {
@@ -96,19 +97,38 @@ describe('the service and the CLI', () => {
     },
   );
 
-  it('when their sources are read, then each imports documentsFor, and hipaa has no other function that makes documents', () => {
+  it('when the service translates on threads, then it publishes the same documents in the same order as on its own thread', async () => {
+    const threads = new hipaa.TranslationThreads(2, 0);
+    try {
+      // one interchange of 30 sets: the 837P's set again and again, each with its own control number
+      const [head, rest] = files[0][1].split(/(?=ST\*837\*)/);
+      const set = rest.slice(0, rest.indexOf('GE*'));
+      const sets = Array.from({ length: 30 }, (_, i) => set.replace(/ST\*837\*\d+/, `ST*837*${String(i + 1).padStart(4, '0')}`).replace(/SE\*(\d+)\*\d+/, (_m, n: string) => `SE*${n}*${String(i + 1).padStart(4, '0')}`));
+      const x12 = head + sets.join('') + rest.slice(rest.indexOf('GE*')).replace(/GE\*\d+/, 'GE*30');
+      for (const split of ['transaction', 'claim'] as const) {
+        const here = await published(x12, split);
+        expect(here).toHaveLength(split === 'transaction' ? 30 : 30 * (await published(files[0][1], split)).length);
+        expect(await published(x12, split, threads)).toEqual(here);
+      }
+    } finally {
+      await threads.close();
+    }
+  });
+
+  it('when their sources are read, then each imports documentsForEach, and hipaa has no other function that makes documents than it and the documentsFor it runs', () => {
     const service = hipaaImports(path.join(ROOT, 'services', 'translator', 'src'));
     const cli = hipaaImports(path.join(ROOT, 'tools', 'cli', 'src'));
-    expect(service.has('documentsFor')).toBe(true);
-    expect(cli.has('documentsFor')).toBe(true);
+    expect(service.has('documentsForEach')).toBe(true);
+    expect(cli.has('documentsForEach')).toBe(true);
     // what else they take: the 277CA, the guide issue codes (lenient warnOnly), JSON -> X12 for `edi generate`,
     // and the same walk's checks without documents for `edi validate` and `edi ack`
-    expect([...service].sort()).toEqual(['GUIDE_ISSUE_CODES', 'documentsFor', 'generate277CA']);
-    expect([...cli].sort()).toEqual(['documentProblems', 'documentsFor', 'guideValidator', 'toX12']);
+    // (and the translation threads: their default size, and the service's own)
+    expect([...service].sort()).toEqual(['DEFAULT_THREADS', 'GUIDE_ISSUE_CODES', 'TranslationThreads', 'documentsForEach', 'generate277CA']);
+    expect([...cli].sort()).toEqual(['DEFAULT_THREADS', 'documentProblems', 'documentsForEach', 'guideValidator', 'toX12']);
     const functions = Object.entries(hipaa).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
     expect(functions).toEqual([
-      'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'formatDecimal', 'generate277CA', 'guideDefinition',
-      'guideValidator', 'isLoop', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
+      'TranslationThreads', 'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'documentsForEach', 'formatDecimal', 'generate277CA', 'guideDefinition',
+      'guideValidator', 'isLoop', 'lookupGuide', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
     ]);
   });
 });

@@ -100,6 +100,17 @@ describe('translator', () => {
     expect(ack[0].header.receiverId).toBe('ACME');
   });
 
+  it('when sets of no supported guide arrive, then each published document says why, and the log says it once per reason with codes only', async () => {
+    const { translate, published, logs } = await setup();
+    await translate(twoGroups(4, '2'));
+    const reason = "no supported guide is named by ST03/GS08 '005010' for transaction set 850";
+    expect(published.map((p) => (p.body as { guideReason?: string }).guideReason)).toEqual([reason, reason]);
+    const lines = logs.text().split('\n').filter((l) => l.includes('transaction set read as generic segments'));
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0])).toMatchObject({ fileId: 'f1', partnerId: 'acme', setId: '850', controlNumber: '0001', position: 1, reason });
+    expect(lines[0]).not.toContain('PO1');
+  });
+
   it('when the same interchange carries two valid groups with the same ST02, then each set gets its own id', async () => {
     const { translate, published } = await setup();
     await translate(twoGroups(4, '2'));

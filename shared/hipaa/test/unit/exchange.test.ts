@@ -3,9 +3,11 @@
  * beyond what corpus.test.ts checks for every file (translation, schema, round trips): which guide
  * a set resolves to, what their JSON holds, and the 999 a mutated copy gets.
  */
-import { generateAcks, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
-import { documentsFor, guideValidator, resolveGuide, type JsonObject, type JsonValue } from '@ediflow/hipaa';
-import { documentOf, readCorpus, readOwn, rebuiltBytes, transactions } from '../corpus';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateAcks, parseX12, parseX12Document, sequentialControlNumbers, validate } from '@ediflow/x12';
+import { documentsFor, guideValidator, lookupGuide, resolveGuide, type JsonObject, type JsonValue, type SegmentsDocument } from '@ediflow/hipaa';
+import { OWN, documentOf, readCorpus, readOwn, rebuiltBytes, transactions } from '../corpus';
 
 const obj = (v: JsonValue | undefined): JsonObject => v as JsonObject;
 const list = (v: JsonValue | undefined): JsonObject[] => (v === undefined ? [] : Array.isArray(v) ? (v as JsonObject[]) : [v as JsonObject]);
@@ -17,8 +19,8 @@ function ack999(bytes: Buffer): string {
   return acks.ack999 ?? '';
 }
 
-/** A corpus file, or this package's own fixture (820). */
-const read = (path: string): Buffer => (path.startsWith('820/') ? readOwn(path) : readCorpus(path));
+/** This package's own fixture (820, 278) when there is one of the path, else a corpus file. */
+const read = (path: string): Buffer => (existsSync(join(OWN, path)) ? readOwn(path) : readCorpus(path));
 
 /** The first set of a file with its segments changed by `mutate`, as a file of its own (SE01 counted again). */
 function mutated(path: string, mutate: (segments: string[][]) => void): Buffer {
@@ -224,6 +226,126 @@ describe('implementation acknowledgment (999, 005010X231A1)', () => {
   });
 });
 
+/** Every set of a file, each with its guide lookup and the documents documentsFor gives (the guide's or the generic one). */
+function setsOf(bytes: Buffer): { guide: string | undefined; reason: string | undefined; doc: JsonObject }[] {
+  return parseX12(bytes).flatMap((ic) => ic.groups.flatMap((group) => group.transactions.map((tx, i) => {
+    const set = documentsFor(tx, { interchange: ic, group, transactionIndex: i + 1 });
+    expect(lookupGuide(tx, group.version).guide).toBe(set.guide);
+    return { guide: set.guide, reason: set.guideReason, doc: JSON.parse(set.documents[0].bytes.toString('utf8')) as JsonObject };
+  })));
+}
+
+describe('health care services review (278, 005010X217)', () => {
+  it.each([
+    ['13', '005010X217-278-request'],
+    ['01', '005010X217-278-request'],
+    ['36', '005010X217-278-request'],
+    ['11', '005010X217-278-response'],
+  ])('when BHT02 is %s, then the set is read with %s', (purpose, guide) => {
+    const file = purpose === '11' ? '278/response-dependent-certified.x12' : '278/request-outpatient.x12';
+    const [t] = transactions(mutated(file, (segs) => {
+      const bht = segs.find((x) => x[0] === 'BHT') as string[];
+      bht[2] = purpose;
+    }));
+    expect(lookupGuide(t.tx, t.group.version)).toEqual({ guide });
+    expect(resolveGuide(t.tx.setId, t.tx.implementationRef, t.group.version, t.tx)).toBe(guide);
+    expect(documentOf(t).guide).toBe(guide);
+  });
+
+  it('when a 278 is looked up by its ids alone, then no guide is picked: request and response share ST01 and X217, and only BHT02 tells them apart', () => {
+    expect(resolveGuide('278', '005010X217', '005010X217')).toBeUndefined();
+  });
+
+  it('when the corpus responses say BHT02 08, then they are generic documents whose guideReason names BHT02, its value and the codes of each guide', () => {
+    for (const path of ['278/aurelian__x217-outpatient-response.edi', '278/aurelian__x217-inpatient-response-denied.edi']) {
+      const [set] = setsOf(readCorpus(path));
+      expect(set.guide).toBeUndefined();
+      const expected = "278 under 005010X217: BHT02 '08' selects no guide; BHT02 must be one of 005010X217-278-request (01, 13, 36) or 005010X217-278-response (11)";
+      expect(set.reason).toBe(expected);
+      const doc = set.doc as unknown as SegmentsDocument;
+      expect(doc.guideReason).toBe(expected);
+      expect(doc.segments[1].id).toBe('BHT');
+      expect(doc.segments[1].elements[1]).toBe('08');
+    }
+  });
+
+  it('when a 278 has no BHT, then the reason says BHT02 is missing', () => {
+    const [t] = transactions(readOwn('278/request-outpatient.x12'));
+    const bytes = rebuiltBytes(t, (segs) => segs.splice(0, 1));
+    const [ic] = parseX12(bytes);
+    const { guide, reason } = lookupGuide(ic.groups[0].transactions[0], ic.groups[0].version);
+    expect(guide).toBeUndefined();
+    expect(reason).toMatch(/^278 under 005010X217: BHT02 is missing selects no guide/);
+  });
+
+  it('when the 278 inquiry (005010X215) is read, then it stays generic and the reason names its reference', () => {
+    for (const path of ['278/aurelian__x215-inquiry-by-member-request.edi', '278/aurelian__x215-inquiry-by-member-response.edi', '278/aurelian__x215-inquiry-by-auth-number-response.edi']) {
+      const sets = setsOf(readCorpus(path));
+      expect(sets.length).toBeGreaterThan(0);
+      for (const set of sets) {
+        expect(set.guide).toBeUndefined();
+        expect(set.reason).toBe("no supported guide is named by ST03/GS08 '005010X215' for transaction set 278");
+      }
+    }
+  });
+
+  it('when the 4010 278s (X094A1, X059) are read, then they stay generic, each with its reason', () => {
+    for (const path of ['278/tigershark__TEST 278_13 TXNS.txt', '278/tigershark__TEST 278_28 TXNS_SOA.txt']) {
+      const sets = setsOf(readCorpus(path));
+      expect(sets.length).toBeGreaterThan(0);
+      for (const set of sets) {
+        expect(set.guide).toBeUndefined();
+        expect(set.reason).toMatch(/^no supported guide is named by ST03\/GS08 '004010X(094A1|059)'/);
+      }
+    }
+  });
+
+  it('when a request for a subscriber is read, then the patient event sits under the subscriber with its review, diagnoses and provider, and the service level under the event', () => {
+    const [t] = transactions(readOwn('278/request-outpatient.x12'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X217-278-request');
+    const umo = obj(doc.transaction.utilizationManagementOrganization);
+    expect(obj(obj(umo.name).name).entityIdentifierCode).toBe('X3');
+    const requester = obj(umo.requester);
+    expect(obj(obj(requester.name).providerInformation).providerTaxonomyCode).toBe('207Q00000X');
+    const subscriber = obj(requester.subscriber);
+    expect(obj(obj(subscriber.name).demographicInformation).birthDate).toBe('19800101');
+    const event = obj(subscriber.patientEvent);
+    expect(obj(event.source).loop).toBe('2000E');
+    expect(obj(event.review).requestCategoryCode).toBe('HS');
+    expect(obj(event.review).healthCareServiceLocationInformation).toEqual({ facilityTypeCode: '11', facilityCodeQualifier: 'B' });
+    expect(obj(event.eventDate).eventDate).toBe('20260110-20260115');
+    const codes = list(obj(event.diagnosis).codes as JsonValue);
+    expect(codes).toEqual([{ typeCode: 'ABK', diagnosisCode: 'M1711' }, { typeCode: 'ABF', diagnosisCode: 'M25561' }]);
+    expect(obj(list(event.patientEventProviders)[0].name).entityIdentifierCode).toBe('SJ');
+    const [service] = list(event.services);
+    expect(obj(service.source).loop).toBe('2000F');
+    expect(obj(obj(service.professionalService).compositeMedicalProcedureIdentifier).procedureCode).toBe('27447');
+    expect(obj(service.serviceDate).serviceDate).toBe('20260110');
+  });
+
+  it('when a response for a dependent is read, then the patient event sits under the dependent with the certification (HCR) and the certified service', () => {
+    const [t] = transactions(readOwn('278/response-dependent-certified.x12'));
+    const doc = documentOf(t);
+    expect(doc.guide).toBe('005010X217-278-response');
+    const dependent = obj(obj(obj(obj(doc.transaction.utilizationManagementOrganization).requester).subscriber).dependent);
+    expect(obj(obj(dependent.name).relationship).individualRelationshipCode).toBe('19');
+    const event = obj(dependent.patientEvent);
+    expect(obj(event.decision)).toEqual({ certificationActionCode: 'A1', certificationNumber: 'AUTH0001' });
+    expect(obj(event.authorizationNumber).authorizationNumber).toBe('AUTH0001');
+    expect(obj(event.certificationExpirationDate).certificationExpirationDate).toBe('20260415');
+    expect(obj(list(event.services)[0].decision).certificationNumber).toBe('AUTH0002');
+  });
+
+  it('when the corpus inpatient request puts UM and the patient data in the UMO level and shifts NM1 elements, then the 999 names each segment and element', () => {
+    const text = ack999(readCorpus('278/aurelian__x217-inpatient-request.edi'));
+    expect(text).toMatch(/AK2\*278\*0001\*005010X217~\nIK3\*BHT\*2\*\*8~\nIK4\*6\*640\*7\*RQ~\nIK3\*UM\*4\*\*2~/);
+    // NM1*FA*2*CITY HOSPITAL****XX*9876543210: one empty element short, the NPI lands in NM108
+    expect(text).toMatch(/IK3\*NM1\*11\*\*8~\nIK4\*8\*66\*5\*9876543210~\nIK4\*9\*67\*1~/);
+    expect(text).toMatch(/IK5\*R\*5~/);
+  });
+});
+
 /** Per guide: a valid corpus file, a required segment to remove, and a code to put outside its list, with the 999 lines each gives. */
 const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: string[][]) => void, RegExp]][] = [
   ['270', '270/lfh__demo.270', ['EQ', 1, 'ZZ', /IK3\*EQ\*12\*\*8~\nIK4\*1\*1365\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*\d+\*\*3~/]],
@@ -233,6 +355,8 @@ const MUTATIONS: [string, string, [string, number, string, RegExp], [(segs: stri
   ['999', '999/imsweb__x12_999_rejected.txt', ['IK5', 1, 'Q', /IK3\*IK5\*5\*2000\*8~\nIK4\*1\*717\*7\*Q~\nIK5/], [without('AK1'), /IK3\*AK1\*\d+\*\*3~/]],
   ['820', '820/individual-premiums.x12', ['RMR', 1, 'ZZ', /IK3\*RMR\*10\*\*8~\nIK4\*1\*128\*7\*ZZ~/], [without('TRN'), /IK3\*TRN\*\d+\*\*3~/]],
   ['271', '271/nodex12__271.edi', ['EB', 1, 'ZZ', /IK3\*EB\*14\*\*8~\nIK4\*1\*1390\*7\*ZZ~/], [without('NM1', 'PR'), /IK3\*NM1\*\d+\*\*3~/]],
+  ['278 request', '278/request-outpatient.x12', ['UM', 1, 'ZZ', /IK3\*UM\*16\*\*8~\nIK4\*1\*1525\*7\*ZZ~/], [without('NM1', 'X3'), /IK3\*NM1\*4\*\*3~/]],
+  ['278 response', '278/response-dependent-certified.x12', ['HCR', 1, 'ZZ', /IK3\*HCR\*16\*\*8~\nIK4\*1\*306\*7\*ZZ~/], [without('NM1', 'IL'), /IK3\*NM1\*8\*\*3~/]],
 ];
 
 describe.each(MUTATIONS)('a mutated %s', (_set, path, [id, n, value, codeAck], [remove, missingAck]) => {

@@ -66,7 +66,7 @@ function translateFile(file: string): { sets: number; translated: Translated[] }
     for (const group of ic.groups) {
       group.transactions.forEach((tx, i) => {
         sets++;
-        if (resolveGuide(tx.setId, tx.implementationRef, group.version) === undefined) return;
+        if (resolveGuide(tx.setId, tx.implementationRef, group.version, tx) === undefined) return;
         const t = { ic, group, tx, index: i + 1 };
         const issues = guideIssues(t);
         const documents = documentsOf(t, {}, file);

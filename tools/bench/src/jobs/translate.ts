@@ -15,7 +15,7 @@ export interface BenchPartner {
  * The translator service's file path as it runs on a FileReceived, in the checkout `root` (this
  * one or the build the bench compares with): its createTranslator on an embedded store holding
  * the file, a bus that takes every message and keeps nothing (bodies inline, never claim-checked),
- * and one partner. Timed: translate() of the message (both reads of the file, the guide checks,
+ * and one partner, with the translation threads the service keeps (where the checkout has them). Timed: translate() of the message (both reads of the file, the guide checks,
  * the documents, publishing, the acknowledgments and the outcome written to the store). Loads
  * that checkout's modules only; `storeRoot`: a store that holds the file (translatorStore).
  */
@@ -32,6 +32,9 @@ export const translatorFile: Job = async (params) => {
   const { parseRegistry, staticRegistry } = load('@ediflow/partners') as { parseRegistry: (j: unknown) => unknown; staticRegistry: (r: unknown) => unknown };
   const { Registry } = load('prom-client') as { Registry: new () => unknown };
   const { KEYS } = load('@ediflow/messages') as { KEYS: { source: (fileId: string) => string } };
+  // the translation threads the service keeps (TRANSLATOR_THREADS at its default), where the checkout has them
+  const { TranslationThreads } = load('@ediflow/hipaa') as { TranslationThreads?: new () => { close(): Promise<void> } };
+  const threads = TranslationThreads === undefined ? undefined : new TranslationThreads();
   // a store that holds the file already (prepared once for every run, so that a run's peak RSS is the translator's), or a new one
   const dir = (params.storeRoot as string | undefined) ?? mkdtempSync(join(tmpdir(), 'bench-translator-'));
   try {
@@ -67,6 +70,7 @@ export const translatorFile: Job = async (params) => {
       encryptOutbound: async (_partner: unknown, plain: Uint8Array) => ({ bytes: plain, suffix: '' }),
       clock: () => new Date('2026-01-01T00:00:00Z'),
       inlineLimitBytes: Number.MAX_SAFE_INTEGER,
+      ...(threads === undefined ? {} : { threads }),
     }) as { translate(m: unknown): Promise<{ state: string; transactions: { accepted: number; rejected: number }; claimsHeldBack: number }> };
     const message = {
       type: 'FileReceived', version: 1, id: 'bench', fileId: 'bench', partnerId: 'bench', occurredAt: '2026-01-01T00:00:00.000Z',
@@ -80,6 +84,7 @@ export const translatorFile: Job = async (params) => {
     }
     return { seconds, bytes: statSync(file).size, sets: outcome.transactions.accepted, documents: messages, bodyBytes, claimsHeldBack: outcome.claimsHeldBack };
   } finally {
+    await threads?.close();
     if (params.storeRoot === undefined) rmSync(dir, { recursive: true, force: true });
   }
 };

@@ -6,6 +6,8 @@ import { parseX12 } from '@ediflow/x12';
 import { capture, interchange, set } from '../helpers';
 
 const FIXTURE = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
+/** The hipaa package's own fixtures (278: written from the X217 structure, invented data). */
+const HIPAA_FIXTURES = join(__dirname, '..', '..', '..', '..', 'shared', 'hipaa', 'test', 'fixtures');
 
 describe('edi translate and edi generate', () => {
   it('when an 837P is translated, then one loop-aware document is printed, and generate with new control numbers gives back the same set in a new envelope', async () => {
@@ -42,6 +44,40 @@ describe('edi translate and edi generate', () => {
     const [ic] = parseX12(g.out());
     expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original.groups[0].transactions[0].segments.map((s) => s.raw));
     expect(ic.isa.raw).toBe(original.isa.raw);
+  });
+
+  it.each([
+    ['request-outpatient.x12', '005010X217-278-request', '13'],
+    ['response-dependent-certified.x12', '005010X217-278-response', '11'],
+  ])('when the 278 %s is translated, then BHT02 picks %s, and generate gives back the same segments', async (file, guide, purpose) => {
+    const path = join(HIPAA_FIXTURES, '278', file);
+    const t = capture();
+    expect(await runCli(['translate', path], t.io)).toBe(0);
+    expect(t.err()).toBe('');
+    const doc = JSON.parse(t.out().trim()) as { guide: string; transaction: { beginningOfHierarchicalTransaction: { transactionSetPurposeCode: string }; utilizationManagementOrganization: { source: { loop: string } } } };
+    expect(doc.guide).toBe(guide);
+    expect(doc.transaction.beginningOfHierarchicalTransaction.transactionSetPurposeCode).toBe(purpose);
+    expect(doc.transaction.utilizationManagementOrganization.source.loop).toBe('2000A');
+
+    const g = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '-'], g.io)).toBe(0);
+    const [sent] = parseX12(readFileSync(path));
+    const [ic] = parseX12(g.out());
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(sent.groups[0].transactions[0].segments.map((s) => s.raw));
+    expect([ic.isa.raw, ic.groups[0].gs.raw]).toEqual([sent.isa.raw, sent.groups[0].gs.raw]);
+  });
+
+  it('when a 278 says BHT02 08, which selects neither X217 guide, then its generic document and stderr say why', async () => {
+    const c = capture();
+    const text = readFileSync(join(HIPAA_FIXTURES, '278', 'response-dependent-certified.x12'), 'latin1').replace('BHT*0007*11*', 'BHT*0007*08*');
+    const io = { ...c.io, stdin: Readable.from([Buffer.from(text, 'latin1')]) };
+    expect(await runCli(['translate', '-'], io)).toBe(0);
+    const reason = "278 under 005010X217: BHT02 '08' selects no guide; BHT02 must be one of 005010X217-278-request (01, 13, 36) or 005010X217-278-response (11)";
+    const doc = JSON.parse(c.out().trim()) as { guide?: string; guideReason: string; segments: unknown[] };
+    expect(doc.guide).toBeUndefined();
+    expect(doc.guideReason).toBe(reason);
+    expect(doc.segments).toHaveLength(30);
+    expect(c.err()).toBe(`note: set 1 (ST02 0001) read as generic segments: ${reason}\n`);
   });
 
   it('when a set breaks the guide, then the document is still printed, the errors go to stderr without values, and the exit is 1', async () => {
@@ -83,6 +119,25 @@ describe('edi translate and edi generate', () => {
     expect(await runCli(['generate', '--new-control-numbers', '--now', '2024-01-02T03:04:00Z', '-'], renewed.io)).toBe(0);
     expect(parseX12(renewed.out()).map((ic) => ic.groups[0].transactions[0].segments.filter((seg) => seg.id === 'CLM').length)).toEqual(claims.map(() => 1));
   });
+
+  it('when a large file is translated on threads, then stdout, stderr and the exit status are those of one thread; a bad --threads exits 2', async () => {
+    const text = readFileSync(FIXTURE, 'latin1');
+    const st = text.indexOf('ST*');
+    const ge = text.indexOf('GE*');
+    // 2,500 copies of the set (about 2.5 MB: past the bytes translated before the threads start), one control number each
+    const sets = Array.from({ length: 2500 }, (_, i) => text.slice(st, ge).replace(/ST\*837\*\d+/, `ST*837*${i + 1}`).replace(/SE\*(\d+)\*\d+/, `SE*$1*${i + 1}`));
+    const big = text.slice(0, st) + sets.join('') + text.slice(ge).replace(/GE\*\d+/, 'GE*2500');
+    const one = capture({ stdin: big });
+    const two = capture({ stdin: big });
+    const [a, b] = [await runCli(['translate', '--threads', '1', '-'], one.io), await runCli(['translate', '--threads', '2', '-'], two.io)];
+    expect(one.out().split('\n')).toHaveLength(2501);
+    expect(b).toBe(a);
+    expect(two.out() === one.out()).toBe(true);
+    expect(two.err()).toBe(one.err());
+    const bad = capture();
+    expect(await runCli(['translate', '--threads', 'many', FIXTURE], bad.io)).toBe(2);
+    expect(bad.err()).toContain('--threads');
+  }, 60_000);
 
   it('when a document given to generate has a misspelt key or a number for an amount, then nothing is printed and stderr names the document and the places', async () => {
     const t = capture();
