@@ -1,10 +1,11 @@
 /**
- * The shape check toX12 makes before it writes: every key in the document's loops and segments
+ * The shape check toX12 makes before it writes: every key in a semantic document's loops and segments
  * is one the guide defines (or source, unrecognizedSegments, elementN past the definition,
  * componentN), and every value has the type the JSON Schema gives it. Without it a misspelt key
  * or a number where a string belongs was left out of the X12 without a word, and a missing
  * envelope field ended in a TypeError. Problems are named by JSON Pointer and key only, never by
- * value (values can hold PHI).
+ * value (values can hold PHI). A generic document's segments are ids with string elements, or
+ * elements split into repetitions of components.
  */
 import { inElementGroup, type ElementDef, type RtLoop, type RtSegment, type SegmentDef } from './definition';
 import { compiledGuide, SUPPORTED_GUIDES, type SupportedGuide } from './guides';
@@ -161,28 +162,66 @@ function checkLoop(rt: RtLoop, obj: Json, path: string, out: Problems): void {
   }
 }
 
+/** Envelope fields every document needs; `KEPT` those it needs besides to be written with the envelope it carries. */
 const ENVELOPE: Record<string, readonly string[]> = {
   interchange: ['senderQualifier', 'senderId', 'receiverQualifier', 'receiverId', 'usage'],
   group: ['functionalId', 'senderCode', 'receiverCode'],
 };
+const KEPT: Record<string, readonly string[]> = {
+  interchange: ['controlNumber', 'date', 'time', 'version'],
+  group: ['controlNumber', 'date', 'time', 'version'],
+};
+/** Envelope fields that documents written before them lack (toX12 then writes their usual values). */
+const OPTIONAL: Record<string, readonly string[]> = {
+  interchange: ['authorizationQualifier', 'authorization', 'securityQualifier', 'security', 'standardsOrRepetition', 'ackRequested'],
+  group: ['agency'],
+};
+
+/** A generic document's segments: each an id and its elements, an element a string or a list of repetitions of component strings. */
+function checkSegments(v: Json, out: Problems): void {
+  if (!Array.isArray(v)) {
+    out.want('/segments', 'an array', v);
+    return;
+  }
+  v.forEach((seg, i) => {
+    const at = step('/segments', i);
+    if (!isObject(seg)) return out.want(at, 'an object', seg);
+    if (typeof seg.id !== 'string' || seg.id === '') out.want(`${at}/id`, 'a segment id', seg.id);
+    if (!Array.isArray(seg.elements)) return out.want(`${at}/elements`, 'an array', seg.elements);
+    seg.elements.forEach((e, j) => {
+      if (typeof e === 'string') return;
+      const ok = Array.isArray(e) && e.length > 0 && e.every((r) => Array.isArray(r) && r.length > 0 && r.every((c) => typeof c === 'string'));
+      if (!ok) out.add(step(`${at}/elements`, j), 'must be a string or a list of repetitions, each a list of component strings');
+    });
+  });
+}
 
 /**
- * What keeps a semantic document from being written back to X12 as it stands: up to `limit`
- * problems, each a JSON Pointer and what is wrong there. Empty when toX12 can write it.
+ * What keeps a document (semantic, or generic: `segments` and no `guide`) from being written back
+ * to X12 as it stands: up to `limit` problems, each a JSON Pointer and what is wrong there. Empty
+ * when toX12 can write it; `keptEnvelope`: with the envelope it carries (control numbers, dates).
  */
-export function documentProblems(doc: Json, limit = 10): string[] {
+export function documentProblems(doc: Json, limit = 10, options: { keptEnvelope?: boolean } = {}): string[] {
   const out = new Problems(limit);
   if (!isObject(doc)) {
-    out.want('', 'an object (a semantic document)', doc);
+    out.want('', 'an object (a semantic or generic document)', doc);
     return out.list;
   }
-  if (typeof doc.guide !== 'string' || !(SUPPORTED_GUIDES as readonly string[]).includes(doc.guide)) out.add('/guide', `must be one of ${SUPPORTED_GUIDES.join(', ')}`);
-  for (const k of ['controlNumber', 'implementationRef']) if (typeof doc[k] !== 'string') out.want(`/${k}`, 'a string', doc[k]);
+  const generic = doc.guide === undefined && doc.segments !== undefined;
+  if (!generic && (typeof doc.guide !== 'string' || !(SUPPORTED_GUIDES as readonly string[]).includes(doc.guide))) out.add('/guide', `must be one of ${SUPPORTED_GUIDES.join(', ')}`);
+  for (const k of ['controlNumber', generic ? 'implementationGuide' : 'implementationRef']) if (typeof doc[k] !== 'string') out.want(`/${k}`, 'a string', doc[k]);
   for (const [part, fields] of Object.entries(ENVELOPE)) {
     const o = doc[part];
     if (!isObject(o)) out.want(`/${part}`, 'an object', o);
-    else for (const f of fields) if (typeof o[f] !== 'string') out.want(`/${part}/${f}`, 'a string', o[f]);
+    else {
+      for (const f of options.keptEnvelope === true ? [...fields, ...KEPT[part]] : fields) if (typeof o[f] !== 'string') out.want(`/${part}/${f}`, 'a string', o[f]);
+      for (const f of OPTIONAL[part]) if (o[f] !== undefined && typeof o[f] !== 'string') out.want(`/${part}/${f}`, 'a string', o[f]);
+    }
   }
+  const source = doc.source;
+  if (source !== undefined && !isObject(source)) out.want('/source', 'an object', source);
+  else if (source === undefined) out.want('/source', 'an object', source);
+  else if (source.transactionIndex !== undefined && !Number.isInteger(source.transactionIndex)) out.want('/source/transactionIndex', 'an integer', source.transactionIndex);
   const d = doc.delimiters;
   if (d !== undefined && d !== null) {
     if (!isObject(d)) out.want('/delimiters', 'an object', d);
@@ -191,6 +230,7 @@ export function documentProblems(doc: Json, limit = 10): string[] {
       for (const f of ['component', 'repetition']) if (typeof d[f] !== 'string' || d[f].length > 1) out.add(`/delimiters/${f}`, 'must be one character or empty');
     }
   }
-  if ((SUPPORTED_GUIDES as readonly string[]).includes(doc.guide as string)) checkLoop(compiledGuide(doc.guide as SupportedGuide).root, doc.transaction, '/transaction', out);
+  if (generic) checkSegments(doc.segments, out);
+  else if ((SUPPORTED_GUIDES as readonly string[]).includes(doc.guide as string)) checkLoop(compiledGuide(doc.guide as SupportedGuide).root, doc.transaction, '/transaction', out);
   return out.list;
 }

@@ -8,7 +8,16 @@ import type { JsonObject } from './segment-json';
 
 export type SplitMode = 'transaction' | 'claim';
 
+/** The ISA as sent (ISA06/08 trimmed), all that `toX12` needs to write it back; ISA16 is in `delimiters`. */
 export interface InterchangeContext {
+  /** ISA01. */
+  authorizationQualifier: string;
+  /** ISA02 without its trailing fill. */
+  authorization: string;
+  /** ISA03. */
+  securityQualifier: string;
+  /** ISA04 without its trailing fill. */
+  security: string;
   senderQualifier: string;
   senderId: string;
   receiverQualifier: string;
@@ -17,8 +26,12 @@ export interface InterchangeContext {
   controlNumber: string;
   date: string;
   time: string;
+  /** ISA11 as sent: the repetition separator in 5010, the standards id (U) before. */
+  standardsOrRepetition: string;
   /** ISA12. */
   version: string;
+  /** ISA14 0 / 1. */
+  ackRequested: string;
   /** ISA15 P / T. */
   usage: string;
 }
@@ -33,6 +46,8 @@ export interface GroupContext {
   receiverCode: string;
   date: string;
   time: string;
+  /** GS07 (X). */
+  agency: string;
 }
 
 /** One published document of a supported guide. `transaction` holds the guide's loops as semantic JSON. */
@@ -61,8 +76,19 @@ export interface SemanticDocument {
   transaction: JsonObject;
 }
 
+/**
+ * A generic element: a string, or, when it holds the component or repetition separator, the list
+ * of its repetitions, each the list of its components (`30^33` [["30"],["33"]], `HC:99213`
+ * [["HC","99213"]]).
+ */
+export type SegmentsElement = string | string[][];
+
+/** Version of the generic document's shape: 2 splits composites and repetitions (1, unmarked, kept them as one string). */
+export const SEGMENTS_VERSION = 2;
+
 /** The document of a set of no supported guide: its envelope context and its segments as sent. */
 export interface SegmentsDocument {
+  segmentsVersion: typeof SEGMENTS_VERSION;
   transactionSet: string;
   controlNumber: string;
   implementationGuide: string;
@@ -70,9 +96,10 @@ export interface SegmentsDocument {
   guideReason?: string;
   interchange: InterchangeContext;
   group: GroupContext;
-  /** Segment numbers (ST = 1) of the first and last segment, and the byte offset of the ST. */
-  source: { fileId?: string; firstSegment: number; lastSegment: number; offset: number };
-  segments: { id: string; position: number; elements: string[] }[];
+  delimiters: Delimiters;
+  /** Segment numbers (ST = 1) of the first and last segment, the byte offset of the ST, its position in the interchange. */
+  source: { fileId?: string; firstSegment: number; lastSegment: number; offset: number; transactionIndex?: number };
+  segments: { id: string; position: number; elements: SegmentsElement[] }[];
 }
 
 export interface TranslateContext {
@@ -86,15 +113,18 @@ export interface TranslateContext {
 export function interchangeContext(ic: Interchange): InterchangeContext {
   const h = ic.header;
   return {
+    // ISA02 and ISA04 without the spaces that fill them to 10 characters, as ISA06 and ISA08
+    authorizationQualifier: h.authorizationQualifier, authorization: h.authorization.trimEnd(), securityQualifier: h.securityQualifier, security: h.security.trimEnd(),
     senderQualifier: h.senderQualifier, senderId: h.senderId, receiverQualifier: h.receiverQualifier, receiverId: h.receiverId,
-    controlNumber: h.controlNumber, date: h.date, time: h.time, version: h.version, usage: h.usage,
+    controlNumber: h.controlNumber, date: h.date, time: h.time, standardsOrRepetition: h.standardsOrRepetition, version: h.version,
+    ackRequested: h.ackRequested, usage: h.usage,
   };
 }
 
 export function groupContext(g: FunctionalGroup): GroupContext {
   return {
     functionalId: g.functionalId, controlNumber: g.controlNumber, version: g.version, senderCode: g.gs.element(2), receiverCode: g.gs.element(3),
-    date: g.gs.element(4), time: g.gs.element(5),
+    date: g.gs.element(4), time: g.gs.element(5), agency: g.gs.element(7),
   };
 }
 
@@ -121,13 +151,16 @@ export function documentBase(guide: SupportedGuide, tx: TransactionSet, ctx: Tra
 /** A segments document's fields before `segments` (its last field), in their order; `segmentCount` counts what the cursor read. */
 export function segmentsDocumentBase(tx: TransactionSet, ctx: TranslateContext, segmentCount: number, guideReason?: string): Omit<SegmentsDocument, 'segments'> {
   const source: SegmentsDocument['source'] = ctx.fileId === undefined ? { firstSegment: 1, lastSegment: segmentCount, offset: tx.offset } : { fileId: ctx.fileId, firstSegment: 1, lastSegment: segmentCount, offset: tx.offset };
+  if (ctx.transactionIndex !== undefined) source.transactionIndex = ctx.transactionIndex;
   return {
+    segmentsVersion: SEGMENTS_VERSION,
     transactionSet: tx.setId,
     controlNumber: tx.controlNumber,
     implementationGuide: tx.implementationRef,
     ...(guideReason === undefined ? {} : { guideReason }),
     interchange: interchangeContext(ctx.interchange),
     group: groupContext(ctx.group),
+    delimiters: { ...tx.delimiters },
     source,
   };
 }

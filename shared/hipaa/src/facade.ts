@@ -186,7 +186,7 @@ export function documentsFor(tx: TransactionSet, ctx: TranslateContext, options:
   if (guide === undefined) {
     const { starts, ends } = segmentBounds(tx);
     const head = JSON.stringify(segmentsDocumentBase(tx, ctx, starts.length, reason));
-    const writer = new DocumentWriter(tx, tx.bytes.length * 6 + head.length, options.lineBreaks);
+    const writer = new DocumentWriter(tx, tx.bytes.length * 8 + head.length, options.lineBreaks);
     const document = writer.plain(head, starts, ends);
     return { guide, ...(reason === undefined ? {} : { guideReason: reason }), documents: [document], verdict: reportTransaction(tx, dictionary, warnOnly), decisions: undefined, ack277: undefined, ...lines(writer, options) };
   }

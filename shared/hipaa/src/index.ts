@@ -5,7 +5,8 @@
  * X12 -> JSON has one door: documentsFor(set, context, partner settings) walks a transaction set
  * once through its guide, checking it and recording what it places, and gives the documents
  * (bytes), the set's verdict and issues, the claims' decisions and what the 277CA needs.
- * JSON -> X12: toX12 / treeSegments; documentProblems checks a document against its guide.
+ * JSON -> X12: toX12 (semantic and generic documents, with the envelope they carry or new control
+ * numbers) / treeSegments; documentProblems checks a document against its guide or the generic shape.
  * generate277CA writes the 277CA; guideValidator plugs the guide's checks into a ReportBuilder.
  * JSON Schemas are generated from the same definitions (schemaFor).
  */
@@ -22,11 +23,12 @@ export type { EachOptions, SetEvent } from './set-threads';
 export type { WrittenDocument } from './document-writer';
 export { guideValidator } from './guide-validator';
 export type {
-  GroupContext, InterchangeContext, SegmentsDocument, SemanticDocument, SplitMode, TranslateContext,
+  GroupContext, InterchangeContext, SegmentsDocument, SegmentsElement, SemanticDocument, SplitMode, TranslateContext,
 } from './context';
+export { SEGMENTS_VERSION } from './context';
 export type { LoopSource } from './walker';
 export { toX12, treeSegments } from './to-x12';
-export type { ToX12Options } from './to-x12';
+export type { NewEnvelopeOptions, ToX12Options, WriteOptions, X12Document } from './to-x12';
 export { documentProblems } from './check-document';
 export { SCHEMA_VERSION, schemaFor } from './schema';
 export { formatDecimal, parseDecimal } from './decimal';

@@ -121,15 +121,18 @@ const CONTEXT: Schema = {
   interchange: {
     type: 'object', additionalProperties: false,
     required: ['senderQualifier', 'senderId', 'receiverQualifier', 'receiverId', 'controlNumber', 'date', 'time', 'version', 'usage'],
+    // ISA01-04, ISA11 and ISA14 came later: documents written before them stay valid
     properties: {
+      authorizationQualifier: str('ISA01'), authorization: str('ISA02 without its trailing fill'), securityQualifier: str('ISA03'), security: str('ISA04 without its trailing fill'),
       senderQualifier: str('ISA05'), senderId: str('ISA06'), receiverQualifier: str('ISA07'), receiverId: str('ISA08'), controlNumber: str('ISA13'),
-      date: str('ISA09'), time: str('ISA10'), version: str('ISA12'), usage: str('ISA15'),
+      date: str('ISA09'), time: str('ISA10'), standardsOrRepetition: str('ISA11 as sent'), version: str('ISA12'), ackRequested: str('ISA14'), usage: str('ISA15'),
     },
   },
   group: {
     type: 'object', additionalProperties: false, required: ['functionalId', 'controlNumber', 'version', 'senderCode', 'receiverCode', 'date', 'time'],
     properties: {
-      functionalId: str('GS01'), senderCode: str('GS02'), receiverCode: str('GS03'), date: str('GS04'), time: str('GS05'), controlNumber: str('GS06'), version: str('GS08'),
+      functionalId: str('GS01'), senderCode: str('GS02'), receiverCode: str('GS03'), date: str('GS04'), time: str('GS05'), controlNumber: str('GS06'), agency: str('GS07'),
+      version: str('GS08'),
     },
   },
   delimiters: {

@@ -285,10 +285,39 @@ export class SegmentWriter {
     out.o = o;
   }
 
-  /** The id and the elements after it, each a JSON string, after `head` and `position` (what both raw forms share). */
-  private raw(head: Piece, positionHead: Piece, quoted: boolean, position: number, start: number, end: number, table: Uint8Array): void {
+  /**
+   * The element at src[pos..) up to the element separator as a generic element: a JSON string, or,
+   * when it holds a component or repetition separator, its repetitions, each its components.
+   */
+  private putSplit(buf: Buffer, o: number, end: number, table: Uint8Array): number {
+    const src = this.src;
+    let i = this.pos;
+    while (i < end && (table[src[i]] & (SEP | COMP | REP)) === 0) i++;
+    if (i >= end || (table[src[i]] & SEP) !== 0) return this.putString(buf, o, end, table, SEP);
+    const stop = SEP | COMP | REP;
+    buf[o++] = 0x5b;
+    buf[o++] = 0x5b;
+    for (;;) {
+      o = this.putString(buf, o, end, table, stop);
+      const t = this.pos < end ? table[src[this.pos]] : SEP;
+      if ((t & SEP) !== 0) break;
+      if ((t & REP) !== 0) {
+        buf[o++] = 0x5d;
+        buf[o++] = 0x2c;
+        buf[o++] = 0x5b;
+      } else buf[o++] = 0x2c;
+      this.pos++;
+    }
+    buf[o++] = 0x5d;
+    buf[o++] = 0x5d;
+    return o;
+  }
+
+  /** The id and the elements after it (split: as generic elements, else each a JSON string), after `head` and `position` (what both raw forms share). */
+  private raw(head: Piece, positionHead: Piece, quoted: boolean, split: boolean, position: number, start: number, end: number, table: Uint8Array): void {
     const out = this.out;
-    out.room((end - start) * 6 + 96);
+    // an escaped byte takes 6 bytes; a split element's separator and brackets take at most 8 per source byte
+    out.room((end - start) * (split ? 8 : 6) + 96);
     const buf = out.buf;
     const view = out.view;
     let o = putPiece(view, out.o, head);
@@ -301,7 +330,7 @@ export class SegmentWriter {
     for (let first = true; this.pos < end; first = false) {
       this.pos++;
       if (!first) buf[o++] = 0x2c;
-      o = this.putString(buf, o, end, table, SEP);
+      o = split ? this.putSplit(buf, o, end, table) : this.putString(buf, o, end, table, SEP);
     }
     buf[o++] = 0x5d;
     buf[o++] = 0x7d;
@@ -310,11 +339,11 @@ export class SegmentWriter {
 
   /** A segment the guide has no place for, kept as sent: {"segment":id,"position":"N","elements":[...]}. */
   unplaced(position: number, start: number, end: number, table: Uint8Array): void {
-    this.raw(UNPLACED_HEAD, UNPLACED_POSITION, true, position, start, end, table);
+    this.raw(UNPLACED_HEAD, UNPLACED_POSITION, true, false, position, start, end, table);
   }
 
-  /** A segment of a set of no supported guide: {"id":id,"position":N,"elements":[...]}. */
+  /** A segment of a set of no supported guide: {"id":id,"position":N,"elements":[...]}, composites and repetitions split (SegmentsElement). */
   plain(position: number, start: number, end: number, table: Uint8Array): void {
-    this.raw(SEGMENT_HEAD, SEGMENT_POSITION, false, position, start, end, table);
+    this.raw(SEGMENT_HEAD, SEGMENT_POSITION, false, true, position, start, end, table);
   }
 }

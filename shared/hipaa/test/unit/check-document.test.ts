@@ -76,7 +76,7 @@ describe('documentProblems', () => {
       '/delimiters/element: must be one character',
       '/transaction/unrecognizedSegments/0: must be { segment, position, elements } of strings',
     ]);
-    expect(documentProblems('text')).toEqual(['/: must be an object (a semantic document), not a string']);
+    expect(documentProblems('text')).toEqual(['/: must be an object (a semantic or generic document), not a string']);
     expect(documentProblems({ ...DOCUMENTS[0], guide: '003070X098' })).toEqual([expect.stringMatching(/^\/guide: must be one of 005010X222A1, /)]);
   });
 

@@ -10,7 +10,7 @@ const FIXTURE = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
 const HIPAA_FIXTURES = join(__dirname, '..', '..', '..', '..', 'shared', 'hipaa', 'test', 'fixtures');
 
 describe('edi translate and edi generate', () => {
-  it('when an 837P is translated, then one loop-aware document is printed, and generate gives back the same segments', async () => {
+  it('when an 837P is translated, then one loop-aware document is printed, and generate with new control numbers gives back the same set in a new envelope', async () => {
     const t = capture();
     expect(await runCli(['translate', FIXTURE], t.io)).toBe(0);
     const lines = t.out().trim().split('\n');
@@ -20,11 +20,13 @@ describe('edi translate and edi generate', () => {
     expect(doc.controlNumber).toBe('0021');
 
     const g = capture({ stdin: t.out() });
-    expect(await runCli(['generate', '--control-number', '21', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
+    expect(await runCli(['generate', '--new-control-numbers', '--control-number', '21', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
     const original = parseX12(readFileSync(FIXTURE))[0].groups[0].transactions[0].segments.map((s) => s.raw);
     const [ic] = parseX12(g.out());
     expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
     expect(ic.iea?.element(1)).toBe('1');
+    expect([ic.header.controlNumber, ic.header.date, ic.header.time, ic.groups[0].controlNumber, ic.groups[0].gs.element(4)]).toEqual(['000000021', '240102', '0304', '21', '20240102']);
+    expect(await runCli(['generate', '--control-number', '21', '-'], capture({ stdin: t.out() }).io)).toBe(2);
   });
 
   it('when a 271 is translated, then its document follows the eligibility guide (EB03 repetitions as lists), and generate gives back the same segments', async () => {
@@ -37,10 +39,11 @@ describe('edi translate and edi generate', () => {
     expect(benefits.map((b) => b.benefit.serviceTypeCode)).toEqual([['30'], undefined, ['1', '33', '35', '47', '86', '88', '98', 'AL', 'MH', 'UC'], expect.any(Array), expect.any(Array)]);
 
     const g = capture({ stdin: t.out() });
-    expect(await runCli(['generate', '--control-number', '4321', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
-    const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    expect(await runCli(['generate', '-'], g.io)).toBe(0);
+    const [original] = parseX12(readFileSync(path));
     const [ic] = parseX12(g.out());
-    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original.groups[0].transactions[0].segments.map((s) => s.raw));
+    expect(ic.isa.raw).toBe(original.isa.raw);
   });
 
   it('when a 4010 837P is translated, then its document is the legacy guide\'s, split per claim gives one per CLM, and generate gives back the same segments in a 4010 interchange', async () => {
@@ -56,13 +59,16 @@ describe('edi translate and edi generate', () => {
     expect(await runCli(['translate', '--split', 'claim', '--no-validate', path], split.io)).toBe(0);
     expect(split.out().trim().split('\n').map((l) => (JSON.parse(l) as { split: { claimId: string } }).split.claimId)).toEqual(['3215338', '5555']);
 
-    const g = capture({ stdin: t.out() });
-    expect(await runCli(['generate', '--control-number', '1179', '--now', '2024-01-02T03:04:00Z', '-'], g.io)).toBe(0);
+    // the envelope the document carries, and new control numbers: both a 4010 interchange (ISA11 U, ISA12 00401)
     const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
-    const [ic] = parseX12(g.out());
-    expect(ic.header.version).toBe('00401');
-    expect(ic.groups[0].version).toBe('004010X098A1');
-    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+    for (const args of [[], ['--new-control-numbers', '--control-number', '1179', '--now', '2024-01-02T03:04:00Z']]) {
+      const g = capture({ stdin: t.out() });
+      expect(await runCli(['generate', ...args, '-'], g.io)).toBe(0);
+      const [ic] = parseX12(g.out());
+      expect(ic.header).toMatchObject({ version: '00401', standardsOrRepetition: 'U' });
+      expect(ic.groups[0].version).toBe('004010X098A1');
+      expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+    }
   });
 
   it.each([
@@ -79,10 +85,11 @@ describe('edi translate and edi generate', () => {
     expect(doc.transaction.utilizationManagementOrganization.source.loop).toBe('2000A');
 
     const g = capture({ stdin: t.out() });
-    expect(await runCli(['generate', '--control-number', '1', '--now', '2026-01-05T09:30:00Z', '-'], g.io)).toBe(0);
-    const original = parseX12(readFileSync(path))[0].groups[0].transactions[0].segments.map((s) => s.raw);
+    expect(await runCli(['generate', '-'], g.io)).toBe(0);
+    const [sent] = parseX12(readFileSync(path));
     const [ic] = parseX12(g.out());
-    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(original);
+    expect(ic.groups[0].transactions[0].segments.map((s) => s.raw)).toEqual(sent.groups[0].transactions[0].segments.map((s) => s.raw));
+    expect([ic.isa.raw, ic.groups[0].gs.raw]).toEqual([sent.isa.raw, sent.groups[0].gs.raw]);
   });
 
   it('when a 278 says BHT02 08, which selects neither X217 guide, then its generic document and stderr say why', async () => {
@@ -115,12 +122,27 @@ describe('edi translate and edi generate', () => {
     const io = { ...c.io, stdin: Readable.from([Buffer.from(text)]) };
     expect(await runCli(['translate', '--no-validate', '-'], io)).toBe(0);
     const doc = JSON.parse(c.out().trim()) as { segments: unknown[] };
-    expect(doc).toMatchObject({ transactionSet: '850', controlNumber: '0001', interchange: { controlNumber: '000000001' }, source: { firstSegment: 1 } });
+    expect(doc).toMatchObject({ segmentsVersion: 2, transactionSet: '850', controlNumber: '0001', interchange: { controlNumber: '000000001' }, source: { firstSegment: 1 } });
     expect(doc.segments[0]).toEqual({ id: 'ST', position: 1, elements: ['850', '0001'] });
     expect(await runCli(['translate', '--split', 'loop', FIXTURE], capture().io)).toBe(2);
     const bad = capture({ stdin: '{"not":"a document"}\n' });
     expect(await runCli(['generate', '-'], bad.io)).toBe(1);
-    expect(bad.err()).toContain('not a semantic document');
+    expect(bad.err()).toContain('document 1 is not a document of edi translate');
+  });
+
+  it('when documents split per claim are given to generate, then it refuses them naming the document, and with new control numbers writes one set per claim', async () => {
+    const t = capture();
+    const twoClaims = join(__dirname, '..', '..', '..', '..', 'shared', 'hipaa', 'test', 'fixtures', '837D', 'patient-two-claims.x12');
+    expect(await runCli(['translate', '--split', 'claim', twoClaims], t.io)).toBe(0);
+    const claims = t.out().trim().split('\n');
+    expect(claims).toHaveLength(2);
+    const kept = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '-'], kept.io)).toBe(1);
+    expect(kept.out()).toBe('');
+    expect(kept.err()).toBe(`generate: document 1 is claim 1 of ${claims.length} of a set split per claim: its set cannot be written back as sent (translate without --split claim), or take new control numbers (each claim a set of its own)\n`);
+    const renewed = capture({ stdin: t.out() });
+    expect(await runCli(['generate', '--new-control-numbers', '--now', '2024-01-02T03:04:00Z', '-'], renewed.io)).toBe(0);
+    expect(parseX12(renewed.out()).map((ic) => ic.groups[0].transactions[0].segments.filter((seg) => seg.id === 'CLM').length)).toEqual(claims.map(() => 1));
   });
 
   it('when a large file is translated on threads, then stdout, stderr and the exit status are those of one thread; a bad --threads exits 2', async () => {
