@@ -48,13 +48,20 @@ async function runTranslate(args: string[], io: CliIo): Promise<number> {
   // the same report as edi validate: each set's verdict is the one its documents were written with
   const builder = validating ? new ReportBuilder() : undefined;
   const events = documentsForEach(readX12(input.source, readOptions()), { split, guideChecks: validating, lineBreaks: true, threads, ...(fileId === undefined ? {} : { fileId }) });
+  // sets read as generic segments, by reason: the first of each is noted, the others counted
+  const generic = new Map<string, number>();
   for await (const { event, set, transactionIndex } of events) {
     builder?.add(event, set?.verdict);
     if (event.type === 'transaction' && set?.guideReason !== undefined) {
-      await write(io.stderr, `note: set ${transactionIndex} (ST02 ${event.transaction.controlNumber}) read as generic segments: ${set.guideReason}\n`);
+      const seen = generic.get(set.guideReason) ?? 0;
+      generic.set(set.guideReason, seen + 1);
+      if (seen === 0) await write(io.stderr, `note: set ${transactionIndex} (ST02 ${event.transaction.controlNumber}) read as generic segments: ${set.guideReason}\n`);
     }
     // the documents, each on its line, as written (no copy)
     for (const line of set?.lines ?? []) await write(io.stdout, line);
+  }
+  for (const [reason, count] of generic) {
+    if (count > 1) await write(io.stderr, `note: ${count - 1} more set${count > 2 ? 's' : ''} read as generic segments: ${reason}\n`);
   }
   if (builder === undefined) return 0;
   const report = toCliReport(builder.report(), false);

@@ -105,6 +105,17 @@ describe('edi translate and edi generate', () => {
     expect(c.err()).toBe(`note: set 1 (ST02 0001) read as generic segments: ${reason}\n`);
   });
 
+  it('when many sets are read as generic segments for one reason, then stderr notes the first and counts the others', async () => {
+    const sets = ['0001', '0002', '0003'].map((n) => `ST*850*${n}~\nBEG*00*SA*PO${n}**20240101~\nSE*3*${n}~\n`);
+    const c = capture({ stdin: interchange(sets).replace('005010X222A1', '005010') });
+    expect(await runCli(['translate', '--no-validate', '-'], c.io)).toBe(0);
+    expect(c.out().trim().split('\n')).toHaveLength(3);
+    const lines = c.err().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^note: set 1 \(ST02 0001\) read as generic segments: .*850/);
+    expect(lines[1]).toBe(`note: 2 more sets read as generic segments: ${lines[0].slice(lines[0].indexOf(': ', 6) + 2)}`);
+  });
+
   it('when a set breaks the guide, then the document is still printed, the errors go to stderr without values, and the exit is 1', async () => {
     const c = capture();
     const path = join(__dirname, '..', 'fixtures', 'lfh__demo.837');
