@@ -39,6 +39,8 @@ export interface SetEvent {
  */
 export const DEFAULT_THREADS = availableParallelism() >= 4 ? Math.min(4, availableParallelism()) : 1;
 const INLINE_BYTES = 2 * 1024 * 1024;
+/** Worker threads for `size` translating threads: the reader's own thread is one of them. */
+const workersOf = (size: number): number => Math.max(1, size - 1);
 
 /** The compiled worker next to this module (from src/ under ts-jest: the build's dist/). */
 function workerFile(): string {
@@ -84,7 +86,7 @@ export class TranslationThreads {
    * thread before it uses the workers.
    */
   constructor(readonly size: number = DEFAULT_THREADS, readonly inlineBytes: number = INLINE_BYTES) {
-    this.workerCount = Math.max(1, size - 1);
+    this.workerCount = workersOf(size);
     this.workers = new Array<Worker | undefined>(this.workerCount).fill(undefined);
     this.load = new Array<number>(this.workerCount).fill(0);
   }
@@ -175,7 +177,7 @@ export async function* documentsForEach(events: AsyncIterable<X12Event>, options
   const threads = options.threads ?? DEFAULT_THREADS;
   const size = typeof threads === 'number' ? threads : threads.size;
   const inlineBytes = options.inlineBytes ?? (typeof threads === 'number' ? INLINE_BYTES : threads.inlineBytes);
-  const window = 4 * Math.max(1, size - 1);
+  const window = 4 * workersOf(size);
   const { threads: _t, inlineBytes: _i, fileId, ...documentOptions } = options;
   const queue: Slot[] = [];
   let pool: TranslationThreads | undefined;
@@ -184,35 +186,33 @@ export async function* documentsForEach(events: AsyncIterable<X12Event>, options
   let inFlight = 0;
   let turn = 0;
   const settled = async (slot: Slot): Promise<SetEvent> => {
-    if (slot.running !== undefined) inFlight--;
-    const set = slot.set ?? (slot.running === undefined ? undefined : await slot.running);
-    return set === undefined ? { event: slot.event, transactionIndex: slot.transactionIndex } : { event: slot.event, set, transactionIndex: slot.transactionIndex };
+    if (slot.running === undefined) return slot;
+    inFlight--;
+    return { event: slot.event, transactionIndex: slot.transactionIndex, set: await slot.running };
   };
   try {
     for await (const event of events) {
       if (event.type === 'interchangeStart') position = 0;
-      if (event.type !== 'transaction') {
-        if (queue.length === 0) yield { event, transactionIndex: position };
-        else queue.push({ event, transactionIndex: position });
-        continue;
+      if (event.type !== 'transaction') queue.push({ event, transactionIndex: position });
+      else {
+        position += 1;
+        const { transaction: tx, interchange, group } = event;
+        seen += tx.bytes.length;
+        if (pool === undefined && size > 1 && seen > inlineBytes) pool = typeof threads === 'number' ? new TranslationThreads(size) : threads;
+        // with threads, the reader's thread takes every size-th set itself
+        if (pool === undefined || ++turn % size === 0) {
+          const set = documentsFor(tx, { interchange, group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) }, documentOptions);
+          queue.push({ event, set, transactionIndex: position });
+        } else {
+          const running = pool.run(tx, interchange, group, position, fileId, documentOptions);
+          // a rejection is taken when its turn comes; until then it must not count as unhandled
+          running.catch(() => undefined);
+          queue.push({ event, transactionIndex: position, running });
+          inFlight++;
+        }
       }
-      position += 1;
-      const { transaction: tx, interchange, group } = event;
-      seen += tx.bytes.length;
-      if (pool === undefined && size > 1 && seen > inlineBytes) pool = typeof threads === 'number' ? new TranslationThreads(size) : threads;
-      // with threads, the reader's thread takes every size-th set itself
-      if (pool === undefined || ++turn % size === 0) {
-        const set = documentsFor(tx, { interchange, group, transactionIndex: position, ...(fileId === undefined ? {} : { fileId }) }, documentOptions);
-        if (queue.length === 0) yield { event, set, transactionIndex: position };
-        else queue.push({ event, set, transactionIndex: position });
-        continue;
-      }
-      const running = pool.run(tx, interchange, group, position, fileId, documentOptions);
-      // a rejection is taken when its turn comes; until then it must not count as unhandled
-      running.catch(() => undefined);
-      queue.push({ event, transactionIndex: position, running });
-      inFlight++;
-      while (inFlight > window) yield await settled(queue.shift() as Slot);
+      // what is ready at the head goes out in order; a set on a thread is waited for only past the window
+      while (queue.length > 0 && (queue[0].running === undefined || inFlight > window)) yield await settled(queue.shift() as Slot);
     }
     while (queue.length > 0) yield await settled(queue.shift() as Slot);
   } finally {

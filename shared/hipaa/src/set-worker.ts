@@ -27,12 +27,9 @@ parentPort?.on('message', (req: SetRequest) => {
     segment(req.interchange.iea);
     segment(req.group.gs);
     segment(req.group.ge);
+    // the bytes arrive as a Uint8Array over the memory that moved: a Buffer over the same memory
     const b = req.init.bytes as Uint8Array;
-    // objects as the reader makes them (a deserialized object's shape slows every read of it)
-    const d = req.init.delimiters;
-    const delimiters = { element: d.element, component: d.component, repetition: d.repetition, segment: d.segment };
-    req.interchange.delimiters = delimiters;
-    const tx = new TransactionSet({ ...req.init, delimiters, bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
+    const tx = new TransactionSet({ ...req.init, bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
     const ctx = { interchange: req.interchange, group: req.group, transactionIndex: req.transactionIndex, ...(req.fileId === undefined ? {} : { fileId: req.fileId }) };
     const set = documentsFor(tx, ctx, req.options);
     transfer = movable([...set.documents.map((d) => d.bytes), ...(set.lines ?? [])]);
