@@ -3,68 +3,48 @@
  * picks one (ST03, else GS08; errata releases map to the definition they share; a 4010 set whose
  * ST03 and GS08 name no guide, by its set id), or why none fits.
  */
+import { createRequire } from 'node:module';
 import { ByteSegment, nextSegment, type SegmentBounds, type TransactionSet } from '@ediflow/x12';
 import type { CompiledGuide, ElementDef, GuideDefinition, LoopDef } from './definition';
 import { compileGuide, isLoop } from './definition';
-import def222 from './definitions/005010X222A1.json';
-import def223 from './definitions/005010X223A2.json';
-import def224 from './definitions/005010X224A2.json';
-import def221 from './definitions/005010X221A1.json';
-import def214 from './definitions/005010X214.json';
-import def270 from './definitions/005010X279A1-270.json';
-import def271 from './definitions/005010X279A1-271.json';
-import def212q from './definitions/005010X212-276.json';
-import def212r from './definitions/005010X212-277.json';
-import def220 from './definitions/005010X220A1.json';
-import def218 from './definitions/005010X218.json';
-import def231 from './definitions/005010X231A1.json';
-import def217q from './definitions/005010X217-278-request.json';
-import def217r from './definitions/005010X217-278-response.json';
-import def098 from './definitions/004010X098A1.json';
-import def096 from './definitions/004010X096A1.json';
-import def097 from './definitions/004010X097A1.json';
-import def091 from './definitions/004010X091A1.json';
-import def092q from './definitions/004010X092A1-270.json';
-import def092r from './definitions/004010X092A1-271.json';
-import def093q from './definitions/004010X093A1-276.json';
-import def093r from './definitions/004010X093A1-277.json';
-import def095 from './definitions/004010X095A1.json';
-
+import guideIndex from './guide-index.json';
 /** Guide ids with a definition, schema and translation. */
 export const SUPPORTED_GUIDES = ['005010X222A1', '005010X223A2', '005010X224A2', '005010X221A1', '005010X214', '005010X279A1-270', '005010X279A1-271', '005010X212-276', '005010X212-277', '005010X220A1', '005010X218', '005010X231A1', '005010X217-278-request', '005010X217-278-response',
   '004010X098A1', '004010X096A1', '004010X097A1', '004010X091A1', '004010X092A1-270', '004010X092A1-271', '004010X093A1-276', '004010X093A1-277', '004010X095A1'] as const;
 export type SupportedGuide = (typeof SUPPORTED_GUIDES)[number];
 
-const DEFINITIONS: Record<SupportedGuide, GuideDefinition> = {
-  '005010X222A1': def222 as unknown as GuideDefinition,
-  '005010X223A2': def223 as unknown as GuideDefinition,
-  '005010X224A2': def224 as unknown as GuideDefinition,
-  '005010X221A1': def221 as unknown as GuideDefinition,
-  '005010X214': def214 as unknown as GuideDefinition,
-  '005010X279A1-270': def270 as unknown as GuideDefinition,
-  '005010X279A1-271': def271 as unknown as GuideDefinition,
-  '005010X212-276': def212q as unknown as GuideDefinition,
-  '005010X212-277': def212r as unknown as GuideDefinition,
-  '005010X220A1': def220 as unknown as GuideDefinition,
-  '005010X218': def218 as unknown as GuideDefinition,
-  '005010X231A1': def231 as unknown as GuideDefinition,
-  '005010X217-278-request': def217q as unknown as GuideDefinition,
-  '005010X217-278-response': def217r as unknown as GuideDefinition,
-  '004010X098A1': def098 as unknown as GuideDefinition,
-  '004010X096A1': def096 as unknown as GuideDefinition,
-  '004010X097A1': def097 as unknown as GuideDefinition,
-  '004010X091A1': def091 as unknown as GuideDefinition,
-  '004010X092A1-270': def092q as unknown as GuideDefinition,
-  '004010X092A1-271': def092r as unknown as GuideDefinition,
-  '004010X093A1-276': def093q as unknown as GuideDefinition,
-  '004010X093A1-277': def093r as unknown as GuideDefinition,
-  '004010X095A1': def095 as unknown as GuideDefinition,
-};
+/** What the lookup reads of each guide (guide-index.json, written from the definitions with the schemas). */
+type GuideMeta = Pick<GuideDefinition, 'setId' | 'aliases' | 'legacy' | 'select'>;
+const INDEX = guideIndex as Partial<Record<string, GuideMeta>>;
+
+/**
+ * The definitions, each read on first use: a process that reads one guide's sets does not parse
+ * the other definitions (3.5 MB of JSON in all, most of hipaa's start-up).
+ */
+const loaded = new Map<SupportedGuide, GuideDefinition>();
+const load = createRequire(__filename);
+
+function definitionOf(guide: SupportedGuide): GuideDefinition {
+  let d = loaded.get(guide);
+  if (d === undefined) {
+    d = load(`./definitions/${guide}.json`) as GuideDefinition;
+    loaded.set(guide, d);
+  }
+  return d;
+}
+
+/** The lookup facts of a definition, as guide-index.json holds them (scripts/write-schemas.mjs writes it). */
+export function guideIndexEntry(d: GuideDefinition): GuideMeta {
+  return { setId: d.setId, aliases: d.aliases, ...(d.legacy === true ? { legacy: d.legacy } : {}), ...(d.select === undefined ? {} : { select: d.select }) };
+}
+
+/** A guide's lookup facts: from the index, or its definition when the index does not have it yet. */
+const metaOf = (guide: SupportedGuide): GuideMeta => INDEX[guide] ?? definitionOf(guide);
 
 /** The 4010 guides of each set id (read by set id under ISA12 00401 when ST03 and GS08 name no guide). */
 const legacyBySet = new Map<string, SupportedGuide[]>();
 for (const g of SUPPORTED_GUIDES) {
-  const d = DEFINITIONS[g];
+  const d = metaOf(g);
   if (d.legacy === true) legacyBySet.set(d.setId, [...(legacyBySet.get(d.setId) ?? []), g]);
 }
 
@@ -75,19 +55,19 @@ const compiled = new Map<string, CompiledGuide>();
 /** Implementation reference -> the guides read under it (one per set id: 270 and 271 share X279A1). */
 const byRef = new Map<string, SupportedGuide[]>();
 for (const g of SUPPORTED_GUIDES) {
-  for (const ref of new Set([g, ...DEFINITIONS[g].aliases])) byRef.set(ref, [...(byRef.get(ref) ?? []), g]);
+  for (const ref of new Set([g, ...metaOf(g).aliases])) byRef.set(ref, [...(byRef.get(ref) ?? []), g]);
 }
 
 /** The definition (data) of a guide. */
 export function guideDefinition(guide: SupportedGuide): GuideDefinition {
-  return DEFINITIONS[guide];
+  return definitionOf(guide);
 }
 
 /** The compiled guide, built on first use. */
 export function compiledGuide(guide: SupportedGuide): CompiledGuide {
   let c = compiled.get(guide);
   if (c === undefined) {
-    c = compileGuide(DEFINITIONS[guide]);
+    c = compileGuide(definitionOf(guide));
     compiled.set(guide, c);
   }
   return c;
@@ -128,15 +108,15 @@ function headerElement(tx: GuideLookupSet, segment: string, element: number): st
 export function lookupGuide(tx: GuideLookupSet, groupVersion = '', interchangeVersion = ''): GuideLookup {
   const refs = [...new Set([tx.implementationRef.trim(), groupVersion.trim()])].filter((r) => r !== '');
   for (const ref of refs) {
-    const candidates = byRef.get(ref)?.filter((x) => DEFINITIONS[x].setId === tx.setId) ?? [];
+    const candidates = byRef.get(ref)?.filter((x) => metaOf(x).setId === tx.setId) ?? [];
     if (candidates.length === 0) continue;
-    const unselected = candidates.find((x) => DEFINITIONS[x].select === undefined);
+    const unselected = candidates.find((x) => metaOf(x).select === undefined);
     if (unselected !== undefined) return { guide: unselected };
-    const sel = DEFINITIONS[candidates[0]].select as NonNullable<GuideDefinition['select']>;
+    const sel = metaOf(candidates[0]).select as NonNullable<GuideDefinition['select']>;
     const value = headerElement(tx, sel.segment, sel.element);
-    const g = candidates.find((x) => DEFINITIONS[x].select?.codes.includes(value) === true);
+    const g = candidates.find((x) => metaOf(x).select?.codes.includes(value) === true);
     if (g !== undefined) return { guide: g };
-    const allowed = candidates.map((x) => `${x} (${DEFINITIONS[x].select?.codes.join(', ') ?? ''})`).join(' or ');
+    const allowed = candidates.map((x) => `${x} (${metaOf(x).select?.codes.join(', ') ?? ''})`).join(' or ');
     const where = `${sel.segment}${String(sel.element).padStart(2, '0')}`;
     return { guide: undefined, reason: `${tx.setId} under ${ref}: ${where} ${value === '' ? 'is missing' : `'${value}'`} selects no guide; ${where} must be one of ${allowed}` };
   }
@@ -147,7 +127,7 @@ export function lookupGuide(tx: GuideLookupSet, groupVersion = '', interchangeVe
   }
   const named = refs.map((r) => `'${r}'`).join(' / ');
   const other = refs.flatMap((r) => byRef.get(r) ?? []);
-  if (other.length > 0) return { guide: undefined, reason: `${named} is a guide of ${[...new Set(other.map((x) => DEFINITIONS[x].setId))].join(', ')}, not of transaction set ${tx.setId}` };
+  if (other.length > 0) return { guide: undefined, reason: `${named} is a guide of ${[...new Set(other.map((x) => metaOf(x).setId))].join(', ')}, not of transaction set ${tx.setId}` };
   return { guide: undefined, reason: `no supported guide is named by ST03/GS08 ${named === '' ? '(none given)' : named} for transaction set ${tx.setId}` };
 }
 
@@ -192,7 +172,7 @@ function release(guide: GuideDefinition): { codes: Map<string, Set<string>>; seg
   if (codes === undefined || segments === undefined) {
     codes = new Map();
     segments = new Set();
-    for (const g of SUPPORTED_GUIDES) if (g.startsWith(name)) collectLoop(DEFINITIONS[g].root, codes, segments);
+    for (const g of SUPPORTED_GUIDES) if (g.startsWith(name)) collectLoop(definitionOf(g).root, codes, segments);
     releaseCodes.set(name, codes);
     releaseSegments.set(name, segments);
   }

@@ -12,7 +12,7 @@
  */
 export type { ClaimLevels, CompiledGuide, ElementDef, ElementGroupDef, GuideDefinition, LoopDef, SegmentDef, Usage } from './definition';
 export { compileGuide, isLoop } from './definition';
-export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, lookupGuide, resolveGuide } from './guides';
+export { SUPPORTED_GUIDES, compiledGuide, guideDefinition, guideIndexEntry, lookupGuide, resolveGuide } from './guides';
 export type { GuideLookup, GuideLookupSet } from './guides';
 export type { SupportedGuide } from './guides';
 export type { JsonObject, JsonValue } from './segment-json';

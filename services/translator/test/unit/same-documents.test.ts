@@ -127,7 +127,7 @@ describe('the service and the CLI', () => {
     expect([...cli].sort()).toEqual(['DEFAULT_THREADS', 'documentProblems', 'documentsForEach', 'guideValidator', 'toX12']);
     const functions = Object.entries(hipaa).filter(([, v]) => typeof v === 'function').map(([k]) => k).sort();
     expect(functions).toEqual([
-      'TranslationThreads', 'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'documentsForEach', 'formatDecimal', 'generate277CA', 'guideDefinition',
+      'TranslationThreads', 'claimDecisions', 'compileGuide', 'compiledGuide', 'documentProblems', 'documentsFor', 'documentsForEach', 'formatDecimal', 'generate277CA', 'guideDefinition', 'guideIndexEntry',
       'guideValidator', 'isLoop', 'lookupGuide', 'parseDecimal', 'resolveGuide', 'schemaFor', 'statusFor', 'toX12', 'treeSegments',
     ]);
   });

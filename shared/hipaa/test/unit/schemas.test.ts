@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { DEFINITION_SCHEMA, SUPPORTED_GUIDES, guideDefinition, schemaFor } from '@ediflow/hipaa';
+import { DEFINITION_SCHEMA, SUPPORTED_GUIDES, guideDefinition, guideIndexEntry, schemaFor } from '@ediflow/hipaa';
 
 describe('guide definitions', () => {
   const check = new Ajv({ allErrors: true, strict: false }).compile(DEFINITION_SCHEMA);
@@ -43,6 +43,11 @@ describe('guide definitions', () => {
 });
 
 describe('JSON Schemas', () => {
+  it('when the guide index is made from the definitions, then the committed guide-index.json is the same', () => {
+    const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'src', 'guide-index.json'), 'utf8')) as unknown;
+    expect(committed).toEqual(Object.fromEntries(SUPPORTED_GUIDES.map((g) => [g, guideIndexEntry(guideDefinition(g))])));
+  });
+
   it.each(SUPPORTED_GUIDES.map((g) => [g]))('when the schema of %s is generated from the definition, then the committed copy is the same', (guide) => {
     const committed = JSON.parse(readFileSync(join(__dirname, '..', '..', 'schemas', `${guide}.json`), 'utf8')) as unknown;
     expect(committed).toEqual(schemaFor(guide));
